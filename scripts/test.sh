@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up .venv (if needed) with the test extra, then run the linter and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m ruff check src tests benchmarks
+.venv/bin/python -m pytest "$@"

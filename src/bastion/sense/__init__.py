@@ -1,0 +1,1 @@
+"""Sensor models: simulated truth -> detections, in the same form live adapters produce."""
