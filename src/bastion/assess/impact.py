@@ -1,0 +1,99 @@
+"""Where and when a threat will hit.
+
+Ballistic tracks: the filtered state is flown forward with the drag model (``bastion.physics``) to the
+ground; the error ellipse comes from flying the unscented sigma points of the state covariance too
+(Julier and Uhlmann's unscented transform), all tracks and all sigma points in one vectorised call.
+
+Drone tracks: the asset whose footprint the current ground track runs into first, and when it gets
+there at the current ground speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bastion.physics.ballistic import integrate_to_ground
+
+# Ballistic coefficients (kg/m^2) used when the tracker has no estimate; from the munition presets'
+# figures (docs/models.md): 107 mm rocket after burnout, 81 mm mortar bomb, 155 mm shell.
+DEFAULT_BETA = {"rocket": 4000.0, "mortar": 2500.0, "artillery": 8000.0}
+PREDICT_DT_S = 0.05
+MAX_FLIGHT_S = 200.0
+
+
+@dataclass(frozen=True)
+class ImpactPrediction:
+    """Arrays over the predicted tracks: impact point (N,3) ENU m, impact time (N,) s, east-north
+    covariance (N,2,2) m^2."""
+
+    impact: np.ndarray
+    t_impact: np.ndarray
+    cov_en: np.ndarray
+
+
+def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Sigma points (N, 2n+1, n) and weights (2n+1,) of states x (N, n) with covariances P (N, n, n)."""
+    n = x.shape[1]
+    lam = kappa  # alpha = 1, beta = 0: the symmetric set with weights lam / (n + lam) at the centre
+    jitter = 1e-9 * np.eye(n)
+    S = np.linalg.cholesky((n + lam) * (P + jitter))  # (N, n, n); columns are the offsets
+    offsets = np.swapaxes(S, 1, 2)  # (N, n, n): row k is column k of S
+    pts = np.concatenate([x[:, None, :], x[:, None, :] + offsets, x[:, None, :] - offsets], axis=1)
+    w = np.full(2 * n + 1, 1.0 / (2.0 * (n + lam)))
+    w[0] = lam / (n + lam)
+    return pts, w
+
+
+def predict_ballistic_impact(
+    t_now: float, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
+    site_alt_m: float = 0.0,
+) -> ImpactPrediction:
+    """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
+    at ``t_now`` (s), ballistic coefficients ``beta`` (N,) kg/m^2."""
+    n_trk = x.shape[0]
+    if n_trk == 0:
+        return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
+    pts, w = unscented_points(x, P)
+    k = pts.shape[1]
+    flat = pts.reshape(-1, 6)
+    # Sigma points born below ground (a track near impact) are lifted to it: they have landed.
+    flat[:, 2] = np.maximum(flat[:, 2], ground_up + 1e-3)
+    t_hit, p_hit, _ = integrate_to_ground(
+        flat[:, :3], flat[:, 3:], np.repeat(beta, k), dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
+        ground_up=ground_up, site_alt_m=site_alt_m,
+    )
+    t_hit = t_hit.reshape(n_trk, k)
+    p_hit = p_hit.reshape(n_trk, k, 3)
+    # A sigma point that never lands inside the horizon (NaN) falls back on the centre point.
+    bad = ~np.isfinite(t_hit)
+    t_hit = np.where(bad, t_hit[:, :1], t_hit)
+    p_hit = np.where(bad[..., None], p_hit[:, :1], p_hit)
+    mean = np.einsum("k,nkd->nd", w, p_hit)
+    t_mean = np.einsum("k,nk->n", w, t_hit)
+    d = p_hit[:, :, :2] - mean[:, None, :2]
+    cov = np.einsum("k,nki,nkj->nij", w, d, d)
+    return ImpactPrediction(mean, t_now + t_mean, cov)
+
+
+def drone_target_assets(
+    x: np.ndarray, asset_centres: np.ndarray, asset_radii: np.ndarray, margin_m: float = 150.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """For N drone tracks (states x (N,6)), the index of the first asset (centres (A,2), radii (A,))
+    whose footprint the current ground track runs into (-1: none), and the time (s) to reach it."""
+    n, a = x.shape[0], asset_centres.shape[0]
+    if n == 0 or a == 0:
+        return np.full(n, -1), np.full(n, np.inf)
+    v = x[:, 3:5]
+    speed = np.linalg.norm(v, axis=1)
+    u = v / np.maximum(speed, 1e-6)[:, None]
+    r = asset_centres[None, :, :] - x[:, None, :2]  # (N, A, 2)
+    along = np.einsum("nad,nd->na", r, u)
+    cross = np.abs(r[..., 0] * u[:, None, 1] - r[..., 1] * u[:, None, 0])
+    hit = (along > -asset_radii[None, :]) & (cross <= asset_radii[None, :] + margin_m) & (speed[:, None] > 5.0)
+    dist = np.where(hit, np.maximum(along, 0.0), np.inf)
+    best = dist.argmin(axis=1)
+    found = np.isfinite(dist[np.arange(n), best])
+    t = np.where(found, dist[np.arange(n), best] / np.maximum(speed, 1e-6), np.inf)
+    return np.where(found, best, -1), t

@@ -1,0 +1,189 @@
+"""Fire control: from the assessed threat picture to approval requests and fire orders.
+
+Each decision cycle: expire approval requests whose deadline passed; compute every gun's intercept of
+every engageable hostile threat; assign guns to threats in order of threat score (value at risk over
+time to go); ask for approval where the ROE require it; run the safety interlocks last; fire. A burst in
+flight is not followed by another at the same threat until its kill assessment is in (shoot-look-shoot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bastion.engage.effectors import Gun
+from bastion.engage.roe import RoeState
+from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
+from bastion.events import (
+    ApprovalDecision,
+    ApprovalRequested,
+    EngagementReport,
+    EngagementResult,
+    FireOrder,
+    InterlockVeto,
+    OperatorCommand,
+    Record,
+)
+
+BALLISTIC = ("rocket", "mortar", "artillery")
+
+
+@dataclass(frozen=True)
+class ThreatPicture:
+    """The confirmed tracks at one decision cycle (arrays over N tracks, states at time ``t``).
+
+    ``t_end`` is when each threat is predicted to hit (impact or arrival at its asset; inf if unknown);
+    ``score`` its threat score (higher first)."""
+
+    t: float
+    ids: np.ndarray
+    x: np.ndarray
+    classes: tuple[str, ...]
+    identities: tuple[str, ...]
+    t_end: np.ndarray
+    score: np.ndarray
+
+
+@dataclass
+class Engagement:
+    id: int
+    track_id: int
+    track_class: str
+    status: str  # "requested", "approved", "fired", "done", "denied", "expired"
+    deadline: float
+    authorised_by: str | None = None
+    effector: str | None = None
+
+
+class FireControl:
+    def __init__(self, guns: list[Gun], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None) -> None:
+        self.guns = guns
+        self.roe = roe
+        self.zones = zones
+        self.safety = safety or SafetyConfig()
+        self.engagements: dict[int, Engagement] = {}
+        self._next_id = 1
+        self._approved: dict[int, str] = {}  # track id -> who approved engaging it
+        self._request: dict[int, int] = {}  # track id -> open approval request id
+        self._in_flight: dict[int, int] = {}  # track id -> engagement id awaiting its kill assessment
+        self._last_veto: dict[tuple[int, str], tuple[str, ...]] = {}
+        self.killed: set[int] = set()
+        self.rounds_fired = 0
+
+    # --- inputs -----------------------------------------------------------------------------------
+    def on_operator(self, cmd: OperatorCommand) -> list[Record]:
+        eng = self.engagements.get(cmd.engagement_id or -1)
+        if eng is None or eng.status != "requested":
+            return []
+        approve = cmd.action == "approve"
+        eng.status = "approved" if approve else "denied"
+        self._request.pop(eng.track_id, None)
+        if approve:
+            self._approved[eng.track_id] = cmd.by
+            eng.authorised_by = cmd.by
+        return [ApprovalDecision(cmd.t, eng.id, eng.track_id, "approved" if approve else "denied", cmd.by)]
+
+    def on_report(self, rep: EngagementReport) -> list[Record]:
+        eng = self.engagements.get(rep.engagement_id)
+        if eng is None or eng.status != "fired":
+            return []
+        eng.status = "done"
+        self._in_flight.pop(eng.track_id, None)
+        if rep.result == "kill":
+            self.killed.add(eng.track_id)
+        return [EngagementResult(rep.t, eng.id, eng.track_id, rep.result, rep.by)]
+
+    # --- the cycle --------------------------------------------------------------------------------
+    def _new_engagement(self, track_id: int, cls: str, deadline: float, status: str) -> Engagement:
+        eng = Engagement(self._next_id, track_id, cls, status, deadline)
+        self.engagements[eng.id] = eng
+        self._next_id += 1
+        return eng
+
+    def cycle(self, pic: ThreatPicture) -> list[Record]:
+        t = pic.t
+        out: list[Record] = []
+        for tid, eid in list(self._request.items()):
+            eng = self.engagements[eid]
+            if t > eng.deadline:
+                eng.status = "expired"
+                del self._request[tid]
+                out.append(ApprovalDecision(t, eid, tid, "expired", "fire-control:deadline"))
+        live = set(pic.ids.tolist())
+        for tid in [k for k in self._request if k not in live]:
+            eng = self.engagements[self._request.pop(tid)]
+            eng.status = "expired"
+            out.append(ApprovalDecision(t, eng.id, tid, "expired", "fire-control:track-lost"))
+
+        cand = np.array([
+            ident == "hostile" and self.roe.engageable(cls) and int(tid) not in self._in_flight
+            and int(tid) not in self.killed and np.isfinite(te)
+            for tid, cls, ident, te in zip(pic.ids, pic.classes, pic.identities, pic.t_end, strict=True)
+        ], bool)
+        if not cand.any() or not self.guns:
+            return out
+        idx = np.flatnonzero(cand)
+        idx = idx[np.argsort(-pic.score[idx], kind="stable")]
+        ballistic = np.array([pic.classes[i] in BALLISTIC for i in idx])
+        intercepts = [g.intercept(t, pic.x[idx], ballistic, pic.t_end[idx]) for g in self.guns]
+        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
+        free_guns = {g.name for g in self.guns if g.busy_until <= t}
+        for k, i in enumerate(idx):
+            tid, cls = int(pic.ids[i]), pic.classes[i]
+            # Approval first: the request goes out as soon as a hostile needs one, so that the
+            # operator has the most time; its deadline is the last moment the threat can be stopped.
+            best = None
+            for g, icp in zip(self.guns, intercepts, strict=True):
+                if g.name in free_guns and icp.feasible[k]:
+                    if best is None or icp.t_intercept[k] < best[1].t_intercept[k]:
+                        best = (g, icp)
+            state, _sector = self.roe.state_at(pic.x[i, :3])
+            authorised_by = None
+            if not self.roe.needs_approval(cls, state):
+                authorised_by = self.roe.policy.approval_authority
+            elif tid in self._approved:
+                authorised_by = self._approved[tid]
+            elif tid not in self._request:
+                deadline = float(pic.t_end[i]) - 3.0
+                if deadline > t:
+                    eng = self._new_engagement(tid, cls, deadline, "requested")
+                    self._request[tid] = eng.id
+                    effector = best[0].name if best else self.guns[0].name
+                    out.append(ApprovalRequested(t, eng.id, tid, effector, cls, deadline))
+            if best is None or authorised_by is None:
+                continue
+            gun, icp = best
+            aim = icp.aim[k]
+            state_aim, _ = self.roe.state_at(aim)
+            sd = gun.self_destruct_point(aim)
+            reasons = check_fire(
+                sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
+                self_destruct=sd, zones=self.zones, air=air, config=self.safety, target_index=int(i),
+            )
+            if reasons:
+                key = (tid, gun.name)
+                if self._last_veto.get(key) != tuple(reasons):
+                    self._last_veto[key] = tuple(reasons)
+                    out.append(InterlockVeto(t, tid, gun.name, tuple(reasons)))
+                continue
+            eng = self.engagements.get(self._approved_engagement(tid)) or self._new_engagement(
+                tid, cls, float(pic.t_end[i]), "approved"
+            )
+            eng.status = "fired"
+            eng.effector = gun.name
+            eng.authorised_by = authorised_by
+            rounds = gun.fire(t, aim)
+            self.rounds_fired += rounds
+            free_guns.discard(gun.name)
+            self._in_flight[tid] = eng.id
+            out.append(FireOrder(t, eng.id, tid, gun.name, tuple(float(v) for v in aim),
+                                 float(icp.t_intercept[k]), rounds, authorised_by))
+        return out
+
+    def _approved_engagement(self, track_id: int) -> int:
+        """The approved, not yet fired engagement for a track (0 if none)."""
+        for eid, eng in self.engagements.items():
+            if eng.track_id == track_id and eng.status == "approved":
+                return eid
+        return 0

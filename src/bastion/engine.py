@@ -1,0 +1,212 @@
+"""The engine: one loop that wires the chain (track, assess, warn, engage) over a time-ordered stream
+of input messages, and emits a stream of events.
+
+Inputs: ``DetectionBatch`` (sensors or live adapters), ``CooperativeReport`` (ADS-B, IFF),
+``OperatorCommand`` (approvals, ROE changes), ``EngagementReport`` (kill assessments) and ``Tick``
+(run a decision cycle). The engine never knows whether it is fed by the simulation or by live
+adapters: given the same inputs it makes the same decisions, which is what replay relies on.
+The engine reads the scenario's site, sensors, effectors and policy, never its ``objects`` (truth).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier
+from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
+from bastion.assess.impact import DEFAULT_BETA, drone_target_assets, predict_ballistic_impact
+from bastion.engage.effectors import Gun
+from bastion.engage.fire_control import FireControl, ThreatPicture
+from bastion.engage.roe import RoeState
+from bastion.engage.safety import Zones
+from bastion.events import (
+    ClassChanged,
+    EngagementReport,
+    IdentityChanged,
+    ImpactPredicted,
+    OperatorCommand,
+    Record,
+    RoeChanged,
+    Tick,
+    TrackConfirmed,
+    TrackDeleted,
+    TrackPicture,
+)
+from bastion.geometry import polygon_area, polygon_centroid
+from bastion.scenario.schema import Scenario
+from bastion.sense.cooperative import CooperativeReport
+from bastion.sense.detections import DetectionBatch
+from bastion.track import COASTING, CONFIRMED, Tracker, TrackerConfig
+from bastion.warn.warning import ThreatImpact, WarningController
+
+DRONE_CLASSES = ("owa_drone", "quadcopter")
+
+
+class Engine:
+    """The C-RAM chain over one defended site."""
+
+    def __init__(self, scenario: Scenario, tracker_config: TrackerConfig | None = None) -> None:
+        self.site = scenario.site
+        self.tracker = Tracker(tracker_config or TrackerConfig())
+        self.classifier = Classifier()
+        self.identity = IdentityAssessor()
+        self.warning = WarningController([(z.name, np.asarray(z.polygon)) for z in scenario.warning_zones])
+        self.roe = RoeState(scenario.roe)
+        zones = Zones(
+            tuple((c.name, np.asarray(c.polygon, float), c.floor_m, c.ceiling_m) for c in scenario.corridors),
+            tuple((z.name, np.asarray(z.polygon, float)) for z in scenario.no_fire_zones),
+        )
+        self.fire_control = FireControl([Gun(e) for e in scenario.effectors], self.roe, zones)
+        self.asset_names = [a.name for a in scenario.assets]
+        self.asset_values = np.array([a.value for a in scenario.assets], float)
+        self.asset_centres = np.array([polygon_centroid(a.polygon) for a in scenario.assets]).reshape(-1, 2)
+        self.asset_radii = np.array([np.sqrt(polygon_area(a.polygon) / np.pi) for a in scenario.assets])
+        self._class: dict[int, tuple[str, float]] = {}
+        self.time = 0.0
+
+    # --- dispatch ---------------------------------------------------------------------------------
+    def handle(self, msg) -> list[Record]:
+        """Consume one input message; return the events it caused."""
+        if isinstance(msg, DetectionBatch):
+            return self._on_detections(msg)
+        if isinstance(msg, CooperativeReport):
+            self.identity.ingest(msg)
+            return []
+        if isinstance(msg, Tick):
+            self.time = msg.t
+            return self.cycle(msg.t)
+        if isinstance(msg, OperatorCommand):
+            return self._on_operator(msg)
+        if isinstance(msg, EngagementReport):
+            out = self.fire_control.on_report(msg)
+            killed = [e.track_id for e in out if getattr(e, "result", None) == "kill"]
+            if killed:
+                self.tracker.delete(killed)
+                out += [TrackDeleted(msg.t, tid, "defeated") for tid in killed]
+            return out
+        raise TypeError(f"engine cannot handle {type(msg).__name__}")
+
+    def _on_detections(self, batch: DetectionBatch) -> list[Record]:
+        upd = self.tracker.process(batch)
+        out: list[Record] = []
+        tab = self.tracker.table
+        if upd.confirmed.size:
+            rows = tab.index_of(upd.confirmed)
+            out += [
+                TrackConfirmed(upd.time, int(tid), tuple(float(v) for v in tab.x[r, :3]))
+                for tid, r in zip(upd.confirmed, rows, strict=True)
+            ]
+        out += [TrackDeleted(upd.time, int(tid), "lost") for tid in upd.deleted]
+        return out
+
+    def _on_operator(self, cmd: OperatorCommand) -> list[Record]:
+        if cmd.action == "set_roe":
+            try:
+                self.roe.set(cmd.sector or "", cmd.state or "")
+            except ValueError:
+                return []  # a bad command changes nothing; the input itself is on record
+            return [RoeChanged(cmd.t, cmd.sector or "", cmd.state or "", cmd.by)]
+        if cmd.action in ("approve", "deny"):
+            return self.fire_control.on_operator(cmd)
+        return []
+
+    # --- the decision cycle -----------------------------------------------------------------------
+    def cycle(self, t: float) -> list[Record]:
+        out: list[Record] = []
+        tab = self.tracker.table
+        ids_all, x_all, P_all = self.tracker.predict(t)
+        show = np.isin(tab.status, (CONFIRMED, COASTING)) if len(tab) else np.zeros(0, bool)
+        ids, x, P = ids_all[show], x_all[show], P_all[show]
+        n = ids.size
+        names = self.tracker.model_names
+        bprob = tab.mode_prob[show, names.index("ballistic")] if "ballistic" in names else np.full(n, np.nan)
+        _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob)
+
+        classes: list[str] = []
+        for k, tid in enumerate(ids.tolist()):
+            old = self._class.get(tid)
+            if self.identity.identity.get(tid, ("", ""))[0] == NEUTRAL:
+                new = ("aircraft", 1.0)  # ADS-B: a civil aircraft whatever its kinematics suggest
+            elif declared[k] >= 0:
+                new = (CLASSES[declared[k]], 1.0)
+            else:
+                new = old or ("unknown", 0.0)
+            if old is None or old[0] != new[0]:
+                if new[0] != "unknown":
+                    out.append(ClassChanged(t, tid, new[0], new[1]))
+            self._class[tid] = new
+            classes.append(new[0])
+        for tid in [k for k in self._class if k not in set(ids.tolist())]:
+            del self._class[tid]
+
+        pos_sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2)) if n else np.zeros(0)
+        for tid, ident, reason in self.identity.update(t, ids, x[:, :3], pos_sigma, classes):
+            out.append(IdentityChanged(t, tid, ident, reason))
+            if ident == NEUTRAL and self._class.get(tid, ("",))[0] != "aircraft":
+                self._class[tid] = ("aircraft", 1.0)
+                classes[int(np.flatnonzero(ids == tid)[0])] = "aircraft"
+                out.append(ClassChanged(t, tid, "aircraft", 1.0))
+        identities = [self.identity.identity.get(tid, ("unknown", ""))[0] for tid in ids.tolist()]
+
+        t_end = np.full(n, np.inf)
+        score = np.zeros(n)
+        threats: list[ThreatImpact] = []
+        bal = np.array([c in BALLISTIC_CLASSES for c in classes], bool)
+        if bal.any():
+            rows = tab.index_of(ids[bal])
+            beta = tab.ballistic_coef[rows]
+            default = np.array([DEFAULT_BETA[c] for c, b in zip(classes, bal, strict=True) if b])
+            beta = np.where(np.isfinite(beta) & (beta > 0), beta, default)
+            pred = predict_ballistic_impact(t, x[bal], P[bal], beta, site_alt_m=self.site.alt_m)
+            for j, k in enumerate(np.flatnonzero(bal)):
+                if not np.isfinite(pred.t_impact[j]):
+                    continue
+                t_end[k] = pred.t_impact[j]
+                asset = self._asset_at(pred.impact[j, :2], pred.cov_en[j])
+                score[k] = self._value_at_risk(pred.impact[j, :2], pred.cov_en[j]) / max(t_end[k] - t, 1.0)
+                out.append(ImpactPredicted(
+                    t, int(ids[k]), tuple(float(v) for v in pred.impact[j]), float(pred.t_impact[j]),
+                    tuple(tuple(float(v) for v in row) for row in pred.cov_en[j]), asset,
+                ))
+                if identities[k] == HOSTILE:
+                    threats.append(ThreatImpact(int(ids[k]), pred.impact[j, :2], pred.cov_en[j], float(t_end[k])))
+        drone = np.array([c in DRONE_CLASSES for c in classes], bool)
+        if drone.any():
+            a_idx, t_go = drone_target_assets(x[drone], self.asset_centres, self.asset_radii)
+            for j, k in enumerate(np.flatnonzero(drone)):
+                if a_idx[j] < 0:
+                    continue
+                t_end[k] = t + t_go[j]
+                centre = self.asset_centres[a_idx[j]]
+                cov = np.eye(2) * (self.asset_radii[a_idx[j]] / 2.0) ** 2
+                score[k] = self.asset_values[a_idx[j]] / max(t_go[j], 1.0)
+                if identities[k] == HOSTILE:
+                    threats.append(ThreatImpact(int(ids[k]), centre, cov, float(t_end[k])))
+
+        live = set(ids.tolist())
+        out += self.warning.update(t, threats, live, self.fire_control.killed)
+        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, score)
+        out += self.fire_control.cycle(pic)
+        out.append(TrackPicture(
+            t, tuple(int(v) for v in ids), tuple(tuple(round(float(v), 3) for v in row) for row in x),
+            tuple(classes), tuple(identities),
+        ))
+        return out
+
+    def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> float:
+        """Asset value weighted by the Gaussian impact density at each asset (a cheap proxy for the
+        probability that the impact ellipse covers it)."""
+        if not self.asset_values.size:
+            return 1.0
+        d = self.asset_centres - mean
+        c = cov + np.eye(2) * (self.asset_radii[:, None, None] ** 2)
+        inv = np.linalg.inv(c)
+        m2 = np.einsum("ai,aij,aj->a", d, inv, d)
+        return float(np.sum(self.asset_values * np.exp(-0.5 * m2))) + 1.0
+
+    def _asset_at(self, mean: np.ndarray, cov: np.ndarray) -> str | None:
+        if not self.asset_values.size:
+            return None
+        d = np.linalg.norm(self.asset_centres - mean, axis=1) - self.asset_radii
+        k = int(np.argmin(d))
+        return self.asset_names[k] if d[k] <= 3.0 * np.sqrt(np.trace(cov) / 2.0) else None

@@ -1,0 +1,288 @@
+"""The scenario schema: the defended site, its sensors and effectors, the objects that fly, the policy.
+
+All positions are local east-north-up metres about the site origin (``[east, north, up]``); polygons are
+lists of ``[east, north]`` vertices. Angles in files are degrees (field names end in ``_deg``), times
+seconds from the scenario epoch. Unknown keys are rejected everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Point3 = Annotated[list[float], Field(min_length=3, max_length=3)]
+Point2 = Annotated[list[float], Field(min_length=2, max_length=2)]
+Polygon = Annotated[list[Point2], Field(min_length=3)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+Probability = Annotated[float, Field(gt=0, lt=1)]
+
+# Track classes the assessment can report; ROE and operator policy refer to them by these names.
+TRACK_CLASSES = ("rocket", "mortar", "artillery", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter")
+TrackClass = Literal["rocket", "mortar", "artillery", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Site(Strict):
+    name: str
+    lat_deg: float = Field(ge=-90, le=90)
+    lon_deg: float = Field(ge=-180, le=180)
+    alt_m: float = 0.0
+    perimeter: Polygon
+    epoch_utc: str = "2026-01-01T00:00:00Z"
+
+
+class Asset(Strict):
+    name: str
+    polygon: Polygon
+    value: PositiveFloat
+
+
+class WarningZone(Strict):
+    name: str
+    polygon: Polygon
+    time_to_shelter_s: NonNegFloat
+
+
+class NoFireZone(Strict):
+    """Ground area over which no round may be aimed and no missed round may fall."""
+
+    name: str
+    polygon: Polygon
+
+
+class Corridor(Strict):
+    """An airspace corridor (e.g. an approach path): a prism over ``polygon`` between floor and ceiling."""
+
+    name: str
+    polygon: Polygon
+    floor_m: float = 0.0
+    ceiling_m: PositiveFloat
+
+    @model_validator(mode="after")
+    def _floor_below_ceiling(self) -> Corridor:
+        if self.floor_m >= self.ceiling_m:
+            raise ValueError("floor_m must be below ceiling_m")
+        return self
+
+
+class RadarSensor(Strict):
+    """A radar described by its reference point: ``ref_rcs_m2`` is detected at ``ref_range_m`` with
+    probability ``ref_pd`` at false-alarm probability ``pfa`` (Swerling 1)."""
+
+    name: str
+    type: Literal["surveillance_radar", "counter_mortar_radar"]
+    position: Point3
+    range_m: PositiveFloat
+    min_range_m: NonNegFloat = 100.0
+    revisit_s: PositiveFloat = 1.0
+    ref_range_m: PositiveFloat
+    ref_rcs_m2: PositiveFloat
+    ref_pd: Probability = 0.9
+    pfa: Probability = 1e-6
+    false_alarms_per_scan: NonNegFloat = 2.0
+    sigma_range_m: PositiveFloat = 10.0
+    sigma_az_deg: PositiveFloat = 0.3
+    sigma_el_deg: PositiveFloat = 0.3
+    sigma_range_rate_mps: PositiveFloat | None = None
+    el_min_deg: float = Field(default=-2.0, ge=-90, le=90)
+    el_max_deg: float = Field(default=70.0, ge=-90, le=90)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RadarSensor:
+        if self.min_range_m >= self.range_m:
+            raise ValueError("min_range_m must be below range_m")
+        if self.el_min_deg >= self.el_max_deg:
+            raise ValueError("el_min_deg must be below el_max_deg")
+        return self
+
+
+class CooperativeSensor(Strict):
+    """ADS-B receiver (civil aircraft broadcasting) or IFF interrogator (friendly replies)."""
+
+    name: str
+    type: Literal["adsb_receiver", "iff_interrogator"]
+    position: Point3
+    range_m: PositiveFloat
+    interval_s: PositiveFloat = 1.0
+    sigma_position_m: PositiveFloat = 30.0
+
+
+Sensor = Annotated[RadarSensor | CooperativeSensor, Field(discriminator="type")]
+
+
+class GunEffector(Strict):
+    """A C-RAM-style 20 mm gun firing self-destructing rounds."""
+
+    name: str
+    type: Literal["gun_20mm"] = "gun_20mm"
+    position: Point3
+    min_range_m: NonNegFloat = 200.0
+    max_range_m: PositiveFloat = 2000.0
+    muzzle_velocity_mps: PositiveFloat = 1050.0
+    mean_velocity_factor: Annotated[float, Field(gt=0, le=1)] = 0.75
+    rounds: Annotated[int, Field(gt=0)] = 1550
+    burst_rounds: Annotated[int, Field(gt=0)] = 100
+    pk_burst: Probability = 0.7
+    dispersion_mrad: PositiveFloat = 3.0
+    pattern_radius_m: PositiveFloat = 15.0  # burst pattern and fragment lethal radius about the aim point
+    reaction_s: NonNegFloat = 1.0
+    slew_rate_deg_s: PositiveFloat = 115.0
+    el_min_deg: float = -5.0
+    el_max_deg: float = 85.0
+    self_destruct_range_m: PositiveFloat = 2500.0
+    min_intercept_alt_m: NonNegFloat = 30.0
+
+    @model_validator(mode="after")
+    def _ranges(self) -> GunEffector:
+        if self.min_range_m >= self.max_range_m:
+            raise ValueError("min_range_m must be below max_range_m")
+        if self.self_destruct_range_m < self.max_range_m:
+            raise ValueError("self_destruct_range_m must be at least max_range_m")
+        return self
+
+
+Effector = GunEffector
+
+
+class Rocket(Strict):
+    kind: Literal["rocket"]
+    name: str
+    preset: str = "107mm"
+    launch: Point3
+    target: Point3
+    t_launch_s: NonNegFloat
+    aim_error_m: NonNegFloat = 30.0
+
+
+class Mortar(Strict):
+    kind: Literal["mortar"]
+    name: str
+    preset: str = "81mm"
+    launch: Point3
+    target: Point3
+    t_launch_s: NonNegFloat
+    aim_error_m: NonNegFloat = 30.0
+
+
+class OwaDrone(Strict):
+    """A fixed-wing one-way attack drone: waypoints at cruise, then a terminal dive onto ``target``."""
+
+    kind: Literal["owa_drone"]
+    name: str
+    start: Point3
+    waypoints: list[Point3] = []
+    target: Point3
+    t_start_s: NonNegFloat
+    speed_mps: PositiveFloat = 45.0
+    dive_angle_deg: float = Field(default=35.0, gt=5, le=90)
+    turn_rate_deg_s: PositiveFloat = 6.0
+    climb_rate_mps: PositiveFloat = 5.0
+    rf_link: bool = False
+    rcs_m2: PositiveFloat = 0.1
+
+
+class Birds(Strict):
+    """A flock wandering about a centre (within ``radius_m``) at ``speed_mps``."""
+
+    kind: Literal["birds"]
+    name: str
+    count: Annotated[int, Field(gt=0, le=1000)]
+    center: Point3
+    radius_m: PositiveFloat = 500.0
+    speed_mps: PositiveFloat = 12.0
+    t_start_s: NonNegFloat = 0.0
+
+
+class Aircraft(Strict):
+    """A civil aircraft flying a straight path (e.g. a 3-degree approach) from ``start`` to ``end``."""
+
+    kind: Literal["aircraft"]
+    name: str
+    callsign: str
+    icao: str
+    start: Point3
+    end: Point3
+    speed_mps: PositiveFloat = 75.0
+    t_start_s: NonNegFloat = 0.0
+    adsb: bool = True
+    rcs_m2: PositiveFloat = 30.0
+
+
+class Helicopter(Strict):
+    """A helicopter flying ``waypoints`` in a loop; ``iff`` if it answers friendly IFF."""
+
+    kind: Literal["helicopter"]
+    name: str
+    callsign: str
+    waypoints: Annotated[list[Point3], Field(min_length=2)]
+    speed_mps: PositiveFloat = 40.0
+    t_start_s: NonNegFloat = 0.0
+    iff: bool = True
+    rcs_m2: PositiveFloat = 5.0
+
+
+SceneObject = Annotated[
+    Rocket | Mortar | OwaDrone | Birds | Aircraft | Helicopter, Field(discriminator="kind")
+]
+
+
+class Sector(Strict):
+    """An ROE sector by compass azimuth from the site origin, clockwise from ``az_from_deg``."""
+
+    name: str
+    az_from_deg: float = Field(ge=0, le=360)
+    az_to_deg: float = Field(ge=0, le=360)
+    state: Literal["HOLD", "TIGHT", "FREE"]
+
+
+class Roe(Strict):
+    sectors: Annotated[list[Sector], Field(min_length=1)]
+    pre_authorised: list[TrackClass] = ["rocket", "mortar"]
+    approval_required: list[TrackClass] = ["owa_drone", "quadcopter"]
+    approval_authority: str = "roe:pre-authorised"
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Roe:
+        both = set(self.pre_authorised) & set(self.approval_required)
+        if both:
+            raise ValueError(f"classes both pre-authorised and approval-required: {sorted(both)}")
+        return self
+
+
+class Operator(Strict):
+    """The scenario's simulated operator: answers approval requests after ``approval_delay_s``."""
+
+    name: str = "operator-1"
+    approval_delay_s: NonNegFloat = 4.0
+    approves: bool = True
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    seed: Annotated[int, Field(ge=0)] = 0
+    duration_s: PositiveFloat
+    site: Site
+    assets: list[Asset] = []
+    warning_zones: list[WarningZone] = []
+    no_fire_zones: list[NoFireZone] = []
+    corridors: list[Corridor] = []
+    sensors: Annotated[list[Sensor], Field(min_length=1)]
+    effectors: list[Effector] = []
+    objects: list[SceneObject] = []
+    roe: Roe
+    operator: Operator = Operator()
+
+    @field_validator("sensors", "effectors", "assets", "warning_zones", "objects")
+    @classmethod
+    def _unique_names(cls, items: list) -> list:
+        names = [item.name for item in items]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"names must be unique, repeated: {dup}")
+        return items

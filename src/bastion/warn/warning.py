@@ -1,0 +1,94 @@
+"""The warning decision: sound only the zones under a threat's predicted impact, all-clear after.
+
+A zone is warned when the 99 % impact ellipse of a threat (grown by a margin) touches it and the threat
+is due within the horizon. One alert per zone per episode: further threats join the episode silently.
+The zone stays warned while any threat touches it; a threat whose track is lost is held until its
+predicted impact time has passed; a defeated threat, or one whose ellipse moves away, is dropped at once.
+All-clear is sounded once no threat remains for ``clear_delay_s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bastion.events import Alert
+from bastion.geometry import ellipse_touches_polygon
+
+CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
+
+
+@dataclass(frozen=True)
+class WarningConfig:
+    ellipse_k: float = float(np.sqrt(CHI2_2DOF_99))
+    margin_m: float = 50.0  # added around the ellipse: shelters are not at the zone's edge
+    horizon_s: float = 120.0
+    clear_delay_s: float = 5.0
+    lost_track_hold_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class ThreatImpact:
+    """A threat's predicted impact: east-north mean (2,) and covariance (2,2) in m, time in s."""
+
+    track_id: int
+    mean_en: np.ndarray
+    cov_en: np.ndarray
+    t_impact: float
+
+
+@dataclass
+class _ZoneState:
+    warned: bool = False
+    threats: dict[int, float] = field(default_factory=dict)  # track id -> predicted impact time
+    empty_since: float | None = None
+
+
+class WarningController:
+    def __init__(self, zones: list[tuple[str, np.ndarray]], config: WarningConfig | None = None) -> None:
+        self.config = config or WarningConfig()
+        self.zones = [(name, np.asarray(poly, float)) for name, poly in zones]
+        self.state = {name: _ZoneState() for name, _ in self.zones}
+
+    def zones_touched(self, threat: ThreatImpact) -> list[str]:
+        cfg = self.config
+        return [
+            name for name, poly in self.zones
+            if ellipse_touches_polygon(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, poly)
+        ]
+
+    def update(
+        self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
+    ) -> list[Alert]:
+        """One decision cycle at ``t`` (s). Returns the alerts to sound."""
+        cfg = self.config
+        touching: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
+        for th in threats:
+            if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
+                continue
+            for name in self.zones_touched(th):
+                touching[name][th.track_id] = th.t_impact
+        alerts = []
+        for name, _ in self.zones:
+            st = self.state[name]
+            # Keep lost tracks until their predicted impact; drop defeated ones and live ones that moved.
+            kept = {
+                tid: ti for tid, ti in st.threats.items()
+                if tid not in live_track_ids and tid not in defeated and t <= ti + cfg.lost_track_hold_s
+            }
+            kept.update(touching[name])
+            st.threats = kept
+            if kept:
+                st.empty_since = None
+                if not st.warned:
+                    st.warned = True
+                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), min(kept.values())))
+            elif st.warned:
+                if st.empty_since is None:
+                    st.empty_since = t
+                if t - st.empty_since >= cfg.clear_delay_s:
+                    st.warned = False
+                    st.empty_since = None
+                    alerts.append(Alert(t, name, "all_clear", (), None))
+        return alerts

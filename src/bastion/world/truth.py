@@ -1,0 +1,159 @@
+"""Simulated truth: every object's motion on one time grid, its physical traits, and what became of it.
+
+Trajectories are computed once when the world is built (all randomness drawn then, from generators
+spawned from the scenario seed), so the state at any time is a cheap vectorised interpolation. An
+engagement that defeats an object ends its trajectory at that moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bastion.scenario.schema import Aircraft, Birds, Helicopter, Mortar, OwaDrone, Rocket, Scenario
+from bastion.world import motion
+from bastion.world.trajectory import Trajectory
+
+GRID_DT_S = 0.05
+
+# Radar cross-sections (m^2). Birds: 0.001-0.01 m^2 log-normal (docs/models.md).
+BIRD_RCS_LOG10_MEAN, BIRD_RCS_LOG10_SIGMA = -2.5, 0.25
+
+
+@dataclass
+class TruthObject:
+    """One simulated object and what happened to it (times in s, positions ENU m)."""
+
+    index: int
+    name: str
+    kind: str  # scenario kind: rocket, mortar, owa_drone, bird, aircraft, helicopter
+    hostile: bool
+    rcs_m2: float
+    t_start: float
+    t_end: float  # last time it exists (impact, leaving, defeat or end of scenario)
+    natural_end: str  # "impact", "left" or "none": what ends it if nothing intervenes
+    rf_link: bool = False
+    adsb: bool = False
+    iff: bool = False
+    callsign: str = ""
+    icao: str = ""
+    target: tuple[float, float, float] | None = None
+    defeated_t: float | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> str:
+        if self.defeated_t is not None:
+            return "defeated"
+        return self.natural_end
+
+
+class World:
+    """All truth objects sampled on a common grid of ``GRID_DT_S`` seconds."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.duration = float(scenario.duration_s)
+        self.dt = GRID_DT_S
+        self.grid = np.arange(0.0, self.duration + self.dt / 2, self.dt)
+        root = np.random.SeedSequence(scenario.seed if seed is None else seed)
+        rng_world, _ = root.spawn(2)
+        self.objects: list[TruthObject] = []
+        trajectories: list[Trajectory] = []
+        obj_rngs = np.random.SeedSequence(rng_world.generate_state(4)).spawn(len(scenario.objects))
+        for spec, ss in zip(scenario.objects, obj_rngs, strict=True):
+            rng = np.random.default_rng(ss)
+            for obj, traj in self._build(spec, rng):
+                obj.index = len(self.objects)
+                self.objects.append(obj)
+                trajectories.append(traj)
+        n, k = len(self.objects), self.grid.size
+        self.pos = np.zeros((n, k, 3))
+        self.vel = np.zeros((n, k, 3))
+        for i, traj in enumerate(trajectories):
+            self.pos[i], self.vel[i] = traj.on_grid(self.grid)
+        self.t_start = np.array([o.t_start for o in self.objects], float)
+        self.t_end = np.array([o.t_end for o in self.objects], float)
+        self.rcs = np.array([o.rcs_m2 for o in self.objects], float)
+        self.rf_link = np.array([o.rf_link for o in self.objects], bool)
+        self.hostile = np.array([o.hostile for o in self.objects], bool)
+
+    # --- building -----------------------------------------------------------------------------------
+    def _build(self, spec, rng: np.random.Generator):
+        dur, dt = self.duration, self.dt
+        if isinstance(spec, Rocket | Mortar):
+            from bastion.world.munitions import PRESETS, aim, fly  # noqa: PLC0415 (heavy, only when used)
+
+            preset = PRESETS[spec.preset]
+            launch = np.asarray(spec.launch, float)
+            aim_point = np.asarray(spec.target, float).copy()
+            aim_point[:2] += rng.normal(0.0, spec.aim_error_m, 2)
+            az, el = aim(preset, launch, aim_point)
+            flight = fly(preset, launch, az, el)
+            traj = Trajectory(np.asarray(flight.t) + spec.t_launch_s, np.asarray(flight.pos), np.asarray(flight.vel))
+            t_impact = float(traj.t[-1])
+            natural = "impact" if t_impact <= dur else "none"
+            obj = TruthObject(
+                -1, spec.name, spec.kind, True, float(preset.rcs_m2), spec.t_launch_s, min(t_impact, dur), natural,
+                target=tuple(float(v) for v in spec.target),
+                meta={"launch": [float(v) for v in launch], "preset": spec.preset,
+                      "impact_point": [float(v) for v in traj.pos[-1]]},
+            )
+            yield obj, traj
+        elif isinstance(spec, OwaDrone):
+            traj = motion.owa_drone_path(
+                spec.start, spec.waypoints, spec.target, spec.t_start_s, spec.speed_mps,
+                np.radians(spec.dive_angle_deg), np.radians(spec.turn_rate_deg_s), spec.climb_rate_mps, dt, dur,
+            )
+            hit = np.allclose(traj.pos[-1], spec.target)
+            obj = TruthObject(
+                -1, spec.name, spec.kind, True, spec.rcs_m2, spec.t_start_s, float(min(traj.t[-1], dur)),
+                "impact" if hit and traj.t[-1] <= dur else "none", rf_link=spec.rf_link,
+                target=tuple(float(v) for v in spec.target),
+                meta={"impact_point": [float(v) for v in traj.pos[-1]]} if hit else {},
+            )
+            yield obj, traj
+        elif isinstance(spec, Birds):
+            for b in range(spec.count):
+                traj = motion.bird_path(spec.center, spec.radius_m, spec.speed_mps * rng.uniform(0.8, 1.2),
+                                        spec.t_start_s, dt, dur, rng)
+                rcs = 10.0 ** rng.normal(BIRD_RCS_LOG10_MEAN, BIRD_RCS_LOG10_SIGMA)
+                yield TruthObject(-1, f"{spec.name}/{b}", "bird", False, float(rcs), spec.t_start_s, dur, "none"), traj
+        elif isinstance(spec, Aircraft):
+            traj = motion.straight_path(spec.start, spec.end, spec.t_start_s, spec.speed_mps, dt, dur)
+            t_end = float(traj.t[-1])
+            yield TruthObject(
+                -1, spec.name, "aircraft", False, spec.rcs_m2, spec.t_start_s, t_end,
+                "left" if t_end < dur else "none", adsb=spec.adsb, callsign=spec.callsign, icao=spec.icao,
+            ), traj
+        elif isinstance(spec, Helicopter):
+            traj = motion.loop_path(spec.waypoints, spec.t_start_s, spec.speed_mps, dt, dur)
+            yield TruthObject(
+                -1, spec.name, "helicopter", False, spec.rcs_m2, spec.t_start_s, dur, "none",
+                iff=spec.iff, callsign=spec.callsign,
+            ), traj
+        else:  # pragma: no cover - the schema admits no other kind
+            raise TypeError(f"unknown object spec {type(spec).__name__}")
+
+    # --- queries ------------------------------------------------------------------------------------
+    def alive(self, t: float) -> np.ndarray:
+        """(n,) True for objects that exist at time ``t``."""
+        return (self.t_start <= t) & (t <= self.t_end)
+
+    def state(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(alive (n,), pos (n,3), vel (n,3)) of every object at time ``t`` (s)."""
+        u = min(max(t / self.dt, 0.0), self.grid.size - 1.0)
+        i = min(int(u), self.grid.size - 2)
+        f = u - i
+        pos = self.pos[:, i] * (1.0 - f) + self.pos[:, i + 1] * f
+        vel = self.vel[:, i] * (1.0 - f) + self.vel[:, i + 1] * f
+        return self.alive(t), pos, vel
+
+    def kill(self, index: int, t: float) -> None:
+        """Object ``index`` is defeated at time ``t``: it exists no longer."""
+        obj = self.objects[index]
+        if obj.defeated_t is None and obj.t_start <= t <= obj.t_end:
+            obj.defeated_t = t
+            obj.t_end = t
+            self.t_end[index] = t
