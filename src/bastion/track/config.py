@@ -1,0 +1,117 @@
+"""Tracker configuration: every tunable of ``bastion.track`` in one frozen record, with units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODEL_NAMES = ("cv", "ct", "ballistic")
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Parameters of :class:`bastion.track.Tracker`.
+
+    The defaults suit the C-RAM engine: a 3-D surveillance radar with a 1 s revisit (drones, birds,
+    aircraft) and a counter-mortar radar with a 0.5 s revisit (rockets up to ~400 m/s, mortars).
+
+    Motion models (interacting multiple model filter):
+        models: names of the IMM's models, a subset of ``("cv", "ct", "ballistic")`` in that order.
+        mode_prior: initial model probabilities (same length as ``models``); None = defaults
+            cv 0.6, ct 0.2, ballistic 0.2, renormalised over the chosen models.
+        sojourn_s: mean time (s) a target stays in each model before switching; the transition
+            probability over an interval dt is exp(-dt / sojourn) of staying, the rest shared equally.
+            None = defaults cv 20 s, ct 10 s, ballistic 30 s.
+        q_cv: nearly-constant-velocity white acceleration noise spectral density (m^2/s^3), per axis.
+        q_ct: coordinated-turn horizontal acceleration noise density (m^2/s^3); vertical uses ``q_cv``.
+        q_omega: coordinated-turn turn-rate random-walk density (rad^2/s^3).
+        q_ballistic: ballistic model acceleration noise density (m^2/s^3), per axis.
+        q_drag: random-walk density of the drag parameter k = 1/beta ((m^2/kg)^2/s).
+        omega_sigma0: prior standard deviation of the turn rate at initiation (rad/s).
+        drag_k0, drag_sigma0: prior mean and standard deviation of k = 1/beta (m^2/kg), beta the
+            ballistic coefficient m/(Cd A) in kg/m^2.
+        gravity: gravitational acceleration (m/s^2) used by the ballistic model.
+        rho0, scale_height: sea-level air density (kg/m^3) and its exponential scale height (m).
+        ballistic_substep_s: longest integration step (s) of the ballistic prediction.
+
+    Gating and association:
+        gate_prob: probability mass of the chi-square validation gate (per measurement dimension).
+        gate_sigmas: kd-tree pre-gate radius in standard deviations (of track position plus
+            measurement, in metres, largest axis), before the exact chi-square test.
+        association: ``"gnn"`` (global nearest neighbour per cluster) or ``"jpda"``.
+        pd: detection probability assumed by JPDA.
+        clutter_density: clutter spatial density (1/m^3) assumed by JPDA.
+
+    Initiation, confirmation, deletion:
+        v_max: initiation velocity gate (m/s): two detections can start a track only if the speed
+            between them is at most this (plus 3 sigma of measurement noise).
+        init_max_dt: oldest a single unused detection may be (s) to pair with a new one.
+        block_init_in_gate: detections inside the gate of a confirmed track never start a new track.
+        confirm_m, confirm_n: a tentative track is confirmed once it has ``confirm_m`` hits in its
+            last ``confirm_n`` opportunities (an opportunity is a batch of a sensor that has already
+            updated the track); it is deleted once that has become impossible.
+        max_misses: a confirmed track is deleted after this many consecutive misses.
+        max_coast_s: ... or when it has not been updated for this long (s).
+        max_pos_sigma: ... or when its position standard deviation (m, RMS over axes) exceeds this.
+        quality_alpha: exponential smoothing factor of the track quality (hit = 1, miss = 0).
+    """
+
+    models: tuple[str, ...] = MODEL_NAMES
+    mode_prior: tuple[float, ...] | None = None
+    sojourn_s: tuple[float, ...] | None = None
+    q_cv: float = 3.0
+    q_ct: float = 0.5
+    q_omega: float = 0.01
+    q_ballistic: float = 0.5
+    q_drag: float = 1e-11
+    omega_sigma0: float = 0.2
+    drag_k0: float = 2e-4
+    drag_sigma0: float = 2e-4
+    gravity: float = 9.80665
+    rho0: float = 1.225
+    scale_height: float = 8500.0
+    ballistic_substep_s: float = 0.25
+
+    gate_prob: float = 0.9995
+    gate_sigmas: float = 5.0
+    association: str = "gnn"
+    pd: float = 0.9
+    clutter_density: float = 1e-9
+
+    v_max: float = 600.0
+    init_max_dt: float = 2.5
+    block_init_in_gate: bool = True
+    confirm_m: int = 3
+    confirm_n: int = 4
+    max_misses: int = 3
+    max_coast_s: float = 5.0
+    max_pos_sigma: float = 300.0
+    quality_alpha: float = 0.25
+
+    def check(self) -> None:
+        """Raise ValueError on an inconsistent configuration."""
+        if not self.models or any(m not in MODEL_NAMES for m in self.models):
+            raise ValueError(f"models must be a non-empty subset of {MODEL_NAMES}, got {self.models}")
+        if list(self.models) != [m for m in MODEL_NAMES if m in self.models]:
+            raise ValueError(f"models must be listed in the order {MODEL_NAMES}")
+        if len(self.priors()) != len(self.models) or len(self.sojourns()) != len(self.models):
+            raise ValueError("mode_prior and sojourn_s need one entry per model")
+        if self.association not in ("gnn", "jpda"):
+            raise ValueError(f"association must be 'gnn' or 'jpda', got {self.association!r}")
+        if not 1 <= self.confirm_m <= self.confirm_n <= 62:
+            raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
+        if not 0.0 < self.gate_prob < 1.0:
+            raise ValueError("gate_prob must lie in (0, 1)")
+
+    def priors(self) -> tuple[float, ...]:
+        """Initial model probabilities, normalised to sum to one."""
+        raw = self.mode_prior or tuple(_DEFAULT_PRIOR[m] for m in self.models)
+        total = float(sum(raw))
+        return tuple(float(v) / total for v in raw)
+
+    def sojourns(self) -> tuple[float, ...]:
+        """Mean sojourn time (s) per model."""
+        return self.sojourn_s or tuple(_DEFAULT_SOJOURN[m] for m in self.models)
+
+
+_DEFAULT_PRIOR = {"cv": 0.6, "ct": 0.2, "ballistic": 0.2}
+_DEFAULT_SOJOURN = {"cv": 20.0, "ct": 10.0, "ballistic": 30.0}

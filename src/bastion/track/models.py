@@ -1,0 +1,161 @@
+"""Motion models of the IMM, vectorised over K states at once.
+
+Every model works on the same augmented state (so that IMM mixing is a plain weighted sum):
+
+    x = [e, n, u, ve, vn, vu, omega, k]      (m, m/s, rad/s, m^2/kg)
+
+``omega`` is the horizontal turn rate (counter-clockwise seen from above, i.e. from east towards north)
+used by the coordinated-turn model, ``k = 1/beta`` the inverse ballistic coefficient used by the
+ballistic model (drag deceleration = rho(u) |v|^2 k / 2). Models that do not use a component carry it
+unchanged with a small random walk, so that its estimate survives the time a target spends elsewhere.
+
+Each ``predict_*`` function returns the predicted states (K, 8) and the Jacobians F (K, 8, 8) of the
+transition, for an extended Kalman prediction; ``process_noise`` gives Q (K, 8, 8) for an elapsed time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.track.config import TrackerConfig
+
+STATE_DIM = 8
+OMEGA = 6
+KDRAG = 7
+_EYE = np.eye(STATE_DIM)
+
+
+def _eye_stack(k: int) -> np.ndarray:
+    return np.broadcast_to(_EYE, (k, STATE_DIM, STATE_DIM)).copy()
+
+
+def predict_cv(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Nearly constant velocity: states (K, 8) moved by dt (K,) seconds."""
+    F = _eye_stack(x.shape[0])
+    idx = np.arange(3)
+    F[:, idx, idx + 3] = dt[:, None]
+    xp = x.copy()
+    xp[:, :3] += x[:, 3:6] * dt[:, None]
+    return xp, F
+
+
+def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinated turn in the horizontal plane with estimated turn rate; constant vertical velocity."""
+    w = x[:, OMEGA]
+    ve, vn = x[:, 3], x[:, 4]
+    wt = w * dt
+    small = np.abs(wt) < 1e-4
+    w_safe = np.where(small, 1.0, w)
+    s, c = np.sin(wt), np.cos(wt)
+    # A = sin(wT)/w and B = (1 - cos(wT))/w, with their w-derivatives; Taylor series near w = 0 where
+    # the closed forms lose all precision.
+    A = np.where(small, dt - w**2 * dt**3 / 6.0, s / w_safe)
+    B = np.where(small, w * dt**2 / 2.0, (1.0 - c) / w_safe)
+    dA = np.where(small, -w * dt**3 / 3.0, (dt * c * w - s) / w_safe**2)
+    dB = np.where(small, dt**2 / 2.0 - w**2 * dt**4 / 8.0, (dt * s * w - (1.0 - c)) / w_safe**2)
+    xp = x.copy()
+    xp[:, 0] = x[:, 0] + A * ve - B * vn
+    xp[:, 1] = x[:, 1] + B * ve + A * vn
+    xp[:, 2] = x[:, 2] + x[:, 5] * dt
+    xp[:, 3] = c * ve - s * vn
+    xp[:, 4] = s * ve + c * vn
+    F = _eye_stack(x.shape[0])
+    F[:, 0, 3], F[:, 0, 4], F[:, 0, OMEGA] = A, -B, dA * ve - dB * vn
+    F[:, 1, 3], F[:, 1, 4], F[:, 1, OMEGA] = B, A, dB * ve + dA * vn
+    F[:, 2, 5] = dt
+    F[:, 3, 3], F[:, 3, 4], F[:, 3, OMEGA] = c, -s, -dt * xp[:, 4]
+    F[:, 4, 3], F[:, 4, 4], F[:, 4, OMEGA] = s, c, dt * xp[:, 3]
+    return xp, F
+
+
+def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerConfig):
+    """Acceleration (K, 3) m/s^2 of a ballistic body: gravity plus quadratic drag in an exponential
+    atmosphere, with the partial derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
+    rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
+    speed = np.linalg.norm(v, axis=1)
+    half = 0.5 * rho * speed
+    a = -(k * half)[:, None] * v
+    a[:, 2] -= cfg.gravity
+    da_dk = -half[:, None] * v
+    da_du = (k * half / cfg.scale_height)[:, None] * v
+    sp = np.where(speed > 1e-9, speed, 1.0)
+    vv = v[:, :, None] * v[:, None, :] / sp[:, None, None]
+    da_dv = -(0.5 * k * rho)[:, None, None] * (speed[:, None, None] * np.eye(3) + vv)
+    return a, da_du, da_dv, da_dk
+
+
+def predict_ballistic(
+    x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gravity and drag, with the drag parameter k estimated; integrated in equal sub-steps no longer
+    than ``cfg.ballistic_substep_s`` (second order in position, first in velocity per sub-step)."""
+    K = x.shape[0]
+    n_sub = max(1, int(np.ceil(np.max(np.abs(dt), initial=0.0) / cfg.ballistic_substep_s)))
+    h = dt / n_sub
+    h2 = 0.5 * h * h
+    xp = x.copy()
+    F = _eye_stack(K)
+    for _ in range(n_sub):
+        p, v, k = xp[:, :3], xp[:, 3:6], xp[:, KDRAG]
+        a, da_du, da_dv, da_dk = ballistic_accel(p, v, k, cfg)
+        step = _eye_stack(K)
+        step[:, 0:3, 2] += h2[:, None] * da_du
+        step[:, 0:3, 3:6] = h[:, None, None] * np.eye(3) + h2[:, None, None] * da_dv
+        step[:, 0:3, KDRAG] = h2[:, None] * da_dk
+        step[:, 3:6, 2] += h[:, None] * da_du
+        step[:, 3:6, 3:6] = np.eye(3) + h[:, None, None] * da_dv
+        step[:, 3:6, KDRAG] = h[:, None] * da_dk
+        new = xp.copy()
+        new[:, :3] = p + v * h[:, None] + a * h2[:, None]
+        new[:, 3:6] = v + a * h[:, None]
+        xp = new
+        F = step @ F
+    return xp, F
+
+
+PREDICTORS = {"cv": predict_cv, "ct": predict_ct, "ballistic": predict_ballistic}
+
+
+def _white_accel_block(Q: np.ndarray, axes, q, dt: np.ndarray) -> None:
+    """Add the discretised continuous white-noise-acceleration covariance (density q) on ``axes``."""
+    adt = np.abs(dt)
+    for ax in axes:
+        Q[:, ax, ax] += q * adt**3 / 3.0
+        Q[:, ax, ax + 3] += q * adt**2 / 2.0
+        Q[:, ax + 3, ax] += q * adt**2 / 2.0
+        Q[:, ax + 3, ax + 3] += q * adt
+
+
+def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """Q (K, 8, 8) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
+    any revisit rate and out-of-step updates get consistent noise)."""
+    Q = np.zeros((dt.shape[0], STATE_DIM, STATE_DIM))
+    adt = np.abs(dt)
+    # Unused augmented components get a tiny random walk: keeps covariances positive definite.
+    if model == "cv":
+        _white_accel_block(Q, (0, 1, 2), cfg.q_cv, dt)
+        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
+        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
+    elif model == "ct":
+        _white_accel_block(Q, (0, 1), cfg.q_ct, dt)
+        _white_accel_block(Q, (2,), cfg.q_cv, dt)
+        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
+        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
+    else:
+        _white_accel_block(Q, (0, 1, 2), cfg.q_ballistic, dt)
+        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
+        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
+    return Q
+
+
+def transition_matrix(sojourn: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """Model switching probabilities Pi (K, M, M) over elapsed times dt (K,): row i, column j is the
+    probability of moving from model i to model j. Staying has probability exp(-dt/sojourn_i)."""
+    M = sojourn.shape[0]
+    stay = np.exp(-np.abs(dt)[:, None] / sojourn[None, :])  # (K, M)
+    if M == 1:
+        return np.ones((dt.shape[0], 1, 1))
+    Pi = np.broadcast_to(((1.0 - stay) / (M - 1))[:, :, None], (dt.shape[0], M, M)).copy()
+    idx = np.arange(M)
+    Pi[:, idx, idx] = stay
+    return Pi

@@ -1,0 +1,422 @@
+"""The multi-sensor IMM tracker: gating, association, update, initiation and track management.
+
+Tracks are predicted lazily: each row of the table holds its estimate at the time of its last update
+(``t_state``); a batch predicts all tracks to the batch time for gating, then runs the IMM step only for
+the tracks that got a detection, each to its own detection's time. Sensors may report asynchronously at
+any rate: process noise and model switching depend on the elapsed time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import chi2
+
+from bastion.sense.detections import MEAS_DIM, DetectionBatch
+from bastion.track import imm
+from bastion.track.associate import candidate_pairs, gnn, jpda_weights
+from bastion.track.config import TrackerConfig
+from bastion.track.linalg import inv_logdet
+from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
+from bastion.track.models import KDRAG, OMEGA, STATE_DIM
+from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
+
+
+@dataclass(frozen=True, eq=False)
+class ScanUpdate:
+    """What one call of :meth:`Tracker.process` changed.
+
+    Attributes:
+        time: the batch time (s): its latest detection time (or the previous time if it was empty).
+        confirmed: ids of tracks confirmed by this batch.
+        deleted: ids of tracks deleted by this batch.
+        updated: ids of tracks updated by a detection of this batch.
+        det_track: (n,) the track id each detection updated, -1 if none (unused or sent to initiation).
+    """
+
+    time: float
+    confirmed: np.ndarray
+    deleted: np.ndarray
+    updated: np.ndarray
+    det_track: np.ndarray
+
+
+_EMPTY_IDS = np.zeros(0, np.int64)
+
+
+class Tracker:
+    """Vectorised multi-sensor IMM tracker (see ``docs/tracking.md``).
+
+    Feed :class:`DetectionBatch` objects in time order to :meth:`process`; read live tracks from
+    :attr:`table`; predict them to any time with :meth:`predict`.
+    """
+
+    def __init__(self, config: TrackerConfig | None = None) -> None:
+        self.config = config or TrackerConfig()
+        self.config.check()
+        self.model_names: tuple[str, ...] = tuple(self.config.models)
+        self._sojourn = np.asarray(self.config.sojourns(), dtype=float)
+        self._prior = np.asarray(self.config.priors(), dtype=float)
+        self.table = TrackTable(len(self.model_names), STATE_DIM)
+        self._next_id = 1
+        self._sensor_bits: dict[str, int] = {}
+        self._gate = {m: float(chi2.ppf(self.config.gate_prob, m)) for m in sorted(set(MEAS_DIM.values()))}
+        self._pend_pos = np.zeros((0, 3))
+        self._pend_cov = np.zeros((0, 3, 3))
+        self._pend_t = np.zeros(0)
+        self._pend_bits = np.zeros(0, np.int64)
+        self._pend_rcs = np.zeros(0)
+        self.time = -np.inf
+        nwin = self.config.confirm_n
+        self._win_mask = np.uint64((1 << nwin) - 1)
+
+    # ------------------------------------------------------------------ public API
+    def predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """States of all live tracks predicted to time t (s), without changing the table.
+
+        Returns ids (N,), x (N, 6) [e, n, u, ve, vn, vu] (m, m/s) and P (N, 6, 6).
+        """
+        tab = self.table
+        if len(tab) == 0:
+            return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
+        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state)
+        x, P = imm.combine(xp, Pp, c)
+        return tab.id.copy(), x, P
+
+    def delete(self, track_ids) -> None:
+        """Remove tracks by id (e.g. after an assessed kill); unknown ids are ignored."""
+        ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
+        if len(ids) and len(self.table):
+            self.table.keep(~np.isin(self.table.id, ids))
+
+    def process(self, batch: DetectionBatch) -> ScanUpdate:
+        """Run one detection batch (one sensor dwell) through gating, association, update,
+        initiation and track management. Batches must come in time order."""
+        cfg = self.config
+        tab = self.table
+        n = len(batch)
+        kind = batch.kind
+        bit = np.int64(1) << np.int64(self._sensor_bit(batch.sensor_id))
+        t_ref = float(batch.time.max()) if n else self.time
+        if n:
+            self.time = max(self.time, t_ref)
+        det_track = np.full(n, -1, np.int64)
+        N = len(tab)
+        at = ad = _EMPTY_IDS
+        blocked = np.zeros(n, bool)
+        pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0) if N else np.zeros(0)
+
+        if N and n:
+            dt_ref = t_ref - tab.t_state
+            xp, Pp, c = self._predict_rows(slice(None), dt_ref)
+            x6, P6 = imm.combine(xp, Pp, c)
+            pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
+            ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_ref)
+            if cfg.association == "jpda" and len(ti):
+                at, ad = self._jpda_update(batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref)
+            else:
+                at, ad = self._gnn_update(batch, ti, dj, d2, logdet, xp, Pp, c, t_ref)
+            if cfg.block_init_in_gate and len(ti):
+                firm = tab.status[ti] != TENTATIVE
+                blocked[dj[firm]] = True
+            det_track[ad] = tab.id[at]
+            pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
+
+        confirmed, deleted = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
+        updated = np.unique(det_track[det_track >= 0])
+
+        if n and kind != "bearing":
+            free = np.ones(n, bool)
+            free[ad] = False
+            free &= ~blocked
+            confirmed = np.concatenate([confirmed, self._initiate(batch, np.flatnonzero(free), bit)])
+        return ScanUpdate(t_ref, confirmed, deleted, updated, det_track)
+
+    # ------------------------------------------------------------------ internals
+    def _sensor_bit(self, sensor_id: str) -> int:
+        if sensor_id not in self._sensor_bits:
+            if len(self._sensor_bits) >= 63:
+                raise ValueError("at most 63 distinct sensors are supported")
+            self._sensor_bits[sensor_id] = len(self._sensor_bits)
+        return self._sensor_bits[sensor_id]
+
+    def _predict_rows(self, rows, dt: np.ndarray):
+        tab = self.table
+        return imm.predict(tab.xm[rows], tab.Pm[rows], tab.mode_prob[rows], dt, self.model_names,
+                           self._sojourn, self.config)
+
+    def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
+        """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations."""
+        cfg = self.config
+        kind = batch.kind
+        spread = float(t_ref - batch.time.min())
+        speed = np.linalg.norm(x6[:, 3:6], axis=1)
+        track_sig = np.sqrt(np.max(np.diagonal(P6[:, :3, :3], axis1=1, axis2=2), axis=1))
+        if kind == "bearing":
+            los = x6[:, :3] - batch.sensor_pos
+            rng = np.maximum(np.linalg.norm(los, axis=1), 1.0)
+            track_pts = los / rng[:, None]
+            det_pts = unit_direction(kind, batch.z)
+            meas_sig = float(np.sqrt(np.max(np.diagonal(batch.R, axis1=1, axis2=2))))
+            radius = cfg.gate_sigmas * np.hypot(track_sig / rng, meas_sig) + speed * spread / rng
+            radius = np.minimum(radius, 2.0)
+        else:
+            det_pts, det_cov = to_cartesian(kind, batch.z, batch.R, batch.sensor_pos)
+            meas_sig = float(np.sqrt(np.max(np.diagonal(det_cov, axis1=1, axis2=2))))
+            radius = cfg.gate_sigmas * np.hypot(track_sig, meas_sig) + speed * spread
+            track_pts = x6[:, :3]
+        ti, dj = candidate_pairs(track_pts, radius, det_pts)
+        m = batch.dim
+        if len(ti) == 0:
+            return ti, dj, np.zeros(0), np.zeros((0, m, m)), np.zeros((0, m)), np.zeros(0)
+        xpair = x6[ti]
+        shift = batch.time[dj] - t_ref
+        if spread > 0.0:
+            # First-order shift from the batch time to each detection's own time (for gating only).
+            xpair = xpair.copy()
+            xpair[:, :3] += xpair[:, 3:6] * shift[:, None]
+        Pt = P6[ti]
+        if kind == "cartesian":
+            S = Pt[:, :3, :3] + batch.R[dj]
+            nu = batch.z[dj] - xpair[:, :3]
+        else:
+            zhat, H = predict_measurement(kind, xpair, batch.sensor_pos)
+            S = H @ Pt @ H.transpose(0, 2, 1) + batch.R[dj]
+            nu = innovation(kind, batch.z[dj], zhat)
+        Sinv, logdet = inv_logdet(S)
+        d2 = np.einsum("ki,kij,kj->k", nu, Sinv, nu)
+        ok = d2 <= self._gate[m]
+        return ti[ok], dj[ok], d2[ok], S[ok], nu[ok], logdet[ok]
+
+    def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_ref):
+        tab = self.table
+        N, n = len(tab), len(batch)
+        if len(ti) == 0:
+            return _EMPTY_IDS, _EMPTY_IDS
+        # Negative log-likelihood (up to a constant): a well-localised track beats a vague one.
+        cost = d2 + logdet
+        min_logdet = np.full(N, np.inf)
+        np.minimum.at(min_logdet, ti, logdet)
+        miss_cost = self._gate[batch.dim] + min_logdet
+        at, ad = gnn(ti, dj, cost, miss_cost, N, n)
+        self._imm_update(batch, at, ad, xp, Pp, c, t_ref, batch.z[ad], batch.R[ad])
+        return at, ad
+
+    def _jpda_update(self, batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref):
+        """JPDA: each gated track is updated with the probability-weighted combined innovation, and its
+        covariance inflated by the spread of the innovations (the standard PDA form), per model."""
+        cfg = self.config
+        tab = self.table
+        N, n = len(tab), len(batch)
+        m = batch.dim
+        lik = np.exp(-0.5 * (d2 + logdet + m * np.log(2.0 * np.pi)))
+        beta, beta0 = jpda_weights(ti, dj, lik, N, n, cfg.pd, cfg.clutter_density)
+        rows = np.unique(ti)
+        # Combined innovation per track, in measurement space of the combined prediction.
+        nu_bar = np.zeros((N, m))
+        np.add.at(nu_bar, ti, beta[:, None] * nu)
+        spread = np.zeros((N, m, m))
+        np.add.at(spread, ti, beta[:, None, None] * nu[:, :, None] * nu[:, None, :])
+        spread -= nu_bar[:, :, None] * nu_bar[:, None, :]
+        # A pseudo-measurement at zhat + nu_bar (zhat of the combined prediction) through the IMM EKF,
+        # then the PDA covariance terms: no-detection weight and spread of the innovations.
+        xr, Pr, cr = xp[rows], Pp[rows], c[rows]
+        K, M, D = xr.shape
+        xc, _ = imm.combine(xr, Pr, cr, dims=D)
+        zhat_c, _ = predict_measurement(batch.kind, xc, batch.sensor_pos)
+        first_pair = np.unique(ti, return_index=True)[1]
+        R_rows = batch.R[dj[first_pair]]
+        xu, Pu, mu, _ = imm.update(xr, Pr, cr, batch.kind, zhat_c + nu_bar[rows], R_rows, batch.sensor_pos)
+        _, H = predict_measurement(batch.kind, xr.reshape(K * M, D), batch.sensor_pos)
+        Pf = Pr.reshape(K * M, D, D)
+        PHt = Pf @ H.transpose(0, 2, 1)
+        gain = PHt @ np.linalg.inv(H @ PHt + np.repeat(R_rows, M, axis=0))
+        b0 = np.repeat(beta0[rows], M)[:, None, None]
+        Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(K * M, D, D)
+        Pc += gain @ np.repeat(spread[rows], M, axis=0) @ gain.transpose(0, 2, 1)
+        Pu = Pc.reshape(K, M, D, D)
+        self._write_rows(rows, xu, Pu, mu, t_ref)
+        # For bookkeeping, the detection each track is most likely to have produced.
+        best = np.lexsort((-beta, ti))
+        first = np.ones(len(best), bool)
+        first[1:] = ti[best][1:] != ti[best][:-1]
+        at, ad = ti[best[first]], dj[best[first]]
+        keep = beta[best[first]] > beta0[at]
+        return at[keep], ad[keep]
+
+    def _imm_update(self, batch, at, ad, xp, Pp, c, t_ref, z, R):
+        if len(at) == 0:
+            return
+        tab = self.table
+        t_det = batch.time[ad]
+        if np.all(t_det == t_ref):
+            xa, Pa, ca = xp[at], Pp[at], c[at]
+        else:
+            xa, Pa, ca = self._predict_rows(at, t_det - tab.t_state[at])
+        xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
+        self._write_rows(at, xu, Pu, mu, t_det)
+
+    def _write_rows(self, rows, xu, Pu, mu, t):
+        tab = self.table
+        tab.xm[rows] = xu
+        tab.Pm[rows] = Pu
+        tab.mode_prob[rows] = mu
+        x6, P6 = imm.combine(xu, Pu, mu)
+        tab.x[rows] = x6
+        tab.P[rows] = P6
+        tab.t_state[rows] = t
+        if "ballistic" in self.model_names:
+            j = self.model_names.index("ballistic")
+            k = xu[:, j, KDRAG]
+            var = Pu[:, j, KDRAG, KDRAG]
+            learnt = (var < 0.25 * self.config.drag_sigma0**2) & (k > 0.0)
+            tab.ballistic_coef[rows] = np.where(learnt, 1.0 / np.where(k > 0, k, 1.0), np.nan)
+
+    def _manage(self, batch, bit, at, ad, pos_sigma, t_ref):
+        """Hit/miss bookkeeping, confirmation, coasting and deletion; returns (confirmed, deleted) ids."""
+        cfg = self.config
+        tab = self.table
+        N = len(tab)
+        if N == 0:
+            return _EMPTY_IDS, _EMPTY_IDS
+        hit = np.zeros(N, bool)
+        hit[at] = True
+        opp = hit | ((tab.sensors & bit) != 0)
+        hu = hit.astype(np.uint64)
+        tab.history[opp] = (tab.history[opp] << np.uint64(1)) | hu[opp]
+        tab.opportunities[opp] += 1
+        tab.misses[hit] = 0
+        tab.misses[opp & ~hit] += 1
+        tab.quality[opp] += cfg.quality_alpha * (hit[opp] - tab.quality[opp])
+        tab.hits[hit] += 1
+        tab.t_last_update[at] = batch.time[ad]
+        tab.sensors[hit] |= bit
+        rcs = batch.rcs_m2[ad]
+        good = np.isfinite(rcs)
+        if np.any(good):
+            r_at = at[good]
+            prev = np.where(np.isfinite(tab.rcs_m2[r_at]), tab.rcs_m2[r_at], 0.0)
+            cnt = tab.rcs_count[r_at]
+            tab.rcs_m2[r_at] = (prev * cnt + rcs[good]) / (cnt + 1)
+            tab.rcs_count[r_at] = cnt + 1
+
+        window = self._window_hits(tab.history)
+        tent = tab.status == TENTATIVE
+        newly = tent & (window >= cfg.confirm_m)
+        tab.status[newly] = CONFIRMED
+        tab.t_confirmed[newly] = tab.t_last_update[newly]
+        firm = ~tent
+        tab.status[firm & opp & ~hit] = COASTING
+        tab.status[firm & hit] = CONFIRMED
+        seen = np.minimum(tab.opportunities, cfg.confirm_n)
+        dead = tent & ~newly & (seen - window > cfg.confirm_n - cfg.confirm_m)
+        dead |= firm & (tab.misses >= cfg.max_misses)
+        dead |= (t_ref - tab.t_last_update) > cfg.max_coast_s
+        dead |= pos_sigma > cfg.max_pos_sigma
+        confirmed = tab.id[newly].copy()
+        deleted = tab.id[dead].copy()
+        if np.any(dead):
+            tab.keep(~dead)
+        return confirmed, deleted
+
+    def _window_hits(self, history: np.ndarray) -> np.ndarray:
+        h = history & self._win_mask
+        count = np.zeros(h.shape, np.int64)
+        for k in range(self.config.confirm_n):
+            count += ((h >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
+        return count
+
+    def _initiate(self, batch: DetectionBatch, idx: np.ndarray, bit) -> np.ndarray:
+        """Two-point initiation with a velocity gate; unpaired detections wait as single points."""
+        cfg = self.config
+        now = self.time
+        keep = (now - self._pend_t) <= cfg.init_max_dt
+        if not np.all(keep):
+            self._pend_pos, self._pend_cov = self._pend_pos[keep], self._pend_cov[keep]
+            self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[keep], self._pend_bits[keep], \
+                self._pend_rcs[keep]
+        if len(idx) == 0:
+            return _EMPTY_IDS
+        pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
+        t_new = batch.time[idx]
+        rcs_new = batch.rcs_m2[idx]
+        P_n = len(self._pend_t)
+        pi = pj = _EMPTY_IDS
+        if P_n:
+            noise = 3.0 * np.sqrt(np.trace(cov, axis1=1, axis2=2))
+            pend_noise = 3.0 * np.sqrt(np.trace(self._pend_cov, axis1=1, axis2=2))
+            radius = cfg.v_max * cfg.init_max_dt + noise.max() + pend_noise.max()
+            # Pre-gate with one generous radius, then the exact velocity gate per pair.
+            ci, cj = candidate_pairs(self._pend_pos, np.full(P_n, radius), pos)
+            dt = t_new[cj] - self._pend_t[ci]
+            dist = np.linalg.norm(pos[cj] - self._pend_pos[ci], axis=1)
+            lim = cfg.v_max * dt + np.hypot(noise[cj], pend_noise[ci])
+            ok = (dt > 1e-6) & (dist <= lim)
+            ci, cj, dist, lim = ci[ok], cj[ok], dist[ok], lim[ok]
+            if len(ci):
+                pi, pj = gnn(ci, cj, (dist / lim) ** 2, np.full(P_n, 2.0), P_n, len(idx))
+        paired = np.zeros(len(idx), bool)
+        paired[pj] = True
+        new_conf = _EMPTY_IDS
+        if len(pi):
+            new_conf = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
+                                        self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
+                                        self._pend_bits[pi] | bit)
+            used = np.ones(P_n, bool)
+            used[pi] = False
+            self._pend_pos, self._pend_cov = self._pend_pos[used], self._pend_cov[used]
+            self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[used], self._pend_bits[used], \
+                self._pend_rcs[used]
+        rest = ~paired
+        self._pend_pos = np.concatenate([self._pend_pos, pos[rest]])
+        self._pend_cov = np.concatenate([self._pend_cov, cov[rest]])
+        self._pend_t = np.concatenate([self._pend_t, t_new[rest]])
+        self._pend_bits = np.concatenate([self._pend_bits, np.full(int(rest.sum()), bit, np.int64)])
+        self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
+        return new_conf
+
+    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> np.ndarray:
+        cfg = self.config
+        k = len(t2)
+        M = len(self.model_names)
+        dt = (t2 - t1)[:, None]
+        v = (p2 - p1) / dt
+        x = np.zeros((k, STATE_DIM))
+        x[:, :3], x[:, 3:6] = p2, v
+        x[:, KDRAG] = cfg.drag_k0
+        P = np.zeros((k, STATE_DIM, STATE_DIM))
+        P[:, :3, :3] = C2
+        P[:, :3, 3:6] = C2 / dt[:, :, None]
+        P[:, 3:6, :3] = C2 / dt[:, :, None]
+        # Velocity from a difference: both noises, plus the speed change an acceleration of about
+        # sqrt(q_cv * dt) can cause over the interval.
+        q_term = (cfg.q_cv * dt[:, 0] / 3.0)[:, None, None] * np.eye(3)
+        P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
+        P[:, OMEGA, OMEGA] = cfg.omega_sigma0**2
+        P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
+        xm = np.repeat(x[:, None], M, axis=1)
+        if "ballistic" in self.model_names:
+            # Two points give the mean velocity over the interval; at its end gravity has added g dt/2.
+            xm[:, self.model_names.index("ballistic"), 5] -= cfg.gravity * dt[:, 0] / 2.0
+        Pm = np.repeat(P[:, None], M, axis=1)
+        mu = np.broadcast_to(self._prior, (k, M)).copy()
+        x6, P6 = imm.combine(xm, Pm, mu)
+        ids = np.arange(self._next_id, self._next_id + k, dtype=np.int64)
+        self._next_id += k
+        rcs_stack = np.stack([rcs1, rcs2], axis=1)
+        rcs_count = np.isfinite(rcs_stack).sum(axis=1)
+        rcs_mean = np.where(rcs_count > 0, np.nansum(np.nan_to_num(rcs_stack, nan=0.0), axis=1)
+                            / np.maximum(rcs_count, 1), np.nan)
+        status = np.full(k, CONFIRMED if cfg.confirm_m <= 2 else TENTATIVE, np.int8)
+        rows = {
+            "id": ids, "x": x6, "P": P6, "t_state": t2.copy(), "status": status, "t_first": t1.copy(),
+            "t_confirmed": np.where(status == CONFIRMED, t2, np.nan), "t_last_update": t2.copy(),
+            "hits": np.full(k, 2, np.int64), "misses": np.zeros(k, np.int64),
+            "history": np.full(k, 3, np.uint64), "opportunities": np.full(k, 2, np.int64),
+            "quality": np.full(k, 0.5 + 0.5 * cfg.quality_alpha), "mode_prob": mu,
+            "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
+            "sensors": bits.astype(np.int64), "xm": xm, "Pm": Pm,
+        }
+        self.table.append(rows)
+        return ids[status == CONFIRMED]
