@@ -120,7 +120,8 @@ class Engine:
         n = ids.size
         names = self.tracker.model_names
         bprob = tab.mode_prob[show, names.index("ballistic")] if "ballistic" in names else np.full(n, np.nan)
-        _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob)
+        vel_sigma = np.sqrt(np.trace(P[:, 3:, 3:], axis1=1, axis2=2) / 3.0) if n else np.zeros(0)
+        _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma)
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):

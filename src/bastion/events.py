@@ -131,6 +131,15 @@ class Alert(Record):
 
 
 @dataclass(frozen=True)
+class AlertJoined(Record):
+    """A further threat joined a zone's current warning (no new alarm; recorded for review)."""
+
+    KIND: ClassVar[str] = "warn.join"
+    zone: str
+    track_id: int
+
+
+@dataclass(frozen=True)
 class RoeChanged(Record):
     KIND: ClassVar[str] = "engage.roe"
     sector: str

@@ -23,24 +23,28 @@ BALLISTIC_CLASSES = ("rocket", "mortar", "artillery")
 UNKNOWN = "unknown"
 
 # Per class: speed mean and sd (m/s); log10 RCS mean and sd (m^2); max typical flight-path angle
-# (deg, |gamma| beyond it is unlikely for powered level flyers); whether it flies ballistically.
+# (deg, |gamma| beyond it is unlikely for powered level flyers); whether it flies ballistically; the
+# typical |flight-path angle| of ballistic rounds (deg, mean and sd: rockets are fired at low
+# quadrant elevations, mortars at high ones); log prior (how common the class is near a base: birds
+# are far more common than hostile quadcopters, so a bird-like track needs real evidence to be one).
 _PROFILE = {
-    #               speed  sd   lrcs  sd   gamma  ballistic
-    "rocket":     (330.0, 90.0, -1.6, 0.6, 90.0, True),
-    "mortar":     (200.0, 60.0, -2.0, 0.6, 90.0, True),
-    "artillery":  (550.0, 150.0, -1.5, 0.6, 90.0, True),
-    "owa_drone":  (50.0, 12.0, -1.0, 0.7, 45.0, False),
-    "quadcopter": (14.0, 7.0, -2.0, 0.6, 60.0, False),
-    "bird":       (11.0, 4.0, -2.6, 0.6, 40.0, False),
-    "aircraft":   (120.0, 60.0, 1.5, 0.6, 12.0, False),
-    "helicopter": (40.0, 20.0, 0.7, 0.6, 20.0, False),
+    #               speed  sd     lrcs  sd   gamma  ballistic  |gamma| sd   log prior
+    "rocket":     (270.0, 70.0, -1.6, 0.6, 90.0, True, 25.0, 15.0, 0.0),
+    "mortar":     (160.0, 60.0, -2.0, 0.6, 90.0, True, 60.0, 15.0, 0.0),
+    "artillery":  (550.0, 150.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -1.0),
+    "owa_drone":  (50.0, 12.0, -1.0, 0.7, 45.0, False, 0.0, 0.0, 0.0),
+    "quadcopter": (14.0, 7.0, -2.0, 0.6, 60.0, False, 0.0, 0.0, -3.0),
+    "bird":       (11.0, 4.0, -2.6, 0.6, 40.0, False, 0.0, 0.0, 0.0),
+    "aircraft":   (120.0, 60.0, 1.5, 0.6, 12.0, False, 0.0, 0.0, 0.0),
+    "helicopter": (40.0, 20.0, 0.7, 0.6, 20.0, False, 0.0, 0.0, 0.0),
 }
 
 
 @dataclass(frozen=True)
 class ClassifierConfig:
     forget: float = 0.85  # weight of the previous log-posterior per cycle
-    confident: float = 0.85  # probability at which a class is declared
+    confident: float = 0.85  # probability at which a class is a candidate
+    confirm_cycles: int = 3  # consecutive confident cycles before a class is declared (or changed)
     floor_loglik: float = -12.0  # cap on one feature's evidence, so one wild value cannot decide
 
 
@@ -54,52 +58,81 @@ class Classifier:
         self._lrcs_mu, self._lrcs_sd = prof[:, 2], prof[:, 3]
         self._gamma_max = np.radians(prof[:, 4])
         self._ballistic = np.array([_PROFILE[c][5] for c in CLASSES])
+        self._bgamma_mu = np.radians([_PROFILE[c][6] for c in CLASSES])
+        self._bgamma_sd = np.radians([max(_PROFILE[c][7], 1.0) for c in CLASSES])
+        self._log_prior = np.array([_PROFILE[c][8] for c in CLASSES])
         self._ids = np.empty(0, np.int64)
         self._logpost = np.empty((0, len(CLASSES)))
+        self._cand = np.empty(0, np.int64)  # confident class of the current streak (-1: none)
+        self._streak = np.empty(0, np.int64)
+        self._declared = np.empty(0, np.int64)
 
-    def log_likelihood(self, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray) -> np.ndarray:
-        """(N, C) log-likelihoods of the current features of N tracks (states x (N,6), RCS m^2, the
-        tracker's ballistic-model probability or NaN)."""
+    def log_likelihood(
+        self, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray, vel_sigma: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(N, C) log-likelihoods of the current features of N tracks: states x (N,6), RCS (m^2, NaN if
+        none), the tracker's ballistic-model probability (NaN if none) and the velocity standard
+        deviation (m/s) of each track, which widens the speed likelihoods of young tracks."""
         cfg = self.config
+        n = x.shape[0]
         v = x[:, 3:6]
         speed = np.linalg.norm(v, axis=1)
         gamma = np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1]))
-        ll = -0.5 * ((speed[:, None] - self._speed_mu) / self._speed_sd) ** 2 - np.log(self._speed_sd)
+        vs = np.zeros(n) if vel_sigma is None else np.asarray(vel_sigma, float)
+        sd = np.sqrt(self._speed_sd[None, :] ** 2 + vs[:, None] ** 2)
+        ll = -0.5 * ((speed[:, None] - self._speed_mu) / sd) ** 2 - np.log(sd)
         lrcs = np.log10(np.clip(rcs, 1e-6, None))
         ll_rcs = -0.5 * ((lrcs[:, None] - self._lrcs_mu) / self._lrcs_sd) ** 2
         ll += np.where(np.isfinite(rcs)[:, None], ll_rcs, 0.0)
+        # Flight-path angle, only where the velocity is well enough known for it to mean something.
+        angle_ok = (speed > 30.0) & (vs < 0.3 * np.maximum(speed, 1e-9))
         # Powered flyers seldom climb or dive steeper than their gamma_max; soft penalty beyond it.
         excess = np.clip(np.abs(gamma)[:, None] - self._gamma_max, 0.0, None)
-        ll += -0.5 * (excess / np.radians(8.0)) ** 2
-        # Height: ballistic rounds and aircraft go high; birds and small drones stay low.
+        ll += np.where(angle_ok[:, None], -0.5 * (excess / np.radians(8.0)) ** 2, 0.0)
+        # Ballistic rounds: rockets fly flatter than mortar bombs.
+        ll_bg = -0.5 * ((np.abs(gamma)[:, None] - self._bgamma_mu) / self._bgamma_sd) ** 2
+        ll += np.where(angle_ok[:, None] & self._ballistic[None, :], ll_bg, 0.0)
+        # Height: birds and small drones stay low.
         height = x[:, 2]
         low_flyer = np.array([c in ("owa_drone", "quadcopter", "bird", "helicopter") for c in CLASSES])
         ll += np.where(low_flyer, -0.5 * (np.clip(height[:, None] - 800.0, 0, None) / 300.0) ** 2, 0.0)
         bp = np.where(np.isfinite(ballistic_prob), np.clip(ballistic_prob, 0.02, 0.98), 0.5)
         ll += np.where(self._ballistic, np.log(bp)[:, None], np.log1p(-bp)[:, None])
-        return np.maximum(ll, cfg.floor_loglik * 3)
+        ll = np.maximum(ll, cfg.floor_loglik * 3)
+        return ll + self._log_prior
 
     def update(
-        self, ids: np.ndarray, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray | None = None
+        self, ids: np.ndarray, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray | None = None,
+        vel_sigma: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Fold in one cycle of evidence for tracks ``ids``; forget tracks not listed.
 
-        Returns (probabilities (N, C), declared class index (N,), -1 where unknown).
+        Returns (probabilities (N, C), declared class index (N,), -1 where unknown). A class is
+        declared, or a declared class changed, only after ``confirm_cycles`` consecutive confident
+        cycles, so that one noisy cycle cannot turn a bird into a target.
         """
         ids = np.asarray(ids, np.int64)
+        n = ids.size
         if ballistic_prob is None:
-            ballistic_prob = np.full(ids.size, np.nan)
-        prior = np.zeros((ids.size, len(CLASSES)))
+            ballistic_prob = np.full(n, np.nan)
+        prior = np.zeros((n, len(CLASSES)))
+        cand, streak, declared = np.full(n, -1), np.zeros(n, np.int64), np.full(n, -1)
         if self._ids.size:
             pos = np.clip(np.searchsorted(self._ids, ids), 0, self._ids.size - 1)
             known = self._ids[pos] == ids
             prior[known] = self._logpost[pos[known]]
-        logpost = self.config.forget * prior + self.log_likelihood(x, rcs, ballistic_prob)
+            cand[known], streak[known] = self._cand[pos[known]], self._streak[pos[known]]
+            declared[known] = self._declared[pos[known]]
+        logpost = self.config.forget * prior + self.log_likelihood(x, rcs, ballistic_prob, vel_sigma)
         logpost -= logpost.max(axis=1, keepdims=True)
-        order = np.argsort(ids)
-        self._ids, self._logpost = ids[order], logpost[order]
         prob = np.exp(logpost)
         prob /= prob.sum(axis=1, keepdims=True)
         best = prob.argmax(axis=1)
-        declared = np.where(prob[np.arange(ids.size), best] >= self.config.confident, best, -1)
+        now = np.where(prob[np.arange(n), best] >= self.config.confident, best, -1)
+        streak = np.where((now == cand) & (now >= 0), streak + 1, np.where(now >= 0, 1, 0))
+        cand = now
+        declared = np.where(streak >= self.config.confirm_cycles, cand, declared)
+        order = np.argsort(ids)
+        self._ids, self._logpost = ids[order], logpost[order]
+        self._cand, self._streak, self._declared = cand[order], streak[order], declared[order]
         return prob, declared

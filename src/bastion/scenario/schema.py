@@ -149,24 +149,37 @@ class GunEffector(Strict):
 Effector = GunEffector
 
 
+def _known_preset(name: str) -> str:
+    from bastion.world.munitions import PRESETS  # noqa: PLC0415 (the schema must load without physics)
+
+    if name not in PRESETS:
+        raise ValueError(f"unknown munition preset {name!r} (known: {', '.join(sorted(PRESETS))})")
+    return name
+
+
 class Rocket(Strict):
     kind: Literal["rocket"]
     name: str
-    preset: str = "107mm"
+    preset: str = "rocket_107mm"
     launch: Point3
     target: Point3
     t_launch_s: NonNegFloat
     aim_error_m: NonNegFloat = 30.0
+
+
+    _preset = field_validator("preset")(classmethod(lambda cls, v: _known_preset(v)))
 
 
 class Mortar(Strict):
     kind: Literal["mortar"]
     name: str
-    preset: str = "81mm"
+    preset: str = "mortar_81mm"
     launch: Point3
     target: Point3
     t_launch_s: NonNegFloat
     aim_error_m: NonNegFloat = 30.0
+
+    _preset = field_validator("preset")(classmethod(lambda cls, v: _known_preset(v)))
 
 
 class OwaDrone(Strict):

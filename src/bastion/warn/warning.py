@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bastion.events import Alert
+from bastion.events import Alert, AlertJoined
 from bastion.geometry import ellipse_touches_polygon
 
 CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
@@ -60,8 +60,8 @@ class WarningController:
 
     def update(
         self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
-    ) -> list[Alert]:
-        """One decision cycle at ``t`` (s). Returns the alerts to sound."""
+    ) -> list[Alert | AlertJoined]:
+        """One decision cycle at ``t`` (s). Returns the alerts to sound (and threats joining a warning)."""
         cfg = self.config
         touching: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
         for th in threats:
@@ -69,7 +69,7 @@ class WarningController:
                 continue
             for name in self.zones_touched(th):
                 touching[name][th.track_id] = th.t_impact
-        alerts = []
+        alerts: list[Alert | AlertJoined] = []
         for name, _ in self.zones:
             st = self.state[name]
             # Keep lost tracks until their predicted impact; drop defeated ones and live ones that moved.
@@ -78,12 +78,15 @@ class WarningController:
                 if tid not in live_track_ids and tid not in defeated and t <= ti + cfg.lost_track_hold_s
             }
             kept.update(touching[name])
+            joined = sorted(set(kept) - set(st.threats))
             st.threats = kept
             if kept:
                 st.empty_since = None
                 if not st.warned:
                     st.warned = True
                     alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), min(kept.values())))
+                else:
+                    alerts += [AlertJoined(t, name, tid) for tid in joined]
             elif st.warned:
                 if st.empty_since is None:
                     st.empty_since = t

@@ -58,6 +58,8 @@ def owa_drone_path(
             if leg < len(legs) - 1 and np.hypot(d[0], d[1]) < WAYPOINT_CAPTURE_M:
                 leg += 1
                 continue
+            if leg == len(legs) - 1:
+                d[2] = 0.0  # hold cruise height on the run-in: the dive is what brings it down
             want = np.arctan2(d[0], d[1])
             heading += np.clip(_wrap(want - heading), -turn_rate * dt, turn_rate * dt)
             climb = np.clip(d[2] / max(dt, 1e-9), -climb_rate, climb_rate)

@@ -1,0 +1,167 @@
+"""The run summary (``summary.json``): per object, what the defence saw, decided and achieved, against
+truth. Schema: docs/summary.md.
+
+Tracks are matched to truth objects from the recorded track pictures: at every decision cycle a
+nearest-neighbour assignment (within ``MATCH_GATE_M``) between confirmed tracks and existing objects
+casts a vote; each track belongs to the object with most votes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from bastion.events import (
+    Alert,
+    AlertJoined,
+    ApprovalDecision,
+    ClassChanged,
+    EngagementResult,
+    FireOrder,
+    Record,
+    TrackConfirmed,
+    TrackPicture,
+)
+from bastion.geometry import points_in_polygon
+from bastion.world.truth import World
+
+MATCH_GATE_M = 300.0
+SUMMARY_VERSION = 1
+
+
+def _r(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None or not np.isfinite(x) else round(float(x), nd)
+
+
+def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
+    """Track id -> object index, by majority vote over the recorded track pictures."""
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for ev in events:
+        if not isinstance(ev, TrackPicture) or not ev.track_ids:
+            continue
+        alive, pos, _ = world.state(ev.t)
+        obj = np.flatnonzero(alive)
+        if not obj.size:
+            continue
+        trk = np.array(ev.states, float)[:, :3]
+        d = np.linalg.norm(trk[:, None, :] - pos[obj][None, :, :], axis=2)
+        rows, cols = linear_sum_assignment(np.where(d <= MATCH_GATE_M, d, 1e9))
+        for r, c in zip(rows, cols, strict=True):
+            if d[r, c] <= MATCH_GATE_M:
+                votes[ev.track_ids[r]][int(obj[c])] += 1
+    return {tid: c.most_common(1)[0][0] for tid, c in votes.items() if c.most_common(1)[0][1] >= 2}
+
+
+def warning_episodes(events: list[Record], t_final: float) -> dict[str, list[tuple[float, float]]]:
+    """Zone -> [(start, end)] of each warning episode (end = all-clear time, or the run's end)."""
+    open_at: dict[str, float] = {}
+    episodes: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for ev in events:
+        if isinstance(ev, Alert):
+            if ev.tier == "warning" and ev.zone not in open_at:
+                open_at[ev.zone] = ev.t
+            elif ev.tier == "all_clear" and ev.zone in open_at:
+                episodes[ev.zone].append((open_at.pop(ev.zone), ev.t))
+    for zone, start in open_at.items():
+        episodes[zone].append((start, t_final))
+    return episodes
+
+
+def build_summary(scenario, world: World, events: list[Record], first_detection: dict[int, float],
+                  seed: int) -> dict[str, Any]:
+    """The summary document of one run."""
+    owner = match_tracks(world, events)
+    tracks_of: dict[int, list[int]] = defaultdict(list)
+    for tid, obj in sorted(owner.items()):
+        tracks_of[obj].append(tid)
+    episodes = warning_episodes(events, world.duration)
+    zones = [(z.name, np.asarray(z.polygon, float)) for z in scenario.warning_zones]
+
+    confirmed: dict[int, float] = {}
+    classes: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    warned: dict[int, set[str]] = defaultdict(set)
+    fires: dict[int, list[FireOrder]] = defaultdict(list)
+    approvals: dict[int, ApprovalDecision] = {}
+    results: dict[int, EngagementResult] = {}
+    for ev in events:
+        if isinstance(ev, TrackConfirmed):
+            confirmed.setdefault(ev.track_id, ev.t)
+        elif isinstance(ev, ClassChanged):
+            classes[ev.track_id].append((ev.t, ev.track_class))
+        elif isinstance(ev, Alert) and ev.tier == "warning":
+            for tid in ev.track_ids:
+                warned[tid].add(ev.zone)
+        elif isinstance(ev, AlertJoined):
+            warned[ev.track_id].add(ev.zone)
+        elif isinstance(ev, FireOrder):
+            fires[ev.track_id].append(ev)
+        elif isinstance(ev, ApprovalDecision):
+            approvals[ev.engagement_id] = ev
+        elif isinstance(ev, EngagementResult):
+            results[ev.engagement_id] = ev
+
+    objects = []
+    impacts_by_zone: dict[str, list[float]] = defaultdict(list)
+    totals = Counter(threats=0, defeated=0, leaked=0, fratricide_engagements=0, rounds_fired=0,
+                     missed_warnings=0, false_warnings=0)
+    for obj in world.objects:
+        tids = tracks_of.get(obj.index, [])
+        t_conf = min((confirmed[t] for t in tids if t in confirmed), default=None)
+        hist = sorted((t, c) for tid in tids for t, c in classes[tid] if t <= obj.t_end + 1e-9)
+        cls, cls_t = ("unknown", None)
+        if hist:
+            cls = hist[-1][1]
+            cls_t = next(t for t, c in hist if c == cls)
+        engagements = []
+        for tid in tids:
+            for f in fires[tid]:
+                res = results.get(f.engagement_id)
+                appr = approvals.get(f.engagement_id)
+                engagements.append({
+                    "engagement_id": f.engagement_id, "track_id": tid, "effector": f.effector,
+                    "fire_t": _r(f.t), "rounds": f.rounds, "authorised_by": f.authorised_by,
+                    "approved_t": _r(appr.t) if appr else None, "intercept_t": _r(f.intercept_t),
+                    "result": res.result if res else "pending", "result_t": _r(res.t) if res else None,
+                })
+                totals["rounds_fired"] += f.rounds
+                if not obj.hostile:
+                    totals["fratricide_engagements"] += 1
+        engagements.sort(key=lambda e: (e["fire_t"], e["engagement_id"]))
+        impact_t = impact_enu = impact_zone = lead = None
+        if obj.outcome == "impact":
+            impact_t = obj.t_end
+            p = world.state(obj.t_end)[1][obj.index]
+            impact_enu = [_r(v, 1) for v in p]
+            inside = [name for name, poly in zones if points_in_polygon(p[None, :2], poly)[0]]
+            impact_zone = inside[0] if inside else None
+            if impact_zone:
+                impacts_by_zone[impact_zone].append(impact_t)
+                active = [s for s, e in episodes.get(impact_zone, []) if s <= impact_t <= e + 1e-9]
+                lead = impact_t - min(active) if active else None
+                if obj.hostile and lead is None:
+                    totals["missed_warnings"] += 1
+        if obj.hostile:
+            totals["threats"] += 1
+            totals["defeated"] += obj.outcome == "defeated"
+            totals["leaked"] += obj.outcome == "impact"
+        objects.append({
+            "id": obj.name, "true_kind": obj.kind, "hostile": obj.hostile,
+            "detected_t": _r(first_detection.get(obj.index)), "confirmed_t": _r(t_conf),
+            "class": cls, "class_t": _r(cls_t), "tracks": tids,
+            "warned_zones": sorted(set().union(*(warned[t] for t in tids)) if tids else set()),
+            "warning_lead_s": _r(lead), "engagements": engagements, "outcome": obj.outcome,
+            "impact_t": _r(impact_t), "impact_enu": impact_enu, "impact_zone": impact_zone,
+            "defeated_t": _r(obj.defeated_t),
+        })
+    for zone, eps in episodes.items():
+        for s, e in eps:
+            if not any(s <= ti <= e + 5.0 for ti in impacts_by_zone.get(zone, [])):
+                totals["false_warnings"] += 1
+    return {
+        "summary_version": SUMMARY_VERSION, "scenario": scenario.name, "seed": seed,
+        "duration_s": _r(world.duration), "objects": objects, "totals": dict(totals),
+        "warnings": {z: [[_r(s), _r(e)] for s, e in eps] for z, eps in sorted(episodes.items())},
+    }

@@ -1,0 +1,190 @@
+"""The simulation source: the world plus sensor models feed the engine as fast as the CPU allows, the
+scenario's simulated operator answers approval requests, and fire orders are resolved against truth.
+
+Everything random comes from generators spawned from the scenario seed, and all messages are handled
+in (time, priority, sequence) order, so the same scenario and seed give the same run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bastion.engage.effectors import Gun
+from bastion.engine import Engine
+from bastion.events import (
+    ApprovalRequested,
+    EngagementReport,
+    FireOrder,
+    OperatorCommand,
+    Record,
+    Tick,
+)
+from bastion.scenario.schema import CooperativeSensor, RadarSensor, Scenario
+from bastion.sense.cooperative import CooperativeModel
+from bastion.sense.radar import RadarModel
+from bastion.world.truth import World
+
+TICK_S = 0.5  # decision cycle period (s)
+KILL_ASSESSMENT_DELAY_S = 0.5  # from intercept to the kill assessment report (s)
+# Order of messages that fall at the same time.
+PRIO_REPORT, PRIO_OPERATOR, PRIO_COOP, PRIO_DETECTION, PRIO_TICK = range(5)
+
+
+def radar_model(spec: RadarSensor) -> RadarModel:
+    return RadarModel(
+        spec.name, np.asarray(spec.position, float), spec.range_m, spec.min_range_m, spec.revisit_s,
+        spec.ref_range_m, spec.ref_rcs_m2, spec.ref_pd, spec.pfa, spec.false_alarms_per_scan,
+        spec.sigma_range_m, np.radians(spec.sigma_az_deg), np.radians(spec.sigma_el_deg),
+        np.radians(spec.el_min_deg), np.radians(spec.el_max_deg), spec.sigma_range_rate_mps,
+    )
+
+
+@dataclass
+class Intercept:
+    """What truth says happened at one engagement (simulation only)."""
+
+    engagement_id: int
+    object_name: str | None
+    miss_m: float
+    pk: float
+    kill: bool
+    t: float
+
+
+@dataclass
+class RunResult:
+    world: World
+    events: list[Record]
+    first_detection: dict[int, float] = field(default_factory=dict)  # object index -> time (s)
+    intercepts: list[Intercept] = field(default_factory=list)
+    messages: int = 0
+
+
+class Simulation:
+    """One run of a scenario: call :meth:`run`."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.world = World(scenario, self.seed)
+        self.engine = Engine(scenario)
+        root = np.random.SeedSequence(self.seed)
+        _, sensors_ss = root.spawn(2)
+        ss = sensors_ss.spawn(len(scenario.sensors) + 1)
+        self._effects_rng = np.random.default_rng(ss[-1])
+        self._queue: list = []
+        self._seq = itertools.count()
+        self._sensors = []
+        for k, (spec, s) in enumerate(zip(scenario.sensors, ss, strict=False)):
+            rng = np.random.default_rng(s)
+            if isinstance(spec, RadarSensor):
+                model = radar_model(spec)
+                period = spec.revisit_s
+            else:
+                assert isinstance(spec, CooperativeSensor)
+                model = CooperativeModel(spec.name, "adsb" if spec.type == "adsb_receiver" else "iff",
+                                         np.asarray(spec.position, float), spec.range_m, spec.interval_s,
+                                         spec.sigma_position_m)
+                period = spec.interval_s
+            phase = (0.137 * (k + 1)) % period  # sensors do not all report at the same instant
+            self._sensors.append((model, rng, period))
+            self._push(phase, PRIO_DETECTION if isinstance(model, RadarModel) else PRIO_COOP, ("sensor", k))
+        self._guns = {e.name: Gun(e) for e in scenario.effectors}
+        objs = self.world.objects
+        self._adsb = np.array([o.adsb for o in objs], bool)
+        self._iff = np.array([o.iff for o in objs], bool)
+        self._adsb_ids = [f"{o.icao}/{o.callsign}" for o in objs]
+        self._iff_ids = [f"M5/{o.callsign}" for o in objs]
+        for sector in scenario.roe.sectors:
+            self._push(0.0, PRIO_OPERATOR, OperatorCommand(0.0, "scenario:roe", "set_roe", sector=sector.name,
+                                                            state=sector.state))
+        n_ticks = int(np.floor(scenario.duration_s / TICK_S))
+        self._ticks = [TICK_S * (k + 1) for k in range(n_ticks)]
+        for tt in self._ticks:
+            self._push(tt, PRIO_TICK, Tick(tt))
+
+    def _push(self, t: float, prio: int, item) -> None:
+        heapq.heappush(self._queue, (t, prio, next(self._seq), item))
+
+    def run(
+        self, on_input: Callable[[object], None] | None = None, on_event: Callable[[Record], None] | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> RunResult:
+        """Run to the end of the scenario. ``on_input`` sees every message fed to the engine,
+        ``on_event`` every event it emits, ``progress`` the simulated time after each tick."""
+        result = RunResult(self.world, [])
+        duration = self.scenario.duration_s
+        while self._queue:
+            t, _prio, _seq, item = heapq.heappop(self._queue)
+            if t > duration:
+                break
+            if isinstance(item, tuple) and item[0] == "sensor":
+                msg = self._sense(item[1], t, result)
+            elif isinstance(item, tuple) and item[0] == "intercept":
+                msg = self._resolve(item[1], t, result)
+            else:
+                msg = item
+            if msg is None:
+                continue
+            result.messages += 1
+            if on_input:
+                on_input(msg)
+            events = self.engine.handle(msg)
+            for ev in events:
+                result.events.append(ev)
+                if on_event:
+                    on_event(ev)
+                self._react(ev)
+            if progress and isinstance(msg, Tick):
+                progress(t)
+        return result
+
+    # --- the simulated world's side ---------------------------------------------------------------
+    def _sense(self, k: int, t: float, result: RunResult):
+        model, rng, period = self._sensors[k]
+        self._push(t + period, PRIO_DETECTION if isinstance(model, RadarModel) else PRIO_COOP, ("sensor", k))
+        alive, pos, vel = self.world.state(t)
+        if isinstance(model, RadarModel):
+            batch, truth = model.scan(t, pos, vel, self.world.rcs, alive, rng)
+            for i in np.unique(truth[truth >= 0]).tolist():
+                result.first_detection.setdefault(int(i), t)
+            return batch
+        coop = self._adsb if model.kind == "adsb" else self._iff
+        ids = self._adsb_ids if model.kind == "adsb" else self._iff_ids
+        report, _ = model.report(t, pos, vel, alive, coop, ids, rng)
+        return report if len(report) else None
+
+    def _react(self, ev: Record) -> None:
+        if isinstance(ev, ApprovalRequested):
+            op = self.scenario.operator
+            action = "approve" if op.approves else "deny"
+            t = ev.t + op.approval_delay_s
+            self._push(t, PRIO_OPERATOR, OperatorCommand(t, f"operator:{op.name}", action, ev.engagement_id))
+        elif isinstance(ev, FireOrder):
+            self._push(ev.intercept_t, PRIO_REPORT, ("intercept", ev))
+
+    def _resolve(self, order: FireOrder, t: float, result: RunResult) -> None:
+        """Draw the outcome of a burst against truth at the intercept time."""
+        gun = self._guns[order.effector]
+        alive, pos, _ = self.world.state(t)
+        aim = np.asarray(order.aim_enu)
+        d = np.where(alive, np.linalg.norm(pos - aim, axis=1), np.inf)
+        u = self._effects_rng.random()
+        obj, miss, pk, kill = None, float("inf"), 0.0, False
+        if np.isfinite(d).any():
+            i = int(np.argmin(d))
+            miss = float(d[i])
+            pk = float(gun.burst_pk(miss, np.linalg.norm(aim - gun.position)))
+            obj = self.world.objects[i].name
+            kill = u < pk
+            if kill:
+                self.world.kill(i, t)
+        result.intercepts.append(Intercept(order.engagement_id, obj, miss, pk, kill, t))
+        t_rep = t + KILL_ASSESSMENT_DELAY_S
+        self._push(t_rep, PRIO_REPORT, EngagementReport(
+            t_rep, order.engagement_id, "kill" if kill else "miss", "sim:kill-assessment"))
