@@ -1,0 +1,359 @@
+"""Point-mass ballistics in the site ENU frame, vectorised over N rounds at once.
+
+Equations of motion (flat Earth, constant gravity, no Coriolis or lift)::
+
+    dr/dt = v
+    dv/dt = -g e_up - (rho(z) / (2 beta)) f(M) |v - w| (v - w) + (F / m) u
+
+with g = 9.80665 m/s^2, rho the ICAO standard density at the round's height (z above the site origin,
+taken as mean sea level plus ``site_alt_m``), beta = m / (Cd0 A) the ballistic coefficient (kg/m^2) at
+low Mach, f(M) an optional Mach-dependent drag factor (1 below the drag rise), w a constant wind (ENU m/s)
+and, during a rocket's boost phase only, a thrust F along the air-relative velocity u (a fin-stabilised
+round weathercocks into the relative wind). beta = inf means vacuum.
+
+The integrator is the classical fixed-step fourth-order Runge-Kutta scheme; the ground crossing within the
+last step is located by cubic Hermite interpolation of the height followed by an exact RK4 sub-step and a
+Newton correction, so the impact (or origin) point does not depend on where the step grid happens to fall.
+
+This module is pure physics: the simulated world and the assessment (impact and origin prediction) both
+use it, so it imports nothing from ``bastion.world`` or the chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bastion.physics.atmosphere import G0, density_and_sound_speed_table
+
+#: Default integration step (s). RK4 at 0.05 s puts an impact within centimetres of the
+#: dt -> 0 limit (tests/physics/test_ballistic.py::test_convergence).
+DEFAULT_DT = 0.05
+#: Default time limit (s) for ``integrate_to_ground``: longer than any rocket or mortar flight.
+DEFAULT_T_MAX = 600.0
+
+
+@dataclass(frozen=True)
+class DragCurve:
+    """Drag coefficient relative to its low-Mach value, f(M), linearly interpolated in Mach number.
+
+    ``mach`` must be increasing; f is held constant beyond both ends of the table.
+    """
+
+    mach: tuple[float, ...]
+    factor: tuple[float, ...]
+    name: str = "custom"
+
+    def __post_init__(self) -> None:
+        m = np.asarray(self.mach, dtype=float)
+        if m.ndim != 1 or m.size != len(self.factor) or m.size < 2 or np.any(np.diff(m) <= 0):
+            raise ValueError("DragCurve needs >= 2 increasing Mach numbers, one factor each")
+
+    def __call__(self, mach) -> np.ndarray:
+        """f(M) (dimensionless) at Mach number(s) ``mach``."""
+        return np.interp(mach, self.mach, self.factor)
+
+
+#: Generic drag-rise shape of an axisymmetric projectile: flat subsonic, rising from M ~ 0.8 to a peak a
+#: little above M 1, then falling slowly. Shape after the standard projectile drag functions tabulated in
+#: R. L. McCoy, "Modern Exterior Ballistics" (Schiffer, 1999), ch. 2 and 9 (G1 family); values rounded and
+#: normalised to the subsonic level, which each preset calibrates through beta (docs/models.md).
+GENERIC_DRAG_CURVE = DragCurve(
+    mach=(0.0, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 2.5, 3.0),
+    factor=(1.0, 1.0, 1.03, 1.2, 1.75, 2.05, 2.15, 2.1, 1.9, 1.72, 1.6),
+    name="generic",
+)
+
+
+@dataclass(frozen=True)
+class Boost:
+    """A solid rocket motor's boost phase: constant thrust, linear mass flow, for ``burn_time_s``.
+
+    Time is measured from ignition (launch). During the burn beta = m(t) / cda_m2 replaces the ballistic
+    coefficient passed to the integrator.
+    """
+
+    thrust_n: float  #: thrust (N)
+    burn_time_s: float  #: burn time (s)
+    mass_kg: float  #: launch mass (kg)
+    propellant_kg: float  #: propellant mass (kg)
+    cda_m2: float  #: drag area Cd0 * A (m^2)
+
+    def mass(self, t) -> np.ndarray:
+        """Mass (kg) at time ``t`` (s) after ignition."""
+        tb = np.clip(np.asarray(t, dtype=float), 0.0, self.burn_time_s)
+        return self.mass_kg - self.propellant_kg * tb / self.burn_time_s
+
+    @property
+    def burnout_mass_kg(self) -> float:
+        """Mass (kg) after burnout."""
+        return self.mass_kg - self.propellant_kg
+
+
+def _as_states(pos, vel, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pos = np.array(pos, dtype=float, ndmin=2)
+    vel = np.array(vel, dtype=float, ndmin=2)
+    if pos.shape != vel.shape or pos.ndim != 2 or pos.shape[1] != 3:
+        raise ValueError(f"pos and vel must both be (N, 3); got {pos.shape} and {vel.shape}")
+    beta = np.broadcast_to(np.asarray(beta, dtype=float), (pos.shape[0],)).copy()
+    if np.any(~(beta > 0.0)):
+        raise ValueError("beta must be > 0 (use inf for vacuum)")
+    return pos, vel, beta
+
+
+class _Dynamics:
+    """Right-hand side of the equations of motion for one batch (fixed wind, drag model and boost)."""
+
+    def __init__(self, beta, wind, drag: bool, drag_curve: DragCurve | None, site_alt_m: float,
+                 boost: Boost | None) -> None:
+        self.inv2beta = 0.5 / beta  # zero for beta = inf: vacuum
+        self.drag = drag and bool(np.any(self.inv2beta > 0.0) or boost is not None)
+        self.wind = np.asarray(wind, dtype=float)
+        self.curve = drag_curve
+        self.site_alt = float(site_alt_m)
+        self.boost = boost
+
+    def accel(self, t, pos: np.ndarray, vel: np.ndarray, burning) -> np.ndarray:
+        """Acceleration (m/s^2) at time ``t`` (s); ``burning`` (bool or (N,)) says whether the motor burns.
+
+        The burning flag is decided once per RK4 step (at its midpoint) rather than per stage, so a step
+        ending exactly at burnout integrates a smooth thrust phase.
+        """
+        acc = np.zeros_like(vel)
+        acc[:, 2] = -G0
+        boosting = self.boost is not None and bool(np.any(burning))
+        if not (self.drag or boosting):
+            return acc
+        rel = vel - self.wind
+        speed = np.sqrt(np.einsum("ij,ij->i", rel, rel))
+        if boosting:
+            mass = self.boost.mass(t)
+        if self.drag:
+            rho, a = density_and_sound_speed_table(pos[:, 2] + self.site_alt)
+            k = rho * self.inv2beta
+            if boosting:
+                k = np.where(burning, 0.5 * rho * self.boost.cda_m2 / mass, k)
+            if self.curve is not None:
+                k = k * self.curve(speed / a)
+            acc -= (k * speed)[:, None] * rel
+        if boosting:
+            thrust_acc = np.where(burning, self.boost.thrust_n / mass, 0.0)
+            unit = rel / np.maximum(speed, 1e-9)[:, None]
+            acc += np.asarray(thrust_acc)[..., None] * unit
+        return acc
+
+    def rk4(self, t, pos, vel, h):
+        """One RK4 step of length ``h`` (s; scalar or (N,)) from time ``t`` (s)."""
+        hh = h if np.ndim(h) == 0 else np.asarray(h)[:, None]
+        h_half = 0.5 * np.asarray(h)
+        burning = False
+        if self.boost is not None:
+            burning = (t + h_half) < self.boost.burn_time_s
+        a1 = self.accel(t, pos, vel, burning)
+        p2, v2 = pos + 0.5 * hh * vel, vel + 0.5 * hh * a1
+        a2 = self.accel(t + h_half, p2, v2, burning)
+        p3, v3 = pos + 0.5 * hh * v2, vel + 0.5 * hh * a2
+        a3 = self.accel(t + h_half, p3, v3, burning)
+        p4, v4 = pos + hh * v3, vel + hh * a3
+        a4 = self.accel(t + h, p4, v4, burning)
+        new_pos = pos + hh / 6.0 * (vel + 2.0 * v2 + 2.0 * v3 + v4)
+        new_vel = vel + hh / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
+        return new_pos, new_vel
+
+    def step(self, t: float, pos, vel, h: float):
+        """One grid step of length ``h`` (s), split in two at burnout so RK4 never straddles it."""
+        if self.boost is not None and h > 0.0 and t < self.boost.burn_time_s < t + h:
+            h1 = self.boost.burn_time_s - t
+            pos, vel = self.rk4(t, pos, vel, h1)
+            return self.rk4(self.boost.burn_time_s, pos, vel, h - h1)
+        return self.rk4(t, pos, vel, h)
+
+
+def _hermite_root(z0, dz0, z1, dz1, h, target):
+    """Fraction s in [0, 1] of a step of length h where the cubic Hermite height reaches ``target``.
+
+    z0, z1 are heights (m) and dz0, dz1 vertical rates (m/s) at the step ends; one root is bracketed.
+    Bisection then Newton on the cubic, all vectorised.
+    """
+    m0, m1 = dz0 * h, dz1 * h
+
+    def z(s):
+        s2, s3 = s * s, s * s * s
+        return ((2 * s3 - 3 * s2 + 1) * z0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * z1
+                + (s3 - s2) * m1 - target)
+
+    lo, hi = np.zeros_like(z0), np.ones_like(z0)
+    f_lo = z(lo)
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        f_mid = z(mid)
+        same = np.sign(f_mid) == np.sign(f_lo)
+        lo, f_lo = np.where(same, mid, lo), np.where(same, f_mid, f_lo)
+        hi = np.where(same, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_curve, site_alt_m,
+           boost, t0, record):
+    """Integrate until every round has crossed ``ground_up`` downwards (in the direction of travel)."""
+    pos, vel, beta = _as_states(pos, vel, beta)
+    n = pos.shape[0]
+    if not dt > 0.0:
+        raise ValueError("dt must be > 0")
+    if boost is not None and backwards:
+        raise ValueError("a boost phase cannot be integrated backwards")
+    dyn = _Dynamics(beta, wind, drag, drag_curve, site_alt_m, boost)
+    ground = np.broadcast_to(np.asarray(ground_up, dtype=float), (n,)).copy()
+    sgn = -1.0 if backwards else 1.0
+    h = sgn * dt
+
+    t_hit = np.full(n, np.nan)
+    pos_hit = np.full((n, 3), np.nan)
+    vel_hit = np.full((n, 3), np.nan)
+    active = np.ones(n, dtype=bool)
+    t = float(t0)
+    samples_t, samples_p, samples_v = ([t], [pos.copy()], [vel.copy()]) if record else (None, None, None)
+    n_steps = int(np.ceil(t_max / dt))
+    for _ in range(n_steps):
+        new_pos, new_vel = dyn.step(t, pos, vel, h)
+        # Crossing: the height passes the ground downwards in the direction of integration, i.e. the
+        # round falls through it forwards (vz < 0) or, backwards, would have been below it earlier.
+        crossed = active & (new_pos[:, 2] <= ground) & (pos[:, 2] > ground)
+        if np.any(crossed):
+            idx = np.flatnonzero(crossed)
+            s = _hermite_root(pos[idx, 2], vel[idx, 2], new_pos[idx, 2], new_vel[idx, 2], h, ground[idx])
+            sub = _Dynamics(beta[idx], dyn.wind if dyn.wind.ndim == 1 else dyn.wind[idx], drag, drag_curve,
+                            site_alt_m, boost)
+            hs = s * h
+            p_c, v_c = sub.rk4(t, pos[idx], vel[idx], hs)
+            for _newton in range(2):  # polish: z(t) is smooth, one or two Newton steps reach ~1e-9 m
+                vz = np.where(np.abs(v_c[:, 2]) > 1e-9, v_c[:, 2], -sgn * 1e-9)
+                hs = hs - (p_c[:, 2] - ground[idx]) / vz
+                p_c, v_c = sub.rk4(t, pos[idx], vel[idx], hs)
+            t_hit[idx], pos_hit[idx], vel_hit[idx] = t + hs, p_c, v_c
+            active[idx] = False
+        # Finished rounds are frozen at their crossing state so they stop costing anything meaningful.
+        pos = np.where(active[:, None], new_pos, np.where(np.isnan(pos_hit), pos, pos_hit))
+        vel = np.where(active[:, None], new_vel, np.where(np.isnan(vel_hit), vel, vel_hit))
+        t += h
+        if record:
+            samples_t.append(t)
+            samples_p.append(pos.copy())
+            samples_v.append(vel.copy())
+        if not np.any(active):
+            break
+    path = (np.asarray(samples_t), np.stack(samples_p), np.stack(samples_v)) if record else None
+    return t_hit, pos_hit, vel_hit, path
+
+
+def integrate_to_ground(
+    pos,
+    vel,
+    beta,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    ground_up=0.0,
+    backwards: bool = False,
+    dt: float = DEFAULT_DT,
+    t_max: float = DEFAULT_T_MAX,
+    drag: bool = True,
+    drag_curve: DragCurve | None = None,
+    site_alt_m: float = 0.0,
+    boost: Boost | None = None,
+    t0: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fly N rounds until each falls through the ground plane; return when, where and how fast.
+
+    Args:
+        pos: (N, 3) ENU positions (m). A round must start above ``ground_up`` (or on it and climbing).
+        vel: (N, 3) ENU velocities (m/s).
+        beta: (N,) or scalar ballistic coefficient m / (Cd0 A) (kg/m^2); inf means vacuum.
+        wind: constant wind, (3,) or (N, 3), ENU (m/s): the velocity of the air.
+        ground_up: ground height (m, up), scalar or (N,).
+        backwards: integrate backwards in time (point of origin from a state on the descending leg).
+        dt: RK4 step (s).
+        t_max: give up after this much flight time (s); those rounds return NaN.
+        drag: False ignores the air entirely (vacuum).
+        drag_curve: Mach-dependent drag factor f(M); None means f = 1.
+        site_alt_m: altitude of the ENU origin above mean sea level (m), for the air density.
+        boost: a rocket motor burning from time 0 (forward only).
+        t0: time (s) of the initial state (relative to ignition when ``boost`` is given).
+
+    Returns:
+        t_hit (N,) time (s) of the crossing (t0 + flight time; negative flight time when backwards),
+        pos_hit (N, 3) ENU position (m) and vel_hit (N, 3) velocity (m/s) at the crossing.
+    """
+    t_hit, pos_hit, vel_hit, _ = _march(
+        pos, vel, beta, wind=wind, ground_up=ground_up, backwards=backwards, dt=dt, t_max=t_max, drag=drag,
+        drag_curve=drag_curve, site_alt_m=site_alt_m, boost=boost, t0=t0, record=False,
+    )
+    return t_hit, pos_hit, vel_hit
+
+
+def trajectory_to_ground(
+    pos,
+    vel,
+    beta,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    ground_up=0.0,
+    backwards: bool = False,
+    dt: float = DEFAULT_DT,
+    t_max: float = DEFAULT_T_MAX,
+    drag: bool = True,
+    drag_curve: DragCurve | None = None,
+    site_alt_m: float = 0.0,
+    boost: Boost | None = None,
+    t0: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """As ``integrate_to_ground`` but also return the states on the step grid.
+
+    Returns (t (K,), pos (K, N, 3), vel (K, N, 3), t_hit (N,), pos_hit (N, 3), vel_hit (N, 3)). Grid
+    samples after a round's crossing hold its crossing state.
+    """
+    t_hit, pos_hit, vel_hit, path = _march(
+        pos, vel, beta, wind=wind, ground_up=ground_up, backwards=backwards, dt=dt, t_max=t_max, drag=drag,
+        drag_curve=drag_curve, site_alt_m=site_alt_m, boost=boost, t0=t0, record=True,
+    )
+    return (*path, t_hit, pos_hit, vel_hit)
+
+
+def propagate(
+    pos,
+    vel,
+    beta,
+    duration: float,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    dt: float = DEFAULT_DT,
+    drag: bool = True,
+    drag_curve: DragCurve | None = None,
+    site_alt_m: float = 0.0,
+    boost: Boost | None = None,
+    t0: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Advance N rounds by ``duration`` seconds (negative: backwards), ignoring the ground.
+
+    The step is shortened so that a whole number of equal steps spans ``duration`` exactly; with a
+    ``boost``, a step never straddles burnout. Returns (pos (N, 3) m, vel (N, 3) m/s).
+    """
+    pos, vel, beta = _as_states(pos, vel, beta)
+    if not dt > 0.0:
+        raise ValueError("dt must be > 0")
+    if boost is not None and duration < 0.0:
+        raise ValueError("a boost phase cannot be integrated backwards")
+    dyn = _Dynamics(beta, wind, drag, drag_curve, site_alt_m, boost)
+    segments = [(t0, t0 + duration)]
+    tb = boost.burn_time_s if boost is not None else None
+    if tb is not None and t0 < tb < t0 + duration:
+        segments = [(t0, tb), (tb, t0 + duration)]
+    for a, b in segments:
+        span = b - a
+        n = max(1, int(np.ceil(abs(span) / dt - 1e-9)))
+        h = span / n
+        t = a
+        for _ in range(n):
+            pos, vel = dyn.rk4(t, pos, vel, h)
+            t += h
+    return pos, vel

@@ -1,0 +1,476 @@
+"""Indirect-fire threat presets (rockets and mortar bombs) and how to fly and aim them.
+
+Every figure is public and cited beside it; the full table with sources is docs/models.md
+("Munitions and ballistics"). Each preset's low-Mach drag coefficient ``cd0`` is *calibrated*: chosen
+so that, with the generic Mach drag curve and the ICAO atmosphere, the round fired at its best elevation
+from sea level reaches its published maximum range (benchmarks/physics_calibration.py measures it;
+tests/world/test_munitions.py holds it within 5 %).
+
+Angles are radians: azimuth is the compass bearing (clockwise from north), elevation is above the
+horizontal, as in ``bastion.geo``. Positions are ENU metres in the site frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bastion.errors import UserError
+from bastion.physics.ballistic import (
+    DEFAULT_DT,
+    DEFAULT_T_MAX,
+    GENERIC_DRAG_CURVE,
+    Boost,
+    DragCurve,
+    integrate_to_ground,
+    trajectory_to_ground,
+)
+
+__all__ = [
+    "PRESETS",
+    "Munition",
+    "Trajectory",
+    "aim",
+    "best_elevation",
+    "fly",
+    "fly_many",
+    "get_preset",
+    "launch_velocity",
+]
+
+
+@dataclass(frozen=True)
+class Munition:
+    """A rocket or mortar bomb: mass, size, launch speed, drag, motor, published range and RCS.
+
+    Units: metres, kilograms, seconds, m/s, m^2, radians.
+    """
+
+    name: str  #: preset key, e.g. "mortar_81mm"
+    label: str  #: human name, e.g. "81 mm mortar (M252 / L16 class)"
+    kind: str  #: "mortar" or "rocket"
+    caliber_m: float  #: body diameter (m), the drag reference
+    mass_kg: float  #: launch mass (kg), with propellant for a rocket
+    launch_speed_mps: float  #: muzzle velocity (mortar) or launcher exit speed (rocket), m/s
+    cd0: float  #: low-Mach drag coefficient on the calibre area (calibrated, see module doc)
+    max_range_m: float  #: published maximum range (m)
+    rcs_m2: float  #: radar cross-section (m^2) for the sensor models
+    elevation_limits_rad: tuple[float, float]  #: elevations (rad) the launcher can lay
+    high_angle_default: bool  #: aim() picks the high-angle solution by default (mortars)
+    boost: Boost | None = None  #: rocket motor, None for a mortar bomb
+    max_speed_mps: float | None = None  #: published peak speed (m/s) of a rocket, None if not used
+    drag_curve: DragCurve = GENERIC_DRAG_CURVE
+    sources: dict[str, str] = field(default_factory=dict, compare=False)  #: figure -> public source
+
+    @property
+    def area_m2(self) -> float:
+        """Reference (calibre) area pi d^2 / 4 (m^2)."""
+        return math.pi * self.caliber_m**2 / 4.0
+
+    @property
+    def flight_mass_kg(self) -> float:
+        """Mass (kg) in unpowered flight: after burnout for a rocket."""
+        return self.boost.burnout_mass_kg if self.boost is not None else self.mass_kg
+
+    @property
+    def beta(self) -> float:
+        """Ballistic coefficient m / (Cd0 A) (kg/m^2) in unpowered flight."""
+        return self.flight_mass_kg / (self.cd0 * self.area_m2)
+
+
+def _rocket_boost(mass_kg: float, propellant_kg: float, burn_time_s: float, isp_s: float, cd0: float,
+                  caliber_m: float) -> Boost:
+    """Constant-thrust motor from propellant mass, burn time and specific impulse (F = Isp g0 mdot)."""
+    thrust = isp_s * 9.80665 * propellant_kg / burn_time_s
+    return Boost(thrust_n=thrust, burn_time_s=burn_time_s, mass_kg=mass_kg, propellant_kg=propellant_kg,
+                 cda_m2=cd0 * math.pi * caliber_m**2 / 4.0)
+
+
+_DEG = math.pi / 180.0
+
+# --- Presets -----------------------------------------------------------------------------------------
+# Published figures carry their source; "assumed" marks a figure no verified public source gave us, with
+# the reasoning. cd0 is the calibration knob (see module doc and docs/models.md).
+
+MORTAR_60 = Munition(
+    name="mortar_60mm",
+    label="60 mm mortar (M224 class, M720 HE)",
+    kind="mortar",
+    caliber_m=0.060,
+    mass_kg=1.7,  # M720 HE cartridge ~1.7 kg (FM 3-22.90 ammunition tables; approximate)
+    launch_speed_mps=225.0,  # assumed: no verified public figure; ~1.2x the vacuum minimum sqrt(R g) = 185
+    cd0=0.1354,  # calibrated: best-elevation range = max_range_m (benchmarks/physics_calibration.py)
+    max_range_m=3490.0,  # Wikipedia "M224 mortar": HE 70-3,490 m
+    rcs_m2=0.005,  # assumed order of magnitude (docs/models.md: RCS)
+    elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),  # mortar laying range 45-85 deg (M224/M252 manuals)
+    high_angle_default=True,
+    sources={
+        "max_range_m": "Wikipedia, 'M224 mortar' (HE 70-3,490 m)",
+        "mass_kg": "FM 3-22.90 Mortars, M720 HE cartridge (approx. 1.7 kg)",
+        "launch_speed_mps": "assumed (no verified public source); calibrated with cd0",
+    },
+)
+
+MORTAR_81 = Munition(
+    name="mortar_81mm",
+    label="81 mm mortar (M252 / L16 class)",
+    kind="mortar",
+    caliber_m=0.081,
+    mass_kg=4.2,  # Wikipedia "L16 81mm mortar": cartridge weight 4.2 kg (L36A2)
+    launch_speed_mps=285.0,  # assumed: the quoted 225 m/s cannot reach 5,650 m even in vacuum (5,162 m)
+    cd0=0.1133,  # calibrated
+    max_range_m=5650.0,  # Wikipedia "L16 81mm mortar": max range 5,650 m (M252 is the US version)
+    rcs_m2=0.01,
+    elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
+    high_angle_default=True,
+    sources={
+        "max_range_m": "Wikipedia, 'L16 81mm mortar' (max range 5,650 m; the M252 is its US version)",
+        "mass_kg": "Wikipedia, 'L16 81mm mortar' (cartridge 4.2 kg, L36A2)",
+        "launch_speed_mps": "assumed: the quoted 225 m/s (same page) reaches only 5,162 m in vacuum",
+    },
+)
+
+MORTAR_120 = Munition(
+    name="mortar_120mm",
+    label="120 mm mortar (M120/M121 class, M934 HE)",
+    kind="mortar",
+    caliber_m=0.120,
+    mass_kg=13.6,  # M933/M934 HE cartridge ~13.6 kg (FM 3-22.90; approximate)
+    launch_speed_mps=318.0,  # M120 maximum muzzle velocity as commonly quoted (Wikipedia "M120 mortar")
+    cd0=0.1185,  # calibrated
+    max_range_m=7240.0,  # Wikipedia "M120 mortar": max firing range 7,240 m (M933/M934 HE)
+    rcs_m2=0.02,
+    elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
+    high_angle_default=True,
+    sources={
+        "max_range_m": "Wikipedia, 'M120 mortar' (7,240 m, M933/M934 HE)",
+        "mass_kg": "FM 3-22.90 Mortars, M934 HE cartridge (approx. 13.6 kg)",
+        "launch_speed_mps": "Wikipedia, 'M120 mortar' (318 m/s)",
+    },
+)
+
+ROCKET_107 = Munition(
+    name="rocket_107mm",
+    label="107 mm rocket (Type 63 class)",
+    kind="rocket",
+    caliber_m=0.107,
+    mass_kg=18.8,  # Type 63 HE rocket 18.8 kg (Wikipedia "Type 63 multiple rocket launcher")
+    launch_speed_mps=25.0,  # assumed tube exit speed: sqrt(2 a L) with a ~ 40 g over a ~0.84 m tube
+    cd0=0.2095,  # calibrated
+    max_range_m=8500.0,  # ~8.5 km (Wikipedia "Type 63 multiple rocket launcher": 8.05-8.5 km)
+    rcs_m2=0.03,
+    elevation_limits_rad=(3.0 * _DEG, 57.0 * _DEG),
+    high_angle_default=False,
+    # Isp calibrated so the peak speed is the published 385 m/s; propellant and burn time assumed.
+    boost=_rocket_boost(18.8, 3.0, 0.8, 216.7, 0.2095, 0.107),
+    max_speed_mps=385.0,  # Wikipedia "Type 63 multiple rocket launcher"
+    sources={
+        "max_range_m": "Wikipedia, 'Type 63 multiple rocket launcher' (about 8.05-8.5 km by source)",
+        "mass_kg": "Wikipedia, 'Type 63 multiple rocket launcher' (rocket 18.8 kg)",
+        "max_speed_mps": "Wikipedia, 'Type 63 multiple rocket launcher' (maximum velocity 385 m/s)",
+        "boost": "assumed: 3.0 kg propellant, 0.8 s burn; Isp 216.7 s calibrated to the 385 m/s peak speed",
+    },
+)
+
+ROCKET_122 = Munition(
+    name="rocket_122mm",
+    label="122 mm rocket (BM-21 Grad, 9M22U)",
+    kind="rocket",
+    caliber_m=0.122,
+    mass_kg=66.6,  # 9M22U 66.6 kg (Wikipedia "BM-21 Grad")
+    launch_speed_mps=30.0,  # assumed launcher (3 m tube) exit speed
+    cd0=0.2444,  # calibrated
+    max_range_m=20380.0,  # 9M22U 20.38 km (Wikipedia "BM-21 Grad")
+    rcs_m2=0.08,
+    elevation_limits_rad=(3.0 * _DEG, 55.0 * _DEG),  # BM-21 launcher elevation 0-55 deg
+    high_angle_default=False,
+    # Isp calibrated so the peak speed is the published 690 m/s; burn time assumed.
+    boost=_rocket_boost(66.6, 20.45, 1.9, 192.2, 0.2444, 0.122),
+    max_speed_mps=690.0,  # Wikipedia "BM-21 Grad" (9M22U)
+    sources={
+        "max_range_m": "Wikipedia, 'BM-21 Grad' (9M22U 20.38 km)",
+        "mass_kg": "Wikipedia, 'BM-21 Grad' (9M22U 66.6 kg, propellant 20.45 kg)",
+        "max_speed_mps": "Wikipedia, 'BM-21 Grad' (9M22U maximum velocity 690 m/s)",
+        "boost": "propellant 20.45 kg (same page); burn 1.9 s assumed; Isp 192.2 s calibrated to 690 m/s",
+    },
+)
+
+PRESETS: dict[str, Munition] = {
+    m.name: m for m in (MORTAR_60, MORTAR_81, MORTAR_120, ROCKET_107, ROCKET_122)
+}
+
+
+def get_preset(name: str | Munition) -> Munition:
+    """The preset called ``name`` (a Munition passes through); UserError if there is none."""
+    if isinstance(name, Munition):
+        return name
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise UserError(f"unknown munition preset {name!r}; known: {', '.join(PRESETS)}") from None
+
+
+# --- Flying --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A flight sampled every ``dt`` from launch; the last sample is the precise ground impact.
+
+    t (K,) seconds from launch, pos (K, 3) ENU metres, vel (K, 3) ENU m/s.
+    """
+
+    t: np.ndarray
+    pos: np.ndarray
+    vel: np.ndarray
+
+    @property
+    def impact_time(self) -> float:
+        """Flight time (s)."""
+        return float(self.t[-1])
+
+    @property
+    def impact_pos(self) -> np.ndarray:
+        """Impact point (ENU m)."""
+        return self.pos[-1]
+
+    @property
+    def impact_vel(self) -> np.ndarray:
+        """Velocity at impact (ENU m/s)."""
+        return self.vel[-1]
+
+    @property
+    def ground_range(self) -> float:
+        """Horizontal distance (m) from launch to impact."""
+        return float(np.hypot(*(self.pos[-1, :2] - self.pos[0, :2])))
+
+    @property
+    def apex(self) -> float:
+        """Highest point (m, up), refined by a parabola through the three highest samples."""
+        z = self.pos[:, 2]
+        i = int(np.argmax(z))
+        if 0 < i < len(z) - 1:
+            z0, z1, z2 = z[i - 1], z[i], z[i + 1]
+            den = z0 - 2.0 * z1 + z2
+            if den < 0.0:
+                return float(z1 - 0.125 * (z2 - z0) ** 2 / den)
+        return float(z[i])
+
+
+def launch_velocity(speed, azimuth_rad, elevation_rad) -> np.ndarray:
+    """ENU velocity (..., 3) (m/s) of ``speed`` (m/s) along compass ``azimuth_rad`` and ``elevation_rad``."""
+    speed, az, el = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (speed, azimuth_rad,
+                                                                               elevation_rad)))
+    ce = np.cos(el)
+    return np.stack([speed * ce * np.sin(az), speed * ce * np.cos(az), speed * np.sin(el)], axis=-1)
+
+
+def _flight_args(m: Munition, drag: bool):
+    return dict(beta=m.beta if drag else np.inf, drag=drag, drag_curve=m.drag_curve if drag else None,
+                boost=_boost_for(m, drag))
+
+
+def _boost_for(m: Munition, drag: bool) -> Boost | None:
+    if m.boost is None:
+        return None
+    if drag:
+        return m.boost
+    b = m.boost
+    return Boost(b.thrust_n, b.burn_time_s, b.mass_kg, b.propellant_kg, 0.0)
+
+
+def fly(
+    preset: str | Munition,
+    launch_enu,
+    azimuth_rad: float,
+    elevation_rad: float,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    drag: bool = True,
+    dt: float = DEFAULT_DT,
+    ground_up: float | None = None,
+    site_alt_m: float = 0.0,
+) -> Trajectory:
+    """Fire one round and follow it to the ground.
+
+    Args:
+        preset: preset name or Munition.
+        launch_enu: (3,) launch point (ENU m).
+        azimuth_rad, elevation_rad: laying of the tube (rad).
+        wind: constant wind (ENU m/s).
+        drag: False flies in vacuum (a rocket still burns its motor).
+        dt: sampling and integration step (s).
+        ground_up: height (m) of the flat ground the round falls to; default the launch height.
+        site_alt_m: altitude (m) of the site origin above mean sea level, for the air density.
+
+    Returns:
+        The Trajectory, sampled every ``dt`` from launch; its last sample is the precise impact.
+    """
+    m = get_preset(preset)
+    launch = np.asarray(launch_enu, dtype=float).reshape(3)
+    ground = launch[2] if ground_up is None else float(ground_up)
+    vel0 = launch_velocity(m.launch_speed_mps, azimuth_rad, elevation_rad)
+    a = _flight_args(m, drag)
+    t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
+        launch[None, :], vel0[None, :], a["beta"], wind=wind, ground_up=ground, dt=dt, drag=drag,
+        drag_curve=a["drag_curve"], site_alt_m=site_alt_m, boost=a["boost"],
+    )
+    if not np.isfinite(t_hit[0]):
+        raise UserError(f"{m.name}: no ground impact within {DEFAULT_T_MAX:.0f} s of flight")
+    keep = t < t_hit[0] - 1e-9
+    return Trajectory(
+        t=np.concatenate([t[keep], t_hit]),
+        pos=np.concatenate([pos[keep, 0], p_hit]),
+        vel=np.concatenate([vel[keep, 0], v_hit]),
+    )
+
+
+def fly_many(
+    preset: str | Munition,
+    launch_enu,
+    azimuth_rad,
+    elevation_rad,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    drag: bool = True,
+    dt: float = DEFAULT_DT,
+    ground_up=None,
+    site_alt_m: float = 0.0,
+    speed_scale=1.0,
+    beta_scale=1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fire N rounds of one preset at once (Monte Carlo, elevation searches); impacts only.
+
+    ``launch_enu`` is (3,) or (N, 3); azimuth, elevation (rad), ``speed_scale`` (launch-speed factor) and
+    ``beta_scale`` (ballistic-coefficient factor) broadcast to (N,); ``wind`` is (3,) or (N, 3). The
+    rocket motor itself is not perturbed. Returns (t_hit (N,) s, pos_hit (N, 3) m, vel_hit (N, 3) m/s);
+    NaN for rounds that cannot come down to ``ground_up`` (default: each launch height).
+    """
+    m = get_preset(preset)
+    az, el, vs, bs = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (
+        azimuth_rad, elevation_rad, speed_scale, beta_scale)))
+    launch = np.asarray(launch_enu, dtype=float)
+    launch = np.broadcast_to(launch if launch.ndim == 2 else launch[None, :], (az.size, 3)).copy()
+    ground = launch[:, 2] if ground_up is None else ground_up
+    vel0 = launch_velocity(m.launch_speed_mps * vs, az, el)
+    a = _flight_args(m, drag)
+    return integrate_to_ground(
+        launch, vel0, a["beta"] * bs, wind=wind, ground_up=ground, dt=dt, drag=drag,
+        drag_curve=a["drag_curve"], site_alt_m=site_alt_m, boost=a["boost"],
+    )
+
+
+# --- Best elevation and aiming ------------------------------------------------------------------------
+
+
+def _ranges(m: Munition, elevations, *, drag: bool, dt: float, wind=(0.0, 0.0, 0.0), height: float = 0.0,
+            azimuth: float = 0.0, site_alt_m: float = 0.0) -> np.ndarray:
+    """Horizontal range (m) along ``azimuth`` at each elevation (rad), landing at ``height`` (m)."""
+    el = np.atleast_1d(np.asarray(elevations, dtype=float))
+    _, p, _ = fly_many(m, (0.0, 0.0, 0.0), azimuth, el, wind=wind, drag=drag, dt=dt, ground_up=height,
+                       site_alt_m=site_alt_m)
+    return p[:, 0] * math.sin(azimuth) + p[:, 1] * math.cos(azimuth)
+
+
+def best_elevation(preset: str | Munition, drag: bool = True, *, dt: float = DEFAULT_DT,
+                   site_alt_m: float = 0.0) -> tuple[float, float]:
+    """Elevation (rad) of maximum range over flat ground, and that range (m).
+
+    A vectorised grid over 10-80 degrees, a finer grid around its best, then a parabola through the
+    three best points; resolution well under 0.01 degree.
+    """
+    m = get_preset(preset)
+    lo, hi = 10.0 * _DEG, 80.0 * _DEG
+    step = 5.0 * _DEG
+    best = 45.0 * _DEG
+    for _ in range(3):
+        grid = np.arange(lo, hi + 0.5 * step, step)
+        r = np.nan_to_num(_ranges(m, grid, drag=drag, dt=dt, site_alt_m=site_alt_m), nan=-np.inf)
+        i = int(np.argmax(r))
+        best = float(grid[i])
+        if 0 < i < len(grid) - 1:
+            r0, r1, r2 = r[i - 1], r[i], r[i + 1]
+            den = r0 - 2.0 * r1 + r2
+            if den < 0.0:
+                best = float(grid[i] + 0.5 * step * (r0 - r2) / den)
+        lo, hi = best - step, best + step
+        step /= 5.0
+    rng = float(_ranges(m, [best], drag=drag, dt=dt, site_alt_m=site_alt_m)[0])
+    return best, rng
+
+
+def aim(
+    preset: str | Munition,
+    launch_enu,
+    target_enu,
+    *,
+    high_angle: bool | None = None,
+    wind=(0.0, 0.0, 0.0),
+    drag: bool = True,
+    dt: float = DEFAULT_DT,
+    site_alt_m: float = 0.0,
+    tolerance_m: float = 0.5,
+) -> tuple[float, float]:
+    """Azimuth and elevation (rad) that put a round from ``launch_enu`` onto ``target_enu`` (ENU m).
+
+    Mortars take the high-angle solution by default and rockets the low-angle one (``high_angle``
+    overrides). The round is flown to the target's height. The elevation is solved on the chosen branch of
+    the range curve by bracketing and regula falsi, and the azimuth is corrected for wind drift, until the
+    miss is below ``tolerance_m``. Raises UserError if the target is out of range.
+    """
+    m = get_preset(preset)
+    launch = np.asarray(launch_enu, dtype=float).reshape(3)
+    target = np.asarray(target_enu, dtype=float).reshape(3)
+    d = target - launch
+    dist = float(np.hypot(d[0], d[1]))
+    high = m.high_angle_default if high_angle is None else bool(high_angle)
+    el_min, el_max = m.elevation_limits_rad
+    el_best, _ = best_elevation(m, drag=drag, dt=dt, site_alt_m=site_alt_m)
+    branch = (max(el_best, el_min), el_max) if high else (el_min, min(el_best, el_max))
+    if branch[0] >= branch[1]:
+        raise UserError(f"{m.name}: no {'high' if high else 'low'}-angle solution within the launcher's "
+                        "elevation limits")
+    bearing = math.atan2(d[0], d[1])
+    az = bearing
+    wind = np.asarray(wind, dtype=float)
+
+    def miss(el_arr, az_):
+        _, p, _ = fly_many(m, launch, az_, el_arr, wind=wind, drag=drag, dt=dt, ground_up=target[2],
+                           site_alt_m=site_alt_m)
+        return p
+
+    el = 0.5 * (branch[0] + branch[1])
+    for _outer in range(6):
+        # Range along the current azimuth as a function of elevation on the branch.
+        grid = np.linspace(branch[0], branch[1], 17)
+        p = miss(grid, az)
+        along = (p[:, :2] - launch[:2]) @ np.array([math.sin(az), math.cos(az)])
+        f = np.nan_to_num(along, nan=-1e12) - dist
+        sign_change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
+        if sign_change.size == 0:
+            reach = float(np.nanmax(along)) if np.any(np.isfinite(along)) else 0.0
+            raise UserError(f"{m.name}: target at {dist:.0f} m is out of range (reaches about {reach:.0f} m "
+                            f"on the {'high' if high else 'low'}-angle branch)")
+        k = int(sign_change[0])
+        a_el, b_el, fa, fb = grid[k], grid[k + 1], f[k], f[k + 1]
+        for _ in range(40):
+            el = float(b_el - fb * (b_el - a_el) / (fb - fa))
+            pe = miss([el], az)[0]
+            fe = float((pe[:2] - launch[:2]) @ np.array([math.sin(az), math.cos(az)]) - dist)
+            if abs(fe) < 0.1 * tolerance_m:
+                break
+            if np.sign(fe) == np.sign(fa):
+                a_el, fa = el, fe
+                fb *= 0.5  # Illinois modification keeps regula falsi superlinear
+            else:
+                b_el, fb = el, fe
+                fa *= 0.5
+        impact = miss([el], az)[0]
+        err = target[:2] - impact[:2]
+        if float(np.hypot(*err)) < tolerance_m:
+            break
+        hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
+        az += (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
+    return az % (2.0 * math.pi), el
