@@ -50,7 +50,9 @@ class Engine:
         self.tracker = Tracker(tracker_config or TrackerConfig())
         self.classifier = Classifier()
         self.identity = IdentityAssessor()
-        self.warning = WarningController([(z.name, np.asarray(z.polygon)) for z in scenario.warning_zones])
+        self.warning = WarningController(
+            [(z.name, np.asarray(z.polygon), z.time_to_shelter_s) for z in scenario.warning_zones]
+        )
         self.roe = RoeState(scenario.roe)
         zones = Zones(
             tuple((c.name, np.asarray(c.polygon, float), c.floor_m, c.ceiling_m) for c in scenario.corridors),

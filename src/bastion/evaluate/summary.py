@@ -84,7 +84,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     classes: dict[int, list[tuple[float, str]]] = defaultdict(list)
     warned: dict[int, set[str]] = defaultdict(set)
     fires: dict[int, list[FireOrder]] = defaultdict(list)
-    approvals: dict[int, ApprovalDecision] = {}
+    approvals: dict[int, ApprovalDecision] = {}  # track id -> its operator approval
     results: dict[int, EngagementResult] = {}
     for ev in events:
         if isinstance(ev, TrackConfirmed):
@@ -98,8 +98,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             warned[ev.track_id].add(ev.zone)
         elif isinstance(ev, FireOrder):
             fires[ev.track_id].append(ev)
-        elif isinstance(ev, ApprovalDecision):
-            approvals[ev.engagement_id] = ev
+        elif isinstance(ev, ApprovalDecision) and ev.decision == "approved":
+            approvals.setdefault(ev.track_id, ev)
         elif isinstance(ev, EngagementResult):
             results[ev.engagement_id] = ev
 
@@ -119,7 +119,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
         for tid in tids:
             for f in fires[tid]:
                 res = results.get(f.engagement_id)
-                appr = approvals.get(f.engagement_id)
+                appr = approvals.get(tid) if f.authorised_by == (approvals.get(tid).by if tid in approvals else None) else None
                 engagements.append({
                     "engagement_id": f.engagement_id, "track_id": tid, "effector": f.effector,
                     "fire_t": _r(f.t), "rounds": f.rounds, "authorised_by": f.authorised_by,
@@ -131,18 +131,26 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                     totals["fratricide_engagements"] += 1
         engagements.sort(key=lambda e: (e["fire_t"], e["engagement_id"]))
         impact_t = impact_enu = impact_zone = lead = None
-        if obj.outcome == "impact":
-            impact_t = obj.t_end
-            p = world.state(obj.t_end)[1][obj.index]
-            impact_enu = [_r(v, 1) for v in p]
+        would = None
+        if obj.natural_end == "impact":
+            # Where it hits (or, if defeated, would have hit) and how long before that its zone was warned.
+            t_hit = float(obj.t_natural_end)
+            p = world.state(t_hit)[1][obj.index]
             inside = [name for name, poly in zones if points_in_polygon(p[None, :2], poly)[0]]
-            impact_zone = inside[0] if inside else None
-            if impact_zone:
-                impacts_by_zone[impact_zone].append(impact_t)
-                active = [s for s, e in episodes.get(impact_zone, []) if s <= impact_t <= e + 1e-9]
-                lead = impact_t - min(active) if active else None
-                if obj.hostile and lead is None:
-                    totals["missed_warnings"] += 1
+            zone = inside[0] if inside else None
+            active = [s for s, e in episodes.get(zone, []) if s <= t_hit and (e >= t_hit - 1e-9 or obj.outcome != "impact")]
+            zone_lead = (t_hit - min(active)) if zone and active else None
+            if obj.outcome == "impact":
+                impact_t, impact_enu, impact_zone, lead = t_hit, [_r(v, 1) for v in p], zone, zone_lead
+                if zone:
+                    impacts_by_zone[zone].append(t_hit)
+                    if obj.hostile and lead is None:
+                        totals["missed_warnings"] += 1
+            else:
+                would = {"impact_t": _r(t_hit), "impact_enu": [_r(v, 1) for v in p], "impact_zone": zone,
+                         "warning_lead_s": _r(zone_lead)}
+                if zone:
+                    impacts_by_zone[zone].append(t_hit)
         if obj.hostile:
             totals["threats"] += 1
             totals["defeated"] += obj.outcome == "defeated"
@@ -154,8 +162,10 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             "warned_zones": sorted(set().union(*(warned[t] for t in tids)) if tids else set()),
             "warning_lead_s": _r(lead), "engagements": engagements, "outcome": obj.outcome,
             "impact_t": _r(impact_t), "impact_enu": impact_enu, "impact_zone": impact_zone,
-            "defeated_t": _r(obj.defeated_t),
+            "defeated_t": _r(obj.defeated_t), "would_have_hit": would,
         })
+    # A warning is false when nothing hit its zone during it (nor would have: a threat defeated in
+    # flight that was heading into the zone justified its warning).
     for zone, eps in episodes.items():
         for s, e in eps:
             if not any(s <= ti <= e + 5.0 for ti in impacts_by_zone.get(zone, [])):

@@ -26,6 +26,11 @@ class WarningConfig:
     horizon_s: float = 120.0
     clear_delay_s: float = 5.0
     lost_track_hold_s: float = 2.0
+    # A young track's ellipse can cover the whole base; warning everyone is as bad as warning no one.
+    # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
+    # the zone less than its time to shelter plus ``shelter_margin_s``.
+    max_ellipse_m: float = 700.0
+    shelter_margin_s: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,26 @@ class _ZoneState:
 
 
 class WarningController:
-    def __init__(self, zones: list[tuple[str, np.ndarray]], config: WarningConfig | None = None) -> None:
+    def __init__(self, zones: list[tuple[str, np.ndarray, float]], config: WarningConfig | None = None) -> None:
+        """``zones``: (name, polygon (V,2) east-north m, time to shelter s)."""
         self.config = config or WarningConfig()
-        self.zones = [(name, np.asarray(poly, float)) for name, poly in zones]
+        self.zones = [(name, np.asarray(poly, float)) for name, poly, _ in zones]
+        self.shelter = {name: float(ts) for name, _, ts in zones}
         self.state = {name: _ZoneState() for name, _ in self.zones}
 
-    def zones_touched(self, threat: ThreatImpact) -> list[str]:
+    def zones_touched(self, threat: ThreatImpact, t: float | None = None) -> list[str]:
+        """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
+        warranted now (ellipse small enough, or the zone's time to shelter running out)."""
         cfg = self.config
-        return [
-            name for name, poly in self.zones
-            if ellipse_touches_polygon(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, poly)
-        ]
+        semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
+        out = []
+        for name, poly in self.zones:
+            if t is not None and semi_major > cfg.max_ellipse_m:
+                if threat.t_impact - t > self.shelter[name] + cfg.shelter_margin_s:
+                    continue
+            if ellipse_touches_polygon(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, poly):
+                out.append(name)
+        return out
 
     def update(
         self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
@@ -67,7 +81,7 @@ class WarningController:
         for th in threats:
             if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
                 continue
-            for name in self.zones_touched(th):
+            for name in self.zones_touched(th, t):
                 touching[name][th.track_id] = th.t_impact
         alerts: list[Alert | AlertJoined] = []
         for name, _ in self.zones:

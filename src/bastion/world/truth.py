@@ -40,6 +40,7 @@ class TruthObject:
     icao: str = ""
     target: tuple[float, float, float] | None = None
     defeated_t: float | None = None
+    t_natural_end: float | None = None  # when it would end if nothing intervened (set on build)
     meta: dict = field(default_factory=dict)
 
     @property
@@ -66,6 +67,7 @@ class World:
             rng = np.random.default_rng(ss)
             for obj, traj in self._build(spec, rng):
                 obj.index = len(self.objects)
+                obj.t_natural_end = obj.t_end
                 self.objects.append(obj)
                 trajectories.append(traj)
         n, k = len(self.objects), self.grid.size
@@ -89,8 +91,8 @@ class World:
             launch = np.asarray(spec.launch, float)
             aim_point = np.asarray(spec.target, float).copy()
             aim_point[:2] += rng.normal(0.0, spec.aim_error_m, 2)
-            az, el = aim(preset, launch, aim_point)
-            flight = fly(preset, launch, az, el)
+            az, el = aim(preset, launch, aim_point, dt=self.dt)
+            flight = fly(preset, launch, az, el, dt=self.dt)
             traj = Trajectory(np.asarray(flight.t) + spec.t_launch_s, np.asarray(flight.pos), np.asarray(flight.vel))
             t_impact = float(traj.t[-1])
             natural = "impact" if t_impact <= dur else "none"
