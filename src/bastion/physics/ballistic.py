@@ -8,8 +8,10 @@ Equations of motion (flat Earth, constant gravity, no Coriolis or lift)::
 with g = 9.80665 m/s^2, rho the ICAO standard density at the round's height (z above the site origin,
 taken as mean sea level plus ``site_alt_m``), beta = m / (Cd0 A) the ballistic coefficient (kg/m^2) at
 low Mach, f(M) an optional Mach-dependent drag factor (1 below the drag rise), w a constant wind (ENU m/s)
-and, during a rocket's boost phase only, a thrust F along the air-relative velocity u (a fin-stabilised
-round weathercocks into the relative wind). beta = inf means vacuum.
+and, during a rocket's boost phase only, a thrust F along the round's velocity u (a gravity turn: the
+launcher sets the initial direction). Weathercocking into a crosswind during the burn is left out: an
+instantaneous turn into the relative wind at launcher exit speeds (25-30 m/s) would overstate it many times
+over, and modelling it properly needs the rocket's angular dynamics. beta = inf means vacuum.
 
 The integrator is the classical fixed-step fourth-order Runge-Kutta scheme; the ground crossing within the
 last step is located by cubic Hermite interpolation of the height followed by an exact RK4 sub-step and a
@@ -139,7 +141,8 @@ class _Dynamics:
             acc -= (k * speed)[:, None] * rel
         if boosting:
             thrust_acc = np.where(burning, self.boost.thrust_n / mass, 0.0)
-            unit = rel / np.maximum(speed, 1e-9)[:, None]
+            ground_speed = np.sqrt(np.einsum("ij,ij->i", vel, vel))
+            unit = vel / np.maximum(ground_speed, 1e-9)[:, None]
             acc += np.asarray(thrust_acc)[..., None] * unit
         return acc
 
