@@ -91,6 +91,11 @@ def _rocket_boost(mass_kg: float, propellant_kg: float, burn_time_s: float, isp_
 
 _DEG = math.pi / 180.0
 
+#: The radar cross-sections below are placeholders: no public, citable measurement was found for these
+#: rounds. They follow the size ordering of the rounds around the 0.01 m^2 order of magnitude often quoted
+#: for mortar bombs in counter-battery radar discussions. Replace with cited figures (docs/models.md).
+RCS_NOTE = "assumed order of magnitude; no citable public measurement found (see docs/models.md)"
+
 # --- Presets -----------------------------------------------------------------------------------------
 # Published figures carry their source; "assumed" marks a figure no verified public source gave us, with
 # the reasoning. cd0 is the calibration knob (see module doc and docs/models.md).
@@ -104,7 +109,7 @@ MORTAR_60 = Munition(
     launch_speed_mps=225.0,  # assumed: no verified public figure; ~1.2x the vacuum minimum sqrt(R g) = 185
     cd0=0.1354,  # calibrated: best-elevation range = max_range_m (benchmarks/physics_calibration.py)
     max_range_m=3490.0,  # Wikipedia "M224 mortar": HE 70-3,490 m
-    rcs_m2=0.005,  # assumed order of magnitude (docs/models.md: RCS)
+    rcs_m2=0.005,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),  # mortar laying range 45-85 deg (M224/M252 manuals)
     high_angle_default=True,
     sources={
@@ -123,7 +128,7 @@ MORTAR_81 = Munition(
     launch_speed_mps=285.0,  # assumed: the quoted 225 m/s cannot reach 5,650 m even in vacuum (5,162 m)
     cd0=0.1133,  # calibrated
     max_range_m=5650.0,  # Wikipedia "L16 81mm mortar": max range 5,650 m (M252 is the US version)
-    rcs_m2=0.01,
+    rcs_m2=0.01,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
     high_angle_default=True,
     sources={
@@ -142,7 +147,7 @@ MORTAR_120 = Munition(
     launch_speed_mps=318.0,  # M120 maximum muzzle velocity as commonly quoted (Wikipedia "M120 mortar")
     cd0=0.1185,  # calibrated
     max_range_m=7240.0,  # Wikipedia "M120 mortar": max firing range 7,240 m (M933/M934 HE)
-    rcs_m2=0.02,
+    rcs_m2=0.02,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
     high_angle_default=True,
     sources={
@@ -161,7 +166,7 @@ ROCKET_107 = Munition(
     launch_speed_mps=25.0,  # assumed tube exit speed: sqrt(2 a L) with a ~ 40 g over a ~0.84 m tube
     cd0=0.2095,  # calibrated
     max_range_m=8500.0,  # ~8.5 km (Wikipedia "Type 63 multiple rocket launcher": 8.05-8.5 km)
-    rcs_m2=0.03,
+    rcs_m2=0.03,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(3.0 * _DEG, 57.0 * _DEG),
     high_angle_default=False,
     # Isp calibrated so the peak speed is the published 385 m/s; propellant and burn time assumed.
@@ -184,7 +189,7 @@ ROCKET_122 = Munition(
     launch_speed_mps=30.0,  # assumed launcher (3 m tube) exit speed
     cd0=0.2444,  # calibrated
     max_range_m=20380.0,  # 9M22U 20.38 km (Wikipedia "BM-21 Grad")
-    rcs_m2=0.08,
+    rcs_m2=0.08,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(3.0 * _DEG, 55.0 * _DEG),  # BM-21 launcher elevation 0-55 deg
     high_angle_default=False,
     # Isp calibrated so the peak speed is the published 690 m/s; burn time assumed.
