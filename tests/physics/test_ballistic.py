@@ -192,3 +192,9 @@ def test_time_limit_and_bad_input():
     boost = Boost(1.0, 1.0, 1.0, 0.1, 0.0)
     with pytest.raises(ValueError):
         integrate_to_ground(np.zeros((1, 3)), vel, 1.0, boost=boost, backwards=True)
+
+
+def test_round_below_ground_and_not_rising_is_nan_at_once():
+    t, p, _ = integrate_to_ground([[0.0, 0.0, -5.0], [0.0, 0.0, 0.0]], [[10.0, 0.0, -1.0], [10.0, 0.0, 30.0]],
+                                  np.inf, t_max=1e6)
+    assert np.isnan(t[0]) and np.isfinite(t[1])

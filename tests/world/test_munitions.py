@@ -118,3 +118,14 @@ def test_aim_angle_override_and_out_of_range():
         mu.aim("mortar_60mm", (0.0, 0.0, 0.0), (0.0, 5000.0, 0.0))
     with pytest.raises(UserError, match="unknown"):
         mu.get_preset("mortar_99mm")
+
+
+def test_state_at_interpolates_between_samples():
+    tr = mu.fly("mortar_81mm", (0.0, 0.0, 0.0), 0.0, math.radians(60.0), drag=False, dt=0.5)
+    v = mu.PRESETS["mortar_81mm"].launch_speed_mps
+    t = np.array([0.0, 0.26, 7.77, tr.impact_time - 0.1])
+    pos, vel = tr.state_at(t)
+    vz0, vy0 = v * math.sin(math.radians(60.0)), v * math.cos(math.radians(60.0))
+    np.testing.assert_allclose(pos[:, 1], vy0 * t, atol=1e-9)
+    np.testing.assert_allclose(pos[:, 2], vz0 * t - 0.5 * G0 * t**2, atol=1e-9)  # cubic is exact here
+    np.testing.assert_allclose(vel[:, 2], vz0 - G0 * t, atol=1e-9)

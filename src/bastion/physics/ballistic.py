@@ -29,6 +29,17 @@ import numpy as np
 
 from bastion.physics.atmosphere import G0, density_and_sound_speed_table
 
+__all__ = [
+    "DEFAULT_DT",
+    "DEFAULT_T_MAX",
+    "GENERIC_DRAG_CURVE",
+    "Boost",
+    "DragCurve",
+    "integrate_to_ground",
+    "propagate",
+    "trajectory_to_ground",
+]
+
 #: Default integration step (s). RK4 at 0.05 s puts an impact within centimetres of the
 #: dt -> 0 limit (tests/physics/test_ballistic.py::test_convergence).
 DEFAULT_DT = 0.05
@@ -214,11 +225,13 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
     t_hit = np.full(n, np.nan)
     pos_hit = np.full((n, 3), np.nan)
     vel_hit = np.full((n, 3), np.nan)
-    active = np.ones(n, dtype=bool)
+    # A round on or below the ground and not moving up (in the direction of integration) never crosses
+    # it downwards: report it as NaN now rather than integrate it to t_max.
+    active = ~((pos[:, 2] <= ground) & (sgn * vel[:, 2] <= 0.0))
     t = float(t0)
     samples_t, samples_p, samples_v = ([t], [pos.copy()], [vel.copy()]) if record else (None, None, None)
     n_steps = int(np.ceil(t_max / dt))
-    for _ in range(n_steps):
+    for _ in range(n_steps if np.any(active) else 0):
         new_pos, new_vel = dyn.step(t, pos, vel, h)
         # Crossing: the height passes the ground downwards in the direction of integration, i.e. the
         # round falls through it forwards (vz < 0) or, backwards, would have been below it earlier.

@@ -252,6 +252,23 @@ class Trajectory:
         """Horizontal distance (m) from launch to impact."""
         return float(np.hypot(*(self.pos[-1, :2] - self.pos[0, :2])))
 
+    def state_at(self, t) -> tuple[np.ndarray, np.ndarray]:
+        """Position (..., 3) m and velocity (..., 3) m/s at time(s) ``t`` (s from launch).
+
+        Cubic Hermite interpolation between samples (position) and linear (velocity); times outside
+        [0, impact time] are clamped to the ends. Error well under a centimetre at the default step.
+        """
+        tq = np.clip(np.asarray(t, dtype=float), self.t[0], self.t[-1])
+        i = np.clip(np.searchsorted(self.t, tq, side="right") - 1, 0, len(self.t) - 2)
+        h = (self.t[i + 1] - self.t[i])[..., None]
+        s = (tq - self.t[i])[..., None] / h
+        p0, p1, v0, v1 = self.pos[i], self.pos[i + 1], self.vel[i], self.vel[i + 1]
+        s2, s3 = s * s, s * s * s
+        pos = ((2 * s3 - 3 * s2 + 1) * p0 + (s3 - 2 * s2 + s) * h * v0 + (-2 * s3 + 3 * s2) * p1
+               + (s3 - s2) * h * v1)
+        vel = (1.0 - s) * v0 + s * v1
+        return pos, vel
+
     @property
     def apex(self) -> float:
         """Highest point (m, up), refined by a parabola through the three highest samples."""
