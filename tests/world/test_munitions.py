@@ -116,6 +116,8 @@ def test_aim_angle_override_and_out_of_range():
         mu.aim("mortar_120mm", (0.0, 0.0, 0.0), (0.0, 4000.0, 0.0), high_angle=False)
     with pytest.raises(UserError, match="out of range"):
         mu.aim("mortar_60mm", (0.0, 0.0, 0.0), (0.0, 5000.0, 0.0))
+    with pytest.raises(UserError, match="closer than"):
+        mu.aim("mortar_60mm", (0.0, 0.0, 0.0), (0.0, 50.0, 0.0))
     with pytest.raises(UserError, match="unknown"):
         mu.get_preset("mortar_99mm")
 

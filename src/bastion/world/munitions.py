@@ -443,8 +443,10 @@ def aim(
 
     Mortars take the high-angle solution by default and rockets the low-angle one (``high_angle``
     overrides). The round is flown to the target's height. The elevation is solved on the chosen branch of
-    the range curve by bracketing and regula falsi, and the azimuth is corrected for wind drift, until the
-    miss is below ``tolerance_m``. Raises UserError if the target is out of range.
+    the range curve (monotone there) by bracketing on a vectorised grid of flights and shrinking the
+    bracket with vectorised sub-grids, and the azimuth is corrected for wind drift by a secant on the
+    impact bearing, until the miss is below ``tolerance_m`` (m). Raises UserError if the target is out of
+    range (too far, or closer than the branch's minimum range) or no solution converges.
     """
     m = get_preset(preset)
     launch = np.asarray(launch_enu, dtype=float).reshape(3)
@@ -484,9 +486,14 @@ def aim(
                 lo, hi = branch
                 continue
             finite = f > -1e11
+            side = "high" if high else "low"
+            if np.any(finite) and np.all(f[finite] > 0.0):
+                near = float(np.min(f[finite]) + dist)
+                raise UserError(f"{m.name}: target at {dist:.0f} m is out of range: closer than the "
+                                f"{side}-angle minimum of about {near:.0f} m")
             reach = float(np.max(f[finite]) + dist) if np.any(finite) else 0.0
             raise UserError(f"{m.name}: target at {dist:.0f} m is out of range (reaches about {reach:.0f} m "
-                            f"on the {'high' if high else 'low'}-angle branch)")
+                            f"on the {side}-angle branch)")
         k = int(change[0])
         a_el, b_el, fa, fb = grid[k], grid[k + 1], f[k], f[k + 1]
         for _ in range(6):
@@ -505,7 +512,8 @@ def aim(
                 break
         _, impact = distance([el], az)
         impact = impact[0]
-        if float(np.hypot(*(target[:2] - impact[:2]))) < tolerance_m:
+        miss_m = float(np.hypot(*(target[:2] - impact[:2])))
+        if miss_m < tolerance_m:
             break
         hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
         err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
@@ -517,4 +525,7 @@ def aim(
         width = 0.02
         lo, hi = max(branch[0], el - width), min(branch[1], el + width)
         n_grid = 5
+    else:
+        if miss_m > 10.0 * tolerance_m:
+            raise UserError(f"{m.name}: no firing solution converged (best miss {miss_m:.1f} m)")
     return az % (2.0 * math.pi), el
