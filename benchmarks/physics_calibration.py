@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from bastion.physics.ballistic import DEFAULT_DT  # noqa: E402
-from bastion.world.munitions import PRESETS, best_elevation, fly  # noqa: E402
+from bastion.world.munitions import PRESETS, best_elevation, fly, fly_many  # noqa: E402
 
 TARGET_PCT = 5.0
 
@@ -86,6 +86,19 @@ def calibrate(dt: float) -> list[dict]:
     return rows
 
 
+def throughput(dt: float, n: int) -> dict:
+    """Wall time of one vectorised Monte Carlo volley: n 81 mm rounds with launch dispersion, to impact."""
+    rng = np.random.default_rng(4)
+    el = np.radians(60.0) + rng.normal(0.0, 0.002, n)
+    az = rng.normal(0.0, 0.002, n)
+    t0 = time.perf_counter()
+    speed = 1.0 + rng.normal(0.0, 0.003, n)
+    beta = 1.0 + rng.normal(0.0, 0.02, n)
+    t_hit, _, _ = fly_many("mortar_81mm", (0.0, 0.0, 0.0), az, el, dt=dt, speed_scale=speed, beta_scale=beta)
+    sec = time.perf_counter() - t0
+    return {"rounds": n, "seconds": sec, "rounds_per_second": n / sec, "all_landed": bool(np.all(t_hit > 0))}
+
+
 def markdown(rows: list[dict], meta: dict) -> str:
     """The results as a Markdown table with the machine and date."""
     lines = [
@@ -102,6 +115,10 @@ def markdown(rows: list[dict], meta: dict) -> str:
             f"{r['vacuum_max_range_m']:.0f} |"
         )
     m = meta["machine"]
+    tp = meta["throughput"]
+    lines.append("")
+    lines.append(f"Monte Carlo throughput (`fly_many`, {tp['rounds']} 81 mm rounds with dispersion, one "
+                 f"vectorised call): {tp['seconds']:.2f} s, {tp['rounds_per_second']:.0f} rounds/s.")
     lines.append("")
     lines.append(f"Target: range within {TARGET_PCT:.0f} % of the published maximum; all within: "
                  f"{'yes' if meta['all_within_target'] else 'NO'}. Step {meta['dt_s']} s, "
@@ -119,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     dt = 0.1 if args.quick else DEFAULT_DT
     t0 = time.perf_counter()
     rows = calibrate(dt)
+    tp = throughput(dt, 200 if args.quick else 1000)
     meta = {
         "benchmark": "physics_calibration",
         "date_utc": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -127,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "target_pct": TARGET_PCT,
         "all_within_target": all(abs(r["range_error_pct"]) <= TARGET_PCT for r in rows),
+        "throughput": tp,
     }
     if args.markdown:
         print(markdown(rows, meta))
@@ -140,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['published_range_m']:8.0f}  {r['range_error_pct']:+6.2f}  {r['flight_time_s']:6.1f}  "
                   f"{r['apex_m']:6.0f}  {r['peak_speed_mps']:8.0f}  {pub:>5}")
         print(f"all within {TARGET_PCT:.0f} %: {meta['all_within_target']}  ({meta['seconds']:.1f} s)")
+        print(f"Monte Carlo: {tp['rounds']} rounds in {tp['seconds']:.2f} s "
+              f"({tp['rounds_per_second']:.0f}/s)")
     if args.json:
         payload = json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n"
         Path(args.json).write_text(payload, encoding="utf-8")

@@ -198,3 +198,16 @@ def test_round_below_ground_and_not_rising_is_nan_at_once():
     t, p, _ = integrate_to_ground([[0.0, 0.0, -5.0], [0.0, 0.0, 0.0]], [[10.0, 0.0, -1.0], [10.0, 0.0, 30.0]],
                                   np.inf, t_max=1e6)
     assert np.isnan(t[0]) and np.isfinite(t[1])
+
+
+def test_vertical_shot_with_quadratic_drag_matches_closed_form():
+    # Constant-density closed form for a vertical shot: apex h = vt^2/(2g) ln(1 + v0^2/vt^2), reached at
+    # t = (vt/g) atan(v0/vt), with vt = sqrt(2 beta g / rho). A low shot keeps rho within 0.3 %.
+    beta, v0 = 20.0, 40.0
+    rho = float(density(15.0))  # about mid-height of the ~30 m climb
+    vt = math.sqrt(2 * beta * G0 / rho)
+    t_apex = vt / G0 * math.atan(v0 / vt)
+    h_apex = vt**2 / (2 * G0) * math.log(1 + (v0 / vt) ** 2)
+    p, v = propagate([[0.0, 0.0, 0.0]], [[0.0, 0.0, v0]], beta, t_apex, dt=0.001)
+    assert abs(v[0, 2]) < 0.02
+    assert p[0, 2] == pytest.approx(h_apex, rel=1e-3)
