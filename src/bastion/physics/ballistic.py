@@ -31,6 +31,7 @@ from bastion.physics.atmosphere import G0, density_and_sound_speed_table
 
 __all__ = [
     "DEFAULT_DT",
+    "BOOST_SUBSTEPS",
     "DEFAULT_T_MAX",
     "GENERIC_DRAG_CURVE",
     "Boost",
@@ -45,6 +46,8 @@ __all__ = [
 DEFAULT_DT = 0.05
 #: Default time limit (s) for ``integrate_to_ground``: longer than any rocket or mortar flight.
 DEFAULT_T_MAX = 600.0
+#: Number of RK4 sub-steps over a full burn (the boost phase is integrated more finely than the coast).
+BOOST_SUBSTEPS = 100
 
 
 @dataclass(frozen=True)
@@ -176,12 +179,23 @@ class _Dynamics:
         return new_pos, new_vel
 
     def step(self, t: float, pos, vel, h: float):
-        """One grid step of length ``h`` (s), split in two at burnout so RK4 never straddles it."""
-        if self.boost is not None and h > 0.0 and t < self.boost.burn_time_s < t + h:
-            h1 = self.boost.burn_time_s - t
-            pos, vel = self.rk4(t, pos, vel, h1)
-            return self.rk4(self.boost.burn_time_s, pos, vel, h - h1)
-        return self.rk4(t, pos, vel, h)
+        """One grid step of length ``h`` (s).
+
+        While the motor burns the step is cut into sub-steps of at most ``burn_time / BOOST_SUBSTEPS``
+        (the boost's own time scale, speed / thrust acceleration, is a few hundredths of a second just
+        after launch), and it is split at burnout so that RK4 never straddles the thrust cut-off.
+        """
+        if self.boost is None or h <= 0.0 or t >= self.boost.burn_time_s:
+            return self.rk4(t, pos, vel, h)
+        tb = self.boost.burn_time_s
+        t_end = min(t + h, tb)
+        n = max(1, int(np.ceil((t_end - t) / (tb / BOOST_SUBSTEPS) - 1e-9)))
+        hs = (t_end - t) / n
+        for k in range(n):
+            pos, vel = self.rk4(t + k * hs, pos, vel, hs)
+        if t + h > tb:
+            pos, vel = self.rk4(tb, pos, vel, t + h - tb)
+        return pos, vel
 
 
 def _hermite_root(z0, dz0, z1, dz1, h, target):
@@ -352,7 +366,8 @@ def propagate(
     """Advance N rounds by ``duration`` seconds (negative: backwards), ignoring the ground.
 
     The step is shortened so that a whole number of equal steps spans ``duration`` exactly; with a
-    ``boost``, a step never straddles burnout. Returns (pos (N, 3) m, vel (N, 3) m/s).
+    ``boost``, the burn is sub-stepped and no step straddles burnout. Returns (pos (N, 3) m, vel (N, 3)
+    m/s).
     """
     pos, vel, beta = _as_states(pos, vel, beta)
     if not dt > 0.0:
@@ -360,16 +375,8 @@ def propagate(
     if boost is not None and duration < 0.0:
         raise ValueError("a boost phase cannot be integrated backwards")
     dyn = _Dynamics(beta, wind, drag, drag_curve, site_alt_m, boost)
-    segments = [(t0, t0 + duration)]
-    tb = boost.burn_time_s if boost is not None else None
-    if tb is not None and t0 < tb < t0 + duration:
-        segments = [(t0, tb), (tb, t0 + duration)]
-    for a, b in segments:
-        span = b - a
-        n = max(1, int(np.ceil(abs(span) / dt - 1e-9)))
-        h = span / n
-        t = a
-        for _ in range(n):
-            pos, vel = dyn.rk4(t, pos, vel, h)
-            t += h
+    n = max(1, int(np.ceil(abs(duration) / dt - 1e-9)))
+    h = duration / n
+    for k in range(n):
+        pos, vel = dyn.step(t0 + k * h, pos, vel, h)
     return pos, vel

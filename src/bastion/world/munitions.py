@@ -498,7 +498,8 @@ def aim(
         a_el, b_el, fa, fb = grid[k], grid[k + 1], f[k], f[k + 1]
         for _ in range(6):
             el = float(a_el - fa * (b_el - a_el) / (fb - fa))  # linear interpolation in the bracket
-            if abs(b_el - a_el) < 1e-7 or min(abs(fa), abs(fb)) < 0.05 * tolerance_m:
+            # Within a bracket spanning < 2 tolerances of range, linear interpolation is far inside one.
+            if abs(b_el - a_el) < 1e-7 or abs(fb - fa) < 2.0 * tolerance_m:
                 break
             sub = np.linspace(a_el, b_el, 17)
             fs, _ = distance(sub, az)
@@ -508,7 +509,7 @@ def aim(
             j = int(ch[0])
             a_el, b_el, fa, fb = sub[j], sub[j + 1], fs[j], fs[j + 1]
             el = float(a_el - fa * (b_el - a_el) / (fb - fa))
-            if min(abs(fa), abs(fb)) < 0.05 * tolerance_m:
+            if abs(fb - fa) < 2.0 * tolerance_m:
                 break
         _, impact = distance([el], az)
         impact = impact[0]
