@@ -106,10 +106,10 @@ def density_and_sound_speed(alt_m, *, geometric: bool = True) -> tuple[np.ndarra
     return p / (R_AIR * t), np.sqrt(GAMMA * R_AIR * t)
 
 
-# Tabulated log-density and speed of sound on a 5 m grid of geometric altitude from -2 km to 47 km, for
-# the integrator's hot path: linear interpolation of ln(rho) on this grid is exact to ~1e-7 relative
-# (tests/physics/test_atmosphere.py compares it with the closed form).
-_TABLE_Z = np.arange(-2_000.0, 47_000.0 + 5.0, 5.0)
+# Tabulated log-density and speed of sound on a 5 m grid of geometric altitude from -2 km to 47 km (plus
+# the layer boundaries, where the lapse rate kinks), for the integrator's hot path: linear interpolation
+# of ln(rho) on this grid is exact to ~1e-7 relative (tests/physics/test_atmosphere.py checks it).
+_TABLE_Z = np.union1d(np.arange(-2_000.0, 47_000.0 + 5.0, 5.0), geometric_altitude(_H_BASE))
 _TABLE_LNRHO = np.log(density(_TABLE_Z))
 _TABLE_A = speed_of_sound(_TABLE_Z)
 

@@ -8,8 +8,10 @@ Equations of motion (flat Earth, constant gravity, no Coriolis or lift)::
 with g = 9.80665 m/s^2, rho the ICAO standard density at the round's height (z above the site origin,
 taken as mean sea level plus ``site_alt_m``), beta = m / (Cd0 A) the ballistic coefficient (kg/m^2) at
 low Mach, f(M) an optional Mach-dependent drag factor (1 below the drag rise), w a constant wind (ENU m/s)
-and, during a rocket's boost phase only, a thrust F along the air-relative velocity u (a fin-stabilised
-round weathercocks into the relative wind). beta = inf means vacuum.
+and, during a rocket's boost phase only, a thrust F along the round's velocity u (a gravity turn: the
+launcher sets the initial direction). Weathercocking into a crosswind during the burn is left out: an
+instantaneous turn into the relative wind at launcher exit speeds (25-30 m/s) would overstate it many times
+over, and modelling it properly needs the rocket's angular dynamics. beta = inf means vacuum.
 
 The integrator is the classical fixed-step fourth-order Runge-Kutta scheme; the ground crossing within the
 last step is located by cubic Hermite interpolation of the height followed by an exact RK4 sub-step and a
@@ -27,11 +29,25 @@ import numpy as np
 
 from bastion.physics.atmosphere import G0, density_and_sound_speed_table
 
+__all__ = [
+    "DEFAULT_DT",
+    "BOOST_SUBSTEPS",
+    "DEFAULT_T_MAX",
+    "GENERIC_DRAG_CURVE",
+    "Boost",
+    "DragCurve",
+    "integrate_to_ground",
+    "propagate",
+    "trajectory_to_ground",
+]
+
 #: Default integration step (s). RK4 at 0.05 s puts an impact within centimetres of the
 #: dt -> 0 limit (tests/physics/test_ballistic.py::test_convergence).
 DEFAULT_DT = 0.05
 #: Default time limit (s) for ``integrate_to_ground``: longer than any rocket or mortar flight.
 DEFAULT_T_MAX = 600.0
+#: Number of RK4 sub-steps over a full burn (the boost phase is integrated more finely than the coast).
+BOOST_SUBSTEPS = 100
 
 
 @dataclass(frozen=True)
@@ -139,7 +155,8 @@ class _Dynamics:
             acc -= (k * speed)[:, None] * rel
         if boosting:
             thrust_acc = np.where(burning, self.boost.thrust_n / mass, 0.0)
-            unit = rel / np.maximum(speed, 1e-9)[:, None]
+            ground_speed = np.sqrt(np.einsum("ij,ij->i", vel, vel))
+            unit = vel / np.maximum(ground_speed, 1e-9)[:, None]
             acc += np.asarray(thrust_acc)[..., None] * unit
         return acc
 
@@ -162,12 +179,23 @@ class _Dynamics:
         return new_pos, new_vel
 
     def step(self, t: float, pos, vel, h: float):
-        """One grid step of length ``h`` (s), split in two at burnout so RK4 never straddles it."""
-        if self.boost is not None and h > 0.0 and t < self.boost.burn_time_s < t + h:
-            h1 = self.boost.burn_time_s - t
-            pos, vel = self.rk4(t, pos, vel, h1)
-            return self.rk4(self.boost.burn_time_s, pos, vel, h - h1)
-        return self.rk4(t, pos, vel, h)
+        """One grid step of length ``h`` (s).
+
+        While the motor burns the step is cut into sub-steps of at most ``burn_time / BOOST_SUBSTEPS``
+        (the boost's own time scale, speed / thrust acceleration, is a few hundredths of a second just
+        after launch), and it is split at burnout so that RK4 never straddles the thrust cut-off.
+        """
+        if self.boost is None or h <= 0.0 or t >= self.boost.burn_time_s:
+            return self.rk4(t, pos, vel, h)
+        tb = self.boost.burn_time_s
+        t_end = min(t + h, tb)
+        n = max(1, int(np.ceil((t_end - t) / (tb / BOOST_SUBSTEPS) - 1e-9)))
+        hs = (t_end - t) / n
+        for k in range(n):
+            pos, vel = self.rk4(t + k * hs, pos, vel, hs)
+        if t + h > tb:
+            pos, vel = self.rk4(tb, pos, vel, t + h - tb)
+        return pos, vel
 
 
 def _hermite_root(z0, dz0, z1, dz1, h, target):
@@ -211,11 +239,13 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
     t_hit = np.full(n, np.nan)
     pos_hit = np.full((n, 3), np.nan)
     vel_hit = np.full((n, 3), np.nan)
-    active = np.ones(n, dtype=bool)
+    # A round on or below the ground and not moving up (in the direction of integration) never crosses
+    # it downwards: report it as NaN now rather than integrate it to t_max.
+    active = ~((pos[:, 2] <= ground) & (sgn * vel[:, 2] <= 0.0))
     t = float(t0)
     samples_t, samples_p, samples_v = ([t], [pos.copy()], [vel.copy()]) if record else (None, None, None)
     n_steps = int(np.ceil(t_max / dt))
-    for _ in range(n_steps):
+    for _ in range(n_steps if np.any(active) else 0):
         new_pos, new_vel = dyn.step(t, pos, vel, h)
         # Crossing: the height passes the ground downwards in the direction of integration, i.e. the
         # round falls through it forwards (vz < 0) or, backwards, would have been below it earlier.
@@ -336,7 +366,8 @@ def propagate(
     """Advance N rounds by ``duration`` seconds (negative: backwards), ignoring the ground.
 
     The step is shortened so that a whole number of equal steps spans ``duration`` exactly; with a
-    ``boost``, a step never straddles burnout. Returns (pos (N, 3) m, vel (N, 3) m/s).
+    ``boost``, the burn is sub-stepped and no step straddles burnout. Returns (pos (N, 3) m, vel (N, 3)
+    m/s).
     """
     pos, vel, beta = _as_states(pos, vel, beta)
     if not dt > 0.0:
@@ -344,16 +375,8 @@ def propagate(
     if boost is not None and duration < 0.0:
         raise ValueError("a boost phase cannot be integrated backwards")
     dyn = _Dynamics(beta, wind, drag, drag_curve, site_alt_m, boost)
-    segments = [(t0, t0 + duration)]
-    tb = boost.burn_time_s if boost is not None else None
-    if tb is not None and t0 < tb < t0 + duration:
-        segments = [(t0, tb), (tb, t0 + duration)]
-    for a, b in segments:
-        span = b - a
-        n = max(1, int(np.ceil(abs(span) / dt - 1e-9)))
-        h = span / n
-        t = a
-        for _ in range(n):
-            pos, vel = dyn.rk4(t, pos, vel, h)
-            t += h
+    n = max(1, int(np.ceil(abs(duration) / dt - 1e-9)))
+    h = duration / n
+    for k in range(n):
+        pos, vel = dyn.step(t0 + k * h, pos, vel, h)
     return pos, vel

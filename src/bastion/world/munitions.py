@@ -12,6 +12,7 @@ horizontal, as in ``bastion.geo``. Positions are ENU metres in the site frame.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -90,6 +91,11 @@ def _rocket_boost(mass_kg: float, propellant_kg: float, burn_time_s: float, isp_
 
 _DEG = math.pi / 180.0
 
+#: The radar cross-sections below are placeholders: no public, citable measurement was found for these
+#: rounds. They follow the size ordering of the rounds around the 0.01 m^2 order of magnitude often quoted
+#: for mortar bombs in counter-battery radar discussions. Replace with cited figures (docs/models.md).
+RCS_NOTE = "assumed order of magnitude; no citable public measurement found (see docs/models.md)"
+
 # --- Presets -----------------------------------------------------------------------------------------
 # Published figures carry their source; "assumed" marks a figure no verified public source gave us, with
 # the reasoning. cd0 is the calibration knob (see module doc and docs/models.md).
@@ -103,7 +109,7 @@ MORTAR_60 = Munition(
     launch_speed_mps=225.0,  # assumed: no verified public figure; ~1.2x the vacuum minimum sqrt(R g) = 185
     cd0=0.1354,  # calibrated: best-elevation range = max_range_m (benchmarks/physics_calibration.py)
     max_range_m=3490.0,  # Wikipedia "M224 mortar": HE 70-3,490 m
-    rcs_m2=0.005,  # assumed order of magnitude (docs/models.md: RCS)
+    rcs_m2=0.005,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),  # mortar laying range 45-85 deg (M224/M252 manuals)
     high_angle_default=True,
     sources={
@@ -122,7 +128,7 @@ MORTAR_81 = Munition(
     launch_speed_mps=285.0,  # assumed: the quoted 225 m/s cannot reach 5,650 m even in vacuum (5,162 m)
     cd0=0.1133,  # calibrated
     max_range_m=5650.0,  # Wikipedia "L16 81mm mortar": max range 5,650 m (M252 is the US version)
-    rcs_m2=0.01,
+    rcs_m2=0.01,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
     high_angle_default=True,
     sources={
@@ -141,7 +147,7 @@ MORTAR_120 = Munition(
     launch_speed_mps=318.0,  # M120 maximum muzzle velocity as commonly quoted (Wikipedia "M120 mortar")
     cd0=0.1185,  # calibrated
     max_range_m=7240.0,  # Wikipedia "M120 mortar": max firing range 7,240 m (M933/M934 HE)
-    rcs_m2=0.02,
+    rcs_m2=0.02,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(45.0 * _DEG, 85.0 * _DEG),
     high_angle_default=True,
     sources={
@@ -160,7 +166,7 @@ ROCKET_107 = Munition(
     launch_speed_mps=25.0,  # assumed tube exit speed: sqrt(2 a L) with a ~ 40 g over a ~0.84 m tube
     cd0=0.2095,  # calibrated
     max_range_m=8500.0,  # ~8.5 km (Wikipedia "Type 63 multiple rocket launcher": 8.05-8.5 km)
-    rcs_m2=0.03,
+    rcs_m2=0.03,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(3.0 * _DEG, 57.0 * _DEG),
     high_angle_default=False,
     # Isp calibrated so the peak speed is the published 385 m/s; propellant and burn time assumed.
@@ -183,7 +189,7 @@ ROCKET_122 = Munition(
     launch_speed_mps=30.0,  # assumed launcher (3 m tube) exit speed
     cd0=0.2444,  # calibrated
     max_range_m=20380.0,  # 9M22U 20.38 km (Wikipedia "BM-21 Grad")
-    rcs_m2=0.08,
+    rcs_m2=0.08,  # ASSUMED, uncited (see RCS_NOTE)
     elevation_limits_rad=(3.0 * _DEG, 55.0 * _DEG),  # BM-21 launcher elevation 0-55 deg
     high_angle_default=False,
     # Isp calibrated so the peak speed is the published 690 m/s; burn time assumed.
@@ -245,6 +251,23 @@ class Trajectory:
     def ground_range(self) -> float:
         """Horizontal distance (m) from launch to impact."""
         return float(np.hypot(*(self.pos[-1, :2] - self.pos[0, :2])))
+
+    def state_at(self, t) -> tuple[np.ndarray, np.ndarray]:
+        """Position (..., 3) m and velocity (..., 3) m/s at time(s) ``t`` (s from launch).
+
+        Cubic Hermite interpolation between samples (position) and linear (velocity); times outside
+        [0, impact time] are clamped to the ends. Error well under a centimetre at the default step.
+        """
+        tq = np.clip(np.asarray(t, dtype=float), self.t[0], self.t[-1])
+        i = np.clip(np.searchsorted(self.t, tq, side="right") - 1, 0, len(self.t) - 2)
+        h = (self.t[i + 1] - self.t[i])[..., None]
+        s = (tq - self.t[i])[..., None] / h
+        p0, p1, v0, v1 = self.pos[i], self.pos[i + 1], self.vel[i], self.vel[i + 1]
+        s2, s3 = s * s, s * s * s
+        pos = ((2 * s3 - 3 * s2 + 1) * p0 + (s3 - 2 * s2 + s) * h * v0 + (-2 * s3 + 3 * s2) * p1
+               + (s3 - s2) * h * v1)
+        vel = (1.0 - s) * v0 + s * v1
+        return pos, vel
 
     @property
     def apex(self) -> float:
@@ -378,15 +401,19 @@ def best_elevation(preset: str | Munition, drag: bool = True, *, dt: float = DEF
                    site_alt_m: float = 0.0) -> tuple[float, float]:
     """Elevation (rad) of maximum range over flat ground, and that range (m).
 
-    A vectorised grid over 10-80 degrees, a finer grid around its best, then a parabola through the
-    three best points; resolution well under 0.01 degree.
+    A vectorised grid over 15-75 degrees in 5-degree steps, a 1-degree grid around its best, a parabola
+    through the three best points of that, and a final flight at the vertex: the elevation is good to
+    about 0.01 degree, and the range (flat at the maximum) to far better than a metre. Results are cached.
     """
-    m = get_preset(preset)
-    lo, hi = 10.0 * _DEG, 80.0 * _DEG
-    step = 5.0 * _DEG
-    best = 45.0 * _DEG
-    for _ in range(3):
-        grid = np.arange(lo, hi + 0.5 * step, step)
+    return _best_elevation(get_preset(preset), bool(drag), float(dt), float(site_alt_m))
+
+
+@functools.lru_cache(maxsize=256)
+def _best_elevation(m: Munition, drag: bool, dt: float, site_alt_m: float) -> tuple[float, float]:
+    center, half, step = 45.0 * _DEG, 30.0 * _DEG, 5.0 * _DEG
+    best = center
+    for _ in range(2):
+        grid = np.arange(center - half, center + half + 0.5 * step, step)
         r = np.nan_to_num(_ranges(m, grid, drag=drag, dt=dt, site_alt_m=site_alt_m), nan=-np.inf)
         i = int(np.argmax(r))
         best = float(grid[i])
@@ -395,8 +422,7 @@ def best_elevation(preset: str | Munition, drag: bool = True, *, dt: float = DEF
             den = r0 - 2.0 * r1 + r2
             if den < 0.0:
                 best = float(grid[i] + 0.5 * step * (r0 - r2) / den)
-        lo, hi = best - step, best + step
-        step /= 5.0
+        center, half, step = best, 5.0 * _DEG, 1.0 * _DEG
     rng = float(_ranges(m, [best], drag=drag, dt=dt, site_alt_m=site_alt_m)[0])
     return best, rng
 
@@ -417,8 +443,10 @@ def aim(
 
     Mortars take the high-angle solution by default and rockets the low-angle one (``high_angle``
     overrides). The round is flown to the target's height. The elevation is solved on the chosen branch of
-    the range curve by bracketing and regula falsi, and the azimuth is corrected for wind drift, until the
-    miss is below ``tolerance_m``. Raises UserError if the target is out of range.
+    the range curve (monotone there) by bracketing on a vectorised grid of flights and shrinking the
+    bracket with vectorised sub-grids, and the azimuth is corrected for wind drift by a secant on the
+    impact bearing, until the miss is below ``tolerance_m`` (m). Raises UserError if the target is out of
+    range (too far, or closer than the branch's minimum range) or no solution converges.
     """
     m = get_preset(preset)
     launch = np.asarray(launch_enu, dtype=float).reshape(3)
@@ -436,41 +464,69 @@ def aim(
     az = bearing
     wind = np.asarray(wind, dtype=float)
 
-    def miss(el_arr, az_):
-        _, p, _ = fly_many(m, launch, az_, el_arr, wind=wind, drag=drag, dt=dt, ground_up=target[2],
-                           site_alt_m=site_alt_m)
-        return p
+    def distance(el_arr, az_):
+        """Horizontal launch-to-impact distance (m) minus the target distance, and the impacts."""
+        _, p, _ = fly_many(m, launch, az_, np.asarray(el_arr, dtype=float), wind=wind, drag=drag, dt=dt,
+                           ground_up=target[2], site_alt_m=site_alt_m)
+        f = np.hypot(p[:, 0] - launch[0], p[:, 1] - launch[1]) - dist
+        return np.nan_to_num(f, nan=-1e12), p
 
-    el = 0.5 * (branch[0] + branch[1])
-    for _outer in range(6):
-        # Range along the current azimuth as a function of elevation on the branch.
-        grid = np.linspace(branch[0], branch[1], 17)
-        p = miss(grid, az)
-        along = (p[:, :2] - launch[:2]) @ np.array([math.sin(az), math.cos(az)])
-        f = np.nan_to_num(along, nan=-1e12) - dist
-        sign_change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
-        if sign_change.size == 0:
-            reach = float(np.nanmax(along)) if np.any(np.isfinite(along)) else 0.0
+    lo, hi = branch
+    n_grid = 17
+    el = 0.5 * (lo + hi)
+    prev: tuple[float, float] | None = None
+    for _outer in range(8):
+        # Bracket the root on the branch (a fresh grid first, then around the previous solution), then
+        # shrink the bracket with vectorised sub-grids; range is monotone in elevation on each branch.
+        grid = np.linspace(lo, hi, n_grid)
+        f, p = distance(grid, az)
+        change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
+        if change.size == 0:
+            if (lo, hi) != branch:  # lost the bracket after an azimuth update: search the whole branch
+                lo, hi = branch
+                continue
+            finite = f > -1e11
+            side = "high" if high else "low"
+            if np.any(finite) and np.all(f[finite] > 0.0):
+                near = float(np.min(f[finite]) + dist)
+                raise UserError(f"{m.name}: target at {dist:.0f} m is out of range: closer than the "
+                                f"{side}-angle minimum of about {near:.0f} m")
+            reach = float(np.max(f[finite]) + dist) if np.any(finite) else 0.0
             raise UserError(f"{m.name}: target at {dist:.0f} m is out of range (reaches about {reach:.0f} m "
-                            f"on the {'high' if high else 'low'}-angle branch)")
-        k = int(sign_change[0])
+                            f"on the {side}-angle branch)")
+        k = int(change[0])
         a_el, b_el, fa, fb = grid[k], grid[k + 1], f[k], f[k + 1]
-        for _ in range(40):
-            el = float(b_el - fb * (b_el - a_el) / (fb - fa))
-            pe = miss([el], az)[0]
-            fe = float((pe[:2] - launch[:2]) @ np.array([math.sin(az), math.cos(az)]) - dist)
-            if abs(fe) < 0.1 * tolerance_m:
+        for _ in range(6):
+            el = float(a_el - fa * (b_el - a_el) / (fb - fa))  # linear interpolation in the bracket
+            # Within a bracket spanning < 2 tolerances of range, linear interpolation is far inside one.
+            if abs(b_el - a_el) < 1e-7 or abs(fb - fa) < 2.0 * tolerance_m:
                 break
-            if np.sign(fe) == np.sign(fa):
-                a_el, fa = el, fe
-                fb *= 0.5  # Illinois modification keeps regula falsi superlinear
-            else:
-                b_el, fb = el, fe
-                fa *= 0.5
-        impact = miss([el], az)[0]
-        err = target[:2] - impact[:2]
-        if float(np.hypot(*err)) < tolerance_m:
+            sub = np.linspace(a_el, b_el, 17)
+            fs, _ = distance(sub, az)
+            ch = np.flatnonzero(np.sign(fs[:-1]) != np.sign(fs[1:]))
+            if ch.size == 0:
+                break
+            j = int(ch[0])
+            a_el, b_el, fa, fb = sub[j], sub[j + 1], fs[j], fs[j + 1]
+            el = float(a_el - fa * (b_el - a_el) / (fb - fa))
+            if abs(fb - fa) < 2.0 * tolerance_m:
+                break
+        _, impact = distance([el], az)
+        impact = impact[0]
+        miss_m = float(np.hypot(*(target[:2] - impact[:2])))
+        if miss_m < tolerance_m:
             break
         hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
-        az += (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
+        err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
+        slope = 1.0  # d(impact bearing)/d(azimuth), refined by secant once two laying are known
+        if prev is not None and abs(az - prev[0]) > 1e-9:
+            slope = float(np.clip((prev[1] - err_b) / (az - prev[0]), 0.5, 2.0))
+        prev = (az, err_b)
+        az += err_b / slope
+        width = 0.02
+        lo, hi = max(branch[0], el - width), min(branch[1], el + width)
+        n_grid = 5
+    else:
+        if miss_m > 10.0 * tolerance_m:
+            raise UserError(f"{m.name}: no firing solution converged (best miss {miss_m:.1f} m)")
     return az % (2.0 * math.pi), el
