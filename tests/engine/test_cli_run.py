@@ -1,0 +1,99 @@
+"""`bastion run`, `scenarios`, `replay` from the command line: outputs, determinism, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bastion.cli import main
+from bastion.scenario import builtin_names, builtin_text
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    outs = []
+    for k in range(2):
+        out = tmp_path_factory.mktemp(f"run{k}")
+        assert main(["run", "night-raid", "--seed", "3", "--quiet", "--out", str(out)]) == 0
+        outs.append(out)
+    return outs
+
+
+def test_same_seed_gives_byte_identical_summary(two_runs):
+    a, b = ((o / "summary.json").read_bytes() for o in two_runs)
+    assert a == b
+
+
+def test_summary_has_the_documented_fields(two_runs):
+    s = json.loads((two_runs[0] / "summary.json").read_text())
+    per_object = {"id", "true_kind", "hostile", "detected_t", "confirmed_t", "class", "class_t", "warned_zones",
+                  "warning_lead_s", "engagements", "outcome", "impact_t", "impact_enu", "impact_zone"}
+    for o in s["objects"]:
+        assert per_object <= set(o)
+        assert o["outcome"] in ("defeated", "impact", "left", "none")
+    assert {"threats", "defeated", "leaked", "fratricide_engagements", "rounds_fired", "missed_warnings",
+            "false_warnings"} <= set(s["totals"])
+
+
+def test_replay_reproduces_every_decision(two_runs):
+    from bastion.record.replay import replay
+
+    res = replay(two_runs[0] / "events.sqlite")
+    assert res.inputs > 1000 and len(res.recorded) > 100
+    assert res.identical, res.first_difference()
+
+
+def test_event_log_is_append_only(two_runs):
+    import sqlite3
+
+    db = sqlite3.connect(two_runs[0] / "events.sqlite")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM events WHERE seq = 1")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE events SET kind = 'x' WHERE seq = 1")
+
+
+def test_existing_log_is_not_overwritten(two_runs, capsys):
+    assert main(["run", "night-raid", "--quiet", "--out", str(two_runs[0])]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_scenarios_lists_and_exports(tmp_path, capsys):
+    assert main(["scenarios"]) == 0
+    listed = capsys.readouterr().out
+    for name in ("night-raid", "airport-rocket", "compound-salvo"):
+        assert name in listed and name in builtin_names()
+    dest = tmp_path / "raid.toml"
+    assert main(["scenarios", "--export", "night-raid", "-o", str(dest)]) == 0
+    assert dest.read_text() == builtin_text("night-raid")
+
+
+def test_bad_scenario_file_exits_2_with_one_line_per_problem(tmp_path):
+    text = builtin_text("night-raid")
+    text = text.replace("range_m = 15000.0", "range_m = -1.0", 1).replace("revisit_s = 1.0", "revisit_s = 1.0\nbogus = 1", 1)
+    bad = tmp_path / "raid.toml"
+    bad.write_text(text)
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run([sys.executable, "-m", "bastion.cli", "run", str(bad), "--quiet", "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert "error: raid.toml: sensors[0].range_m: must be > 0" in lines
+    assert "error: raid.toml: sensors[0].bogus: unknown key" in lines
+
+
+def test_toml_syntax_error_and_missing_file(tmp_path, capsys):
+    bad = tmp_path / "broken.toml"
+    bad.write_text("name = \n")
+    assert main(["run", str(bad), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "broken.toml: TOML syntax" in err
+    assert main(["run", str(tmp_path / "nope.toml"), "--quiet"]) == 2
+    assert "no such file" in capsys.readouterr().err
