@@ -13,7 +13,7 @@ from bastion.sim import Simulation
 NIGHT_RAID_SEEDS = tuple(range(1, 11))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def simulated(name: str, seed: int):
     """(scenario, run result, summary) of one simulated run, cached for the session."""
     scenario = load_scenario(name)

@@ -73,7 +73,8 @@ def segment_polygon_overlap(a, b, polygon) -> bool:
     poly = np.asarray(polygon, float)
     if points_in_polygon(np.array([a, b], float)[:, :2], poly).any():
         return True
-    return bool(segments_intersect(np.asarray(a, float)[:2], np.asarray(b, float)[:2], poly, np.roll(poly, -1, axis=0)).any())
+    a2, b2 = np.asarray(a, float)[:2], np.asarray(b, float)[:2]
+    return bool(segments_intersect(a2, b2, poly, np.roll(poly, -1, axis=0)).any())
 
 
 def clip_segment_to_prism(a, b, polygon, floor: float, ceiling: float, samples: int = 64) -> bool:

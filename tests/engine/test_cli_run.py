@@ -75,13 +75,14 @@ def test_scenarios_lists_and_exports(tmp_path, capsys):
 
 def test_bad_scenario_file_exits_2_with_one_line_per_problem(tmp_path):
     text = builtin_text("night-raid")
-    text = text.replace("range_m = 15000.0", "range_m = -1.0", 1).replace("revisit_s = 1.0", "revisit_s = 1.0\nbogus = 1", 1)
+    text = text.replace("range_m = 15000.0", "range_m = -1.0", 1)
+    text = text.replace("revisit_s = 1.0", "revisit_s = 1.0\nbogus = 1", 1)
     bad = tmp_path / "raid.toml"
     bad.write_text(text)
     src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run([sys.executable, "-m", "bastion.cli", "run", str(bad), "--quiet", "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True, env=env)
+    cmd = [sys.executable, "-m", "bastion.cli", "run", str(bad), "--quiet", "--out", str(tmp_path / "o")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()

@@ -40,10 +40,8 @@ class AirPicture:
     classes: tuple[str, ...]
 
     def protected_mask(self) -> np.ndarray:
-        return np.array(
-            [i in (FRIEND, NEUTRAL) or c in ("aircraft", "helicopter") for i, c in zip(self.identities, self.classes, strict=True)],
-            bool,
-        )
+        pairs = zip(self.identities, self.classes, strict=True)
+        return np.array([i in (FRIEND, NEUTRAL) or c in ("aircraft", "helicopter") for i, c in pairs], bool)
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
         for tid in tids:
             for f in fires[tid]:
                 res = results.get(f.engagement_id)
-                appr = approvals.get(tid) if f.authorised_by == (approvals.get(tid).by if tid in approvals else None) else None
+                appr = approvals.get(tid)
+                appr = appr if appr is not None and appr.by == f.authorised_by else None
                 engagements.append({
                     "engagement_id": f.engagement_id, "track_id": tid, "effector": f.effector,
                     "fire_t": _r(f.t), "rounds": f.rounds, "authorised_by": f.authorised_by,
@@ -138,7 +139,9 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             p = world.state(t_hit)[1][obj.index]
             inside = [name for name, poly in zones if points_in_polygon(p[None, :2], poly)[0]]
             zone = inside[0] if inside else None
-            active = [s for s, e in episodes.get(zone, []) if s <= t_hit and (e >= t_hit - 1e-9 or obj.outcome != "impact")]
+            active = [
+                s for s, e in episodes.get(zone, []) if s <= t_hit and (e >= t_hit - 1e-9 or obj.outcome != "impact")
+            ]
             zone_lead = (t_hit - min(active)) if zone and active else None
             if obj.outcome == "impact":
                 impact_t, impact_enu, impact_zone, lead = t_hit, [_r(v, 1) for v in p], zone, zone_lead
