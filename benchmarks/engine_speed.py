@@ -1,0 +1,76 @@
+"""Engine speed: wall time of a whole built-in scenario run, and simulated seconds per wall second.
+
+    python benchmarks/engine_speed.py [--quick] [--json FILE] [--scenario NAME] [--seeds N]
+
+A whole run is what `bastion run` does minus the terminal output: build the world (trajectories,
+aiming), run the engine over every message, write the event log and build the summary. Goal (issue 2):
+night-raid under 5 s on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bastion.evaluate.summary import build_summary  # noqa: E402
+from bastion.record.eventlog import EventLog  # noqa: E402
+from bastion.record.messages import encode_input  # noqa: E402
+from bastion.scenario import load_scenario  # noqa: E402
+from bastion.sim import Simulation  # noqa: E402
+
+GOAL_S = 5.0
+
+
+def one_run(name: str, seed: int) -> dict:
+    scenario = load_scenario(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        sim = Simulation(scenario, seed)
+        t1 = time.perf_counter()
+        with EventLog(Path(tmp) / "events.sqlite") as log:
+            result = sim.run(lambda m: log.append(*encode_input(m)), lambda e: log.append(e.t, e.KIND, e.to_payload()))
+            t2 = time.perf_counter()
+            build_summary(scenario, result.world, result.events, result.first_detection, seed)
+        t3 = time.perf_counter()
+    return {"seed": seed, "build_s": t1 - t0, "run_s": t2 - t1, "summary_s": t3 - t2, "total_s": t3 - t0,
+            "messages": result.messages, "events": len(result.events), "sim_s": scenario.duration_s}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="one seed")
+    ap.add_argument("--json", type=Path, help="write the figures to this file")
+    ap.add_argument("--scenario", default="night-raid")
+    ap.add_argument("--seeds", type=int, default=5)
+    args = ap.parse_args(argv)
+    seeds = [1] if args.quick else list(range(1, args.seeds + 1))
+    runs = [one_run(args.scenario, s) for s in seeds]
+    med = {k: statistics.median(r[k] for r in runs) for k in ("build_s", "run_s", "summary_s", "total_s")}
+    rate = runs[0]["sim_s"] / med["total_s"]
+    print(f"{args.scenario}: {len(seeds)} seed(s), {runs[0]['sim_s']:.0f} s simulated, "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'seed':>5} {'build s':>8} {'run s':>7} {'summary s':>9} {'total s':>8} {'messages':>9} {'events':>7}")
+    for r in runs:
+        print(f"{r['seed']:>5} {r['build_s']:8.2f} {r['run_s']:7.2f} {r['summary_s']:9.2f} {r['total_s']:8.2f} "
+              f"{r['messages']:>9} {r['events']:>7}")
+    print("\n| figure | Bastion (median) | goal |\n|---|---:|---:|")
+    print(f"| whole run (s) | {med['total_s']:.2f} | < {GOAL_S:.0f} |")
+    print(f"| simulated s per wall s | {rate:.0f} | > {runs[0]['sim_s'] / GOAL_S:.0f} |")
+    print(f"goal met: {'yes' if med['total_s'] < GOAL_S else 'no'}")
+    if args.json:
+        args.json.write_text(json.dumps({"scenario": args.scenario, "runs": runs, "median": med,
+                                         "sim_per_wall": rate, "goal_s": GOAL_S}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
