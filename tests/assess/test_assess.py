@@ -1,0 +1,75 @@
+"""Assessment on cases with known answers: impact of a known flight, classes of textbook tracks,
+identity from cooperative reports."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.assess.classify import CLASSES, Classifier
+from bastion.assess.identity import IdentityAssessor
+from bastion.assess.impact import drone_target_assets, predict_ballistic_impact
+from bastion.sense.cooperative import CooperativeReport
+from bastion.world.munitions import PRESETS, fly
+
+
+def test_impact_of_a_noise_free_rocket_state_is_where_it_lands():
+    preset = PRESETS["mortar_81mm"]  # no boost: after launch the flight is pure drag and gravity
+    flight = fly(preset, [0.0, 0.0, 0.0], np.radians(30.0), np.radians(50.0), dt=0.01)
+    k = len(flight.t) // 3
+    x = np.concatenate([flight.pos[k], flight.vel[k]])[None]
+    pred = predict_ballistic_impact(float(flight.t[k]), x, np.eye(6)[None] * 1e-6, np.array([preset.beta]))
+    assert np.linalg.norm(pred.impact[0, :2] - flight.pos[-1, :2]) < 5.0
+    assert abs(pred.t_impact[0] - flight.t[-1]) < 0.1
+    # The ellipse grows with the state's uncertainty, and contains the truth.
+    pred2 = predict_ballistic_impact(float(flight.t[k]), x, np.diag([25.0] * 3 + [4.0] * 3)[None],
+                                     np.array([preset.beta]))
+    assert np.trace(pred2.cov_en[0]) > 100.0 * np.trace(pred.cov_en[0])
+
+
+def test_vacuum_impact_matches_the_closed_form():
+    v, el = 200.0, np.radians(45.0)
+    x = np.array([[0.0, 0.0, 1e-6, 0.0, v * np.cos(el), v * np.sin(el)]])
+    pred = predict_ballistic_impact(0.0, x, np.eye(6)[None] * 1e-8, np.array([np.inf]))
+    g = 9.80665
+    assert abs(pred.impact[0, 1] - v**2 * np.sin(2 * el) / g) < 0.5
+    assert abs(pred.t_impact[0] - 2 * v * np.sin(el) / g) < 0.01
+
+
+def test_drone_heading_for_an_asset():
+    centres = np.array([[0.0, 0.0], [2000.0, 0.0]])
+    radii = np.array([50.0, 50.0])
+    x = np.array([[-3000.0, 10.0, 100.0, 45.0, 0.0, 0.0], [-3000.0, 900.0, 100.0, 45.0, 0.0, 0.0]])
+    idx, t = drone_target_assets(x, centres, radii, margin_m=150.0)
+    assert idx.tolist() == [0, -1]
+    assert abs(t[0] - 3000.0 / 45.0) < 1e-6
+
+
+def _run(classifier, x, rcs, cycles, bp=np.nan):
+    for _ in range(cycles):
+        _, declared = classifier.update(np.array([1]), x[None], np.array([rcs]), np.array([bp]),
+                                        np.array([2.0]))
+    return CLASSES[declared[0]] if declared[0] >= 0 else "unknown"
+
+
+def test_textbook_tracks_get_their_classes_after_three_cycles():
+    rocket = np.array([0.0, 0.0, 800.0, 200.0, 150.0, 80.0])  # 262 m/s, climbing at 17 deg
+    drone = np.array([0.0, 0.0, 120.0, 30.0, -35.0, 0.0])  # 46 m/s, level
+    bird = np.array([0.0, 0.0, 60.0, 8.0, 6.0, 0.5])  # 10 m/s
+    assert _run(Classifier(), rocket, 0.02, 2, bp=0.9) == "unknown"  # not yet: three cycles are needed
+    assert _run(Classifier(), rocket, 0.02, 4, bp=0.9) == "rocket"
+    assert _run(Classifier(), drone, 0.1, 4, bp=0.05) == "owa_drone"
+    assert _run(Classifier(), bird, 0.003, 4, bp=0.05) == "bird"
+
+
+def test_identity_from_iff_and_adsb_is_sticky():
+    ia = IdentityAssessor()
+    ids = np.array([1, 2, 3])
+    pos = np.array([[1000.0, 0.0, 150.0], [5000.0, 5000.0, 1000.0], [-2000.0, 0.0, 100.0]])
+    ia.ingest(CooperativeReport("iff", "iff", 10.0, pos[:1] + 30.0, np.full((1, 3), np.nan), [60.0], ("M5/HELO",)))
+    ia.ingest(CooperativeReport("adsb", "adsb", 10.0, pos[1:2] + 10.0, np.zeros((1, 3)), [15.0], ("ABC/KAC1",)))
+    changes = {tid: ident for tid, ident, _ in ia.update(10.5, ids, pos, np.full(3, 20.0),
+                                                          ["helicopter", "aircraft", "owa_drone"])}
+    assert changes == {1: "friend", 2: "neutral", 3: "hostile"}
+    # No replies any more, and the helicopter's kinematics even look like a drone's: still a friend.
+    ia.update(30.0, ids, pos, np.full(3, 20.0), ["owa_drone", "aircraft", "owa_drone"])
+    assert ia.identity[1][0] == "friend" and ia.identity[2][0] == "neutral"
