@@ -1,0 +1,44 @@
+"""Scenario files: every built-in loads; bad files give one clear line per problem naming file and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.errors import UserError
+from bastion.scenario import builtin_names, builtin_text, load_scenario, parse_scenario
+
+
+def test_builtins_load_and_are_complete():
+    assert {"night-raid", "airport-rocket", "compound-salvo"} <= set(builtin_names())
+    for name in builtin_names():
+        s = load_scenario(name)
+        assert s.name == name and s.sensors and s.effectors and s.objects and s.roe.sectors
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(UserError) as err:
+        parse_scenario(text, "raid.toml")
+    return err.value.problems
+
+
+def test_each_problem_is_one_line_with_file_and_field():
+    text = builtin_text("night-raid")
+    text = text.replace('kind = "birds"', 'kind = "bats"', 1)
+    text = text.replace("approval_delay_s = 4.0", "approval_delay_s = -4.0")
+    text = text.replace('preset = "rocket_107mm"', 'preset = "rocket_999mm"')
+    text = text.replace("value = 100.0", "value = 100.0\ncolour = 'red'")
+    probs = _problems(text)
+    assert "raid.toml: operator.approval_delay_s: must be >= 0" in probs
+    assert "raid.toml: assets[0].colour: unknown key" in probs
+    assert any(p.startswith("raid.toml: objects[3]: unknown kind 'bats'") for p in probs)
+    assert any(p.startswith("raid.toml: objects[2].preset: unknown munition preset 'rocket_999mm'") for p in probs)
+    assert all(p.startswith("raid.toml: ") and "\n" not in p for p in probs)
+
+
+def test_cross_field_checks():
+    text = builtin_text("night-raid")
+    probs = _problems(text.replace("min_range_m = 150.0", "min_range_m = 20000.0"))
+    assert probs == ["raid.toml: sensors[0]: min_range_m must be below range_m"]
+    dup = text.replace('name = "drone-2"', 'name = "drone-1"')
+    assert any("objects: names must be unique" in p for p in _problems(dup))
+    assert any("missing" in p for p in _problems(text.replace('name = "night-raid"\n', "")))
