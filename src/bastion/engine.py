@@ -14,7 +14,12 @@ import numpy as np
 
 from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier
 from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
-from bastion.assess.impact import DEFAULT_BETA, drone_target_assets, predict_ballistic_impact
+from bastion.assess.impact import (
+    DEFAULT_BETA,
+    drone_target_assets,
+    predict_ballistic_impact,
+    predict_ballistic_origin,
+)
 from bastion.engage.effectors import Gun
 from bastion.engage.fire_control import FireControl, ThreatPicture
 from bastion.engage.roe import RoeState
@@ -25,6 +30,7 @@ from bastion.events import (
     IdentityChanged,
     ImpactPredicted,
     OperatorCommand,
+    OriginPredicted,
     Record,
     RoeChanged,
     Tick,
@@ -32,6 +38,7 @@ from bastion.events import (
     TrackDeleted,
     TrackPicture,
 )
+from bastion.geo import SiteFrame
 from bastion.geometry import polygon_area, polygon_centroid
 from bastion.scenario.schema import Scenario
 from bastion.sense.cooperative import CooperativeReport
@@ -47,6 +54,7 @@ class Engine:
 
     def __init__(self, scenario: Scenario, tracker_config: TrackerConfig | None = None) -> None:
         self.site = scenario.site
+        self.frame = SiteFrame(scenario.site.lat_deg, scenario.site.lon_deg, scenario.site.alt_m)
         self.tracker = Tracker(tracker_config or TrackerConfig())
         self.classifier = Classifier()
         self.identity = IdentityAssessor()
@@ -161,6 +169,7 @@ class Engine:
             default = np.array([DEFAULT_BETA[c] for c, b in zip(classes, bal, strict=True) if b])
             beta = np.where(np.isfinite(beta) & (beta > 0), beta, default)
             pred = predict_ballistic_impact(t, x[bal], P[bal], beta, site_alt_m=self.site.alt_m)
+            origin = predict_ballistic_origin(x[bal], P[bal], beta, site_alt_m=self.site.alt_m)
             for j, k in enumerate(np.flatnonzero(bal)):
                 if not np.isfinite(pred.t_impact[j]):
                     continue
@@ -173,6 +182,13 @@ class Engine:
                 ))
                 if identities[k] == HOSTILE:
                     threats.append(ThreatImpact(int(ids[k]), pred.impact[j, :2], pred.cov_en[j], float(t_end[k])))
+                if np.isfinite(origin.t_impact[j]):
+                    lat, lon, alt = self.frame.to_geodetic(origin.impact[j])
+                    out.append(OriginPredicted(
+                        t, int(ids[k]), tuple(float(v) for v in origin.impact[j]),
+                        (round(float(lat), 7), round(float(lon), 7), round(float(alt), 1)),
+                        float(t - origin.t_impact[j]), tuple(tuple(float(v) for v in row) for row in origin.cov_en[j]),
+                    ))
         drone = np.array([c in DRONE_CLASSES for c in classes], bool)
         if drone.any():
             a_idx, t_go = drone_target_assets(x[drone], self.asset_centres, self.asset_radii)

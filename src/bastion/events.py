@@ -120,6 +120,19 @@ class ImpactPredicted(Record):
 
 
 @dataclass(frozen=True)
+class OriginPredicted(Record):
+    """Point of origin (ENU m; geodetic degrees and metres for the response force) of a ballistic track,
+    with the 2x2 east-north covariance (m^2) and the estimated launch time (s)."""
+
+    KIND: ClassVar[str] = "respond.origin"
+    track_id: int
+    origin_enu: tuple[float, float, float]
+    origin_lat_lon_alt: tuple[float, float, float]
+    launch_t: float
+    cov_en: tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
 class Alert(Record):
     """A zone's warning state changed: ``tier`` is ``warning`` or ``all_clear``."""
 

@@ -73,3 +73,16 @@ def test_identity_from_iff_and_adsb_is_sticky():
     # No replies any more, and the helicopter's kinematics even look like a drone's: still a friend.
     ia.update(30.0, ids, pos, np.full(3, 20.0), ["owa_drone", "aircraft", "owa_drone"])
     assert ia.identity[1][0] == "friend" and ia.identity[2][0] == "neutral"
+
+
+def test_origin_of_a_noise_free_mortar_track_is_its_launch_point():
+    preset = PRESETS["mortar_81mm"]
+    launch = np.array([-3000.0, 2000.0, 0.0])
+    flight = fly(preset, launch, np.radians(120.0), np.radians(55.0), dt=0.01)
+    from bastion.assess.impact import predict_ballistic_origin
+
+    for k in (len(flight.t) // 4, len(flight.t) // 2):
+        x = np.concatenate([flight.pos[k], flight.vel[k]])[None]
+        org = predict_ballistic_origin(x, np.eye(6)[None] * 1e-6, np.array([preset.beta]))
+        assert np.linalg.norm(org.impact[0, :2] - launch[:2]) < 5.0
+        assert abs(org.t_impact[0] - flight.t[k]) < 0.1

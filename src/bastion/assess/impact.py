@@ -77,6 +77,38 @@ def predict_ballistic_impact(
     return ImpactPrediction(mean, t_now + t_mean, cov)
 
 
+def predict_ballistic_origin(
+    x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0, site_alt_m: float = 0.0
+) -> ImpactPrediction:
+    """Point of origin of N ballistic tracks: the states flown backwards in time to the ground, with the
+    ellipse from the unscented transform. Returns the origin (N,3), the flight time back to it (N,) (s,
+    positive: how long ago it was fired, counted from the state time) and the east-north covariance.
+
+    A rocket's boost phase cannot be flown backwards without knowing its motor, so for rockets the
+    answer is where the ballistic arc meets the ground, short of the launcher by part of the boost run.
+    """
+    n_trk = x.shape[0]
+    if n_trk == 0:
+        return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
+    pts, w = unscented_points(x, P)
+    k = pts.shape[1]
+    flat = pts.reshape(-1, 6)
+    flat[:, 2] = np.maximum(flat[:, 2], ground_up + 1e-3)
+    t_hit, p_hit, _ = integrate_to_ground(
+        flat[:, :3], flat[:, 3:], np.repeat(beta, k), dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
+        ground_up=ground_up, site_alt_m=site_alt_m, backwards=True,
+    )
+    t_hit = t_hit.reshape(n_trk, k)
+    p_hit = p_hit.reshape(n_trk, k, 3)
+    bad = ~np.isfinite(t_hit)
+    t_hit = np.where(bad, t_hit[:, :1], t_hit)
+    p_hit = np.where(bad[..., None], p_hit[:, :1], p_hit)
+    mean = np.einsum("k,nkd->nd", w, p_hit)
+    t_back = -np.einsum("k,nk->n", w, t_hit)
+    d = p_hit[:, :, :2] - mean[:, None, :2]
+    return ImpactPrediction(mean, t_back, np.einsum("k,nki,nkj->nij", w, d, d))
+
+
 def drone_target_assets(
     x: np.ndarray, asset_centres: np.ndarray, asset_radii: np.ndarray, margin_m: float = 150.0
 ) -> tuple[np.ndarray, np.ndarray]:

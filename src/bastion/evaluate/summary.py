@@ -21,6 +21,8 @@ from bastion.events import (
     ClassChanged,
     EngagementResult,
     FireOrder,
+    ImpactPredicted,
+    OriginPredicted,
     Record,
     TrackConfirmed,
     TrackPicture,
@@ -29,6 +31,7 @@ from bastion.geometry import points_in_polygon
 from bastion.world.truth import World
 
 MATCH_GATE_M = 300.0
+PREDICTION_LEADS_S = (20, 10, 5)  # impact prediction errors are reported this long before impact
 SUMMARY_VERSION = 1
 
 
@@ -86,6 +89,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     fires: dict[int, list[FireOrder]] = defaultdict(list)
     approvals: dict[int, ApprovalDecision] = {}  # track id -> its operator approval
     results: dict[int, EngagementResult] = {}
+    impact_preds: dict[int, list[ImpactPredicted]] = defaultdict(list)
+    origin_preds: dict[int, list[OriginPredicted]] = defaultdict(list)
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
@@ -102,6 +107,10 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             approvals.setdefault(ev.track_id, ev)
         elif isinstance(ev, EngagementResult):
             results[ev.engagement_id] = ev
+        elif isinstance(ev, ImpactPredicted):
+            impact_preds[ev.track_id].append(ev)
+        elif isinstance(ev, OriginPredicted):
+            origin_preds[ev.track_id].append(ev)
 
     objects = []
     impacts_by_zone: dict[str, list[float]] = defaultdict(list)
@@ -154,6 +163,23 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                          "warning_lead_s": _r(zone_lead)}
                 if zone:
                     impacts_by_zone[zone].append(t_hit)
+        first_correct = next((t for t, c in hist if c == obj.kind), None)
+        pred_err: dict[str, float | None] | None = None
+        origin_err = None
+        if obj.kind in ("rocket", "mortar") and obj.natural_end == "impact":
+            t_hit = float(obj.t_natural_end)
+            p_hit = world.state(t_hit)[1][obj.index]
+            preds = sorted((e for tid in tids for e in impact_preds[tid]), key=lambda e: e.t)
+            pred_err = {}
+            for lead_s in PREDICTION_LEADS_S:
+                before = [e for e in preds if e.t <= t_hit - lead_s]
+                ok = before and before[-1].t >= t_hit - lead_s - 1.0 and obj.t_end >= t_hit - lead_s
+                err = float(np.linalg.norm(np.asarray(before[-1].impact_enu[:2]) - p_hit[:2])) if ok else None
+                pred_err[str(lead_s)] = _r(err, 1)
+            origins = sorted((e for tid in tids for e in origin_preds[tid]), key=lambda e: e.t)
+            if origins and "launch" in obj.meta:
+                origin_err = _r(float(np.linalg.norm(np.asarray(origins[-1].origin_enu[:2])
+                                                     - np.asarray(obj.meta["launch"][:2]))), 1)
         if obj.hostile:
             totals["threats"] += 1
             totals["defeated"] += obj.outcome == "defeated"
@@ -166,6 +192,9 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             "warning_lead_s": _r(lead), "engagements": engagements, "outcome": obj.outcome,
             "impact_t": _r(impact_t), "impact_enu": impact_enu, "impact_zone": impact_zone,
             "defeated_t": _r(obj.defeated_t), "would_have_hit": would,
+            "class_correct_after_confirm_s": _r(first_correct - t_conf) if first_correct is not None
+            and t_conf is not None else None,
+            "impact_prediction_error_m": pred_err, "origin_error_m": origin_err,
         })
     # A warning is false when nothing hit its zone during it (nor would have: a threat defeated in
     # flight that was heading into the zone justified its warning).
