@@ -1,0 +1,668 @@
+"""Static weapon-target assignment (WTA): exact dynamic programme and a fast local-search heuristic.
+
+Problem (Manne 1958; see Andersen, Pavlikov and Toffolo, "Weapon-target assignment problem: exact and
+approximate solution algorithms", Annals of Operations Research, 2022, doi 10.1007/s10479-022-04525-6,
+whose public instances are read by :func:`load_instance`)::
+
+    minimise   sum_j V_j prod_i (1 - p_ij) ** x_ij  +  sum_ij c_ij x_ij
+    subject to sum_j x_ij <= mu_i,   x_ij >= 0 integer
+
+The classical static WTA has ``c = 0``; the cost term serves the real-time engagement planner
+(:mod:`bastion.engage.assignment`), where a shot is only worth firing if its marginal gain in expected
+protected value exceeds what it costs.
+
+Algorithms (all written for Bastion):
+
+* :func:`solve_exact` - dynamic programming over targets whose state is the vector of shots already used
+  by each weapon. The objective is separable over targets, so ``F_j(u) = min_{d <= u} F_{j-1}(u - d) +
+  g_j(d)`` is exact; its size is ``prod_i (mu_i + 1)(mu_i + 2) / 2`` pairs per target, which makes it
+  the right tool for a few weapons (any number of targets) and bounds it for larger ones.
+* :func:`solve_heuristic` - greedy maximum marginal return (den Broeder, Ellison and Emerling 1959),
+  then best-improvement local search over shot moves, shot swaps between weapons, adds and drops
+  (the 2-exchange neighbourhood of Ahuja, Kumar, Jha and Orlin, Operations Research 55(6), 2007), then
+  a seeded iterated local search (Lourenco, Martin and Stuetzle 2003) that kicks a few shots and descends
+  again, keeping the best. Everything is vectorised NumPy and deterministic for a given seed.
+
+Survival is kept in the log domain (``log V_j + sum_i x_ij log q_ij``) so that removing a shot with
+``p = 1`` is exact; ``log 0`` is clipped to ``-LOG_ZERO``, far below where ``exp`` underflows to 0.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import linear_sum_assignment
+
+from bastion.errors import UserError
+
+__all__ = [
+    "LOG_ZERO",
+    "PUBLIC_BEST_KNOWN",
+    "WTAInstance",
+    "WTASolution",
+    "dp_pairs",
+    "load_instance",
+    "objective",
+    "public_data_dir",
+    "public_instance_path",
+    "solve_exact",
+    "solve_heuristic",
+    "solve_wta",
+    "surviving_value",
+]
+
+#: ``log(0)`` is replaced by ``-LOG_ZERO``; ``exp(-LOG_ZERO)`` is exactly 0.0 in float64.
+LOG_ZERO = 1000.0
+
+#: Best known objective values of the public instances (Andersen, Pavlikov and Toffolo 2022).
+PUBLIC_BEST_KNOWN: dict[str, float] = {
+    "50x100x1": 1734.3023,
+    "50x100x2": 123.8384,
+    "50x100x3": 20.5899,
+    "100x200x1": 2862.3026,
+    "100x200x2": 116.0572,
+    "100x200x3": 14.5791,
+}
+
+#: Default bound on the dynamic programme's size (pairs per target) for ``method="auto"``.
+EXACT_MAX_PAIRS = 200_000
+
+
+# --------------------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class WTAInstance:
+    """A static WTA instance: target values ``value`` (n,), kill probabilities ``pk`` (m, n),
+    shots per weapon ``capacity`` (m,)."""
+
+    value: NDArray[np.float64]
+    pk: NDArray[np.float64]
+    capacity: NDArray[np.int64]
+    name: str = ""
+
+    @property
+    def m(self) -> int:
+        """Number of weapons."""
+        return int(self.pk.shape[0])
+
+    @property
+    def n(self) -> int:
+        """Number of targets."""
+        return int(self.pk.shape[1])
+
+
+@dataclass(frozen=True)
+class WTASolution:
+    """A solved WTA instance: shot counts ``x`` (m, n), its objective, the method and the solve time."""
+
+    x: NDArray[np.int64]
+    objective: float
+    method: str
+    seconds: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def shots(self) -> Iterator[tuple[int, int, int]]:
+        """Yield ``(weapon, target, count)`` for every non-zero entry of ``x``, row-major."""
+        for i, j in zip(*np.nonzero(self.x), strict=True):
+            yield int(i), int(j), int(self.x[i, j])
+
+
+def _as_problem(
+    value: ArrayLike, pk: ArrayLike, capacity: ArrayLike, cost: ArrayLike | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """Validate and convert the arrays of a problem; raise ``ValueError`` on bad shapes or values."""
+    v = np.asarray(value, dtype=np.float64)
+    p = np.asarray(pk, dtype=np.float64)
+    if p.ndim != 2 or v.ndim != 1 or p.shape[1] != v.shape[0]:
+        raise ValueError(f"pk must be (m, n) and value (n,), got {p.shape} and {v.shape}")
+    cap_f = np.asarray(capacity)
+    if cap_f.shape != (p.shape[0],):
+        raise ValueError(f"capacity must be ({p.shape[0]},), got {cap_f.shape}")
+    cap = cap_f.astype(np.int64)
+    if np.any(cap != cap_f) or np.any(cap < 0):
+        raise ValueError("capacity must be non-negative integers")
+    c = np.zeros_like(p) if cost is None else np.asarray(cost, dtype=np.float64)
+    if c.shape != p.shape:
+        raise ValueError(f"cost must be {p.shape}, got {c.shape}")
+    if not (np.all(np.isfinite(v)) and np.all(np.isfinite(p)) and np.all(np.isfinite(c))):
+        raise ValueError("value, pk and cost must be finite")
+    if np.any(p < 0.0) or np.any(p > 1.0):
+        raise ValueError("pk must lie in [0, 1]")
+    if np.any(v < 0.0) or np.any(c < 0.0):
+        raise ValueError("value and cost must be non-negative")
+    return v, p, cap, c
+
+
+def surviving_value(value: ArrayLike, pk: ArrayLike, x: ArrayLike) -> float:
+    """Expected surviving value ``sum_j V_j prod_i (1 - p_ij) ** x_ij`` (direct formula, no logs)."""
+    q = 1.0 - np.asarray(pk, dtype=np.float64)
+    return float(np.sum(np.asarray(value, dtype=np.float64) * np.prod(q ** np.asarray(x), axis=0)))
+
+
+def objective(value: ArrayLike, pk: ArrayLike, x: ArrayLike, cost: ArrayLike | None = None) -> float:
+    """Surviving value plus shot cost ``sum_ij c_ij x_ij`` (the quantity every solver minimises)."""
+    total = surviving_value(value, pk, x)
+    if cost is not None:
+        total += float(np.sum(np.asarray(cost, dtype=np.float64) * np.asarray(x)))
+    return total
+
+
+def _log_q(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``log(1 - p)`` with ``log 0`` clipped to ``-LOG_ZERO``."""
+    q = 1.0 - p
+    with np.errstate(divide="ignore"):
+        a = np.log(q)
+    return np.maximum(a, -LOG_ZERO)
+
+
+def _log_value(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    with np.errstate(divide="ignore"):
+        return np.log(v)
+
+
+# --------------------------------------------------------------------------------------------- exact
+
+
+def dp_pairs(capacity: ArrayLike) -> int:
+    """Size of the exact dynamic programme: ``prod_i (mu_i + 1)(mu_i + 2) / 2`` (work per target)."""
+    return math.prod((int(c) + 1) * (int(c) + 2) // 2 for c in np.asarray(capacity).ravel())
+
+
+def solve_exact(
+    value: ArrayLike,
+    pk: ArrayLike,
+    capacity: ArrayLike,
+    cost: ArrayLike | None = None,
+    *,
+    max_pairs: int = 5_000_000,
+) -> NDArray[np.int64]:
+    """Optimal shot counts ``x`` (m, n) by dynamic programming over targets.
+
+    The state after targets ``0..j`` is the vector ``u`` of shots each weapon has used (mixed-radix
+    index, ``prod (mu_i + 1)`` states). ``F_j(u) = min over d <= u of F_{j-1}(u - d) + g_j(d)`` with
+    ``g_j(d) = V_j prod_i q_ij ** d_i + sum_i c_ij d_i``; the optimum is ``min_u F_n(u)`` and ``x`` is
+    recovered by backtracking. Raises ``ValueError`` if :func:`dp_pairs` exceeds ``max_pairs``.
+    """
+    v, p, cap, c = _as_problem(value, pk, capacity, cost)
+    m, n = p.shape
+    pairs = dp_pairs(cap)
+    if pairs > max_pairs:
+        raise ValueError(f"exact DP needs {pairs} pairs per target (> max_pairs={max_pairs})")
+    radix = cap + 1
+    stride = np.ones(m, dtype=np.int64)
+    for i in range(m - 2, -1, -1):
+        stride[i] = stride[i + 1] * radix[i + 1]
+    n_states = int(np.prod(radix)) if m else 1
+    # All state vectors U (n_states, m), in mixed-radix order.
+    states = (np.arange(n_states)[:, None] // stride[None, :]) % radix[None, :] if m else np.zeros((1, 0))
+    states = states.astype(np.int64)
+    # All pairs (u, d) with u + d <= cap, built one weapon at a time.
+    iu = np.zeros(1, dtype=np.int64)
+    idd = np.zeros(1, dtype=np.int64)
+    for i in range(m):
+        uu, dd = np.meshgrid(np.arange(radix[i]), np.arange(radix[i]), indexing="ij")
+        ok = (uu + dd) <= cap[i]
+        du, ddd = uu[ok] * stride[i], dd[ok] * stride[i]
+        iu = (iu[:, None] + du[None, :]).ravel()
+        idd = (idd[:, None] + ddd[None, :]).ravel()
+    isum = iu + idd
+    order = np.argsort(isum, kind="stable")
+    iu, idd, isum = iu[order], idd[order], isum[order]
+    starts = np.flatnonzero(np.r_[True, isum[1:] != isum[:-1]])
+    a = _log_q(p)
+    logv = _log_value(v)
+
+    def g(j: int) -> NDArray[np.float64]:
+        return np.exp(logv[j] + states @ a[:, j]) + states @ c[:, j]
+
+    big = np.inf
+    f = np.full((n + 1, n_states), big)
+    f[0, 0] = 0.0
+    for j in range(n):
+        cand = f[j, iu] + g(j)[idd]
+        f[j + 1] = np.minimum.reduceat(cand, starts)
+    x = np.zeros((m, n), dtype=np.int64)
+    s = int(np.argmin(f[n]))
+    for j in range(n - 1, -1, -1):
+        lo = int(np.searchsorted(isum, s, side="left"))
+        hi = int(np.searchsorted(isum, s, side="right"))
+        cand = f[j, iu[lo:hi]] + g(j)[idd[lo:hi]]
+        k = lo + int(np.argmin(cand))
+        x[:, j] = states[idd[k]]
+        s = int(iu[k])
+    return x
+
+
+# ----------------------------------------------------------------------------------------- heuristic
+
+
+class _Search:
+    """Mutable search state: shot counts, log survival per target, shots used per weapon."""
+
+    def __init__(
+        self,
+        v: NDArray[np.float64],
+        p: NDArray[np.float64],
+        cap: NDArray[np.int64],
+        c: NDArray[np.float64],
+    ) -> None:
+        self.p = p
+        self.q = 1.0 - p
+        self.a = _log_q(p)
+        self.c = c
+        self.cap = cap
+        self.logv = _log_value(v)
+        self.has_cost = bool(np.any(c > 0.0))
+        m, n = p.shape
+        self.x = np.zeros((m, n), dtype=np.int64)
+        self.logs = self.logv.copy()
+        self.used = np.zeros(m, dtype=np.int64)
+        scale = float(np.sum(v)) + float(np.sum(c))
+        self.tol = 1e-12 * max(scale, 1.0)
+
+    # objective in the same terms the moves are evaluated in
+    def value(self) -> float:
+        return float(np.sum(np.exp(self.logs)) + np.sum(self.c * self.x))
+
+    def resync(self) -> None:
+        """Recompute log survival and usage from ``x`` (removes drift of incremental updates)."""
+        self.logs = self.logv + np.sum(self.x * self.a, axis=0)
+        self.used = self.x.sum(axis=1)
+
+    def set_x(self, x: NDArray[np.int64]) -> None:
+        self.x = x.copy()
+        self.resync()
+
+    def shoot(self, i: int, j: int, k: int = 1) -> None:
+        self.x[i, j] += k
+        self.used[i] += k
+        self.logs[j] += k * self.a[i, j]
+
+    # ------------------------------------------------------------------ construction
+    def greedy(self) -> None:
+        """Maximum marginal return: repeatedly fire the shot with the largest gain minus cost."""
+        s = np.exp(self.logs)
+        gain = s[None, :] * self.p - self.c
+        gain[self.used >= self.cap, :] = -np.inf
+        while True:
+            k = int(np.argmax(gain))
+            i, j = divmod(k, gain.shape[1])
+            if not gain[i, j] > self.tol:
+                return
+            self.shoot(i, j)
+            sj = math.exp(self.logs[j])
+            gain[:, j] = sj * self.p[:, j] - self.c[:, j]
+            full = self.used >= self.cap
+            gain[full, j] = -np.inf
+            if full[i]:
+                gain[i, :] = -np.inf
+
+    def reoptimise_weapon(self, i: int) -> bool:
+        """Re-place all shots of weapon ``i`` optimally given the others (greedy is exact here:
+        the marginal gain of each further shot at one target is non-increasing). True if improved."""
+        old = self.x[i].copy()
+        if self.cap[i] == 0:
+            return False
+        logs_wo = self.logs - old * self.a[i]
+        before = float(np.sum(np.exp(self.logs)) + self.c[i] @ old)
+        s = np.exp(logs_wo)
+        new = np.zeros_like(old)
+        for _ in range(int(self.cap[i])):
+            gain = s * self.p[i] - self.c[i]
+            j = int(np.argmax(gain))
+            if not gain[j] > 0.0:
+                break
+            new[j] += 1
+            s[j] *= self.q[i, j]
+        logs_new = logs_wo + new * self.a[i]
+        after = float(np.sum(np.exp(logs_new)) + self.c[i] @ new)
+        if after < before - self.tol:
+            self.x[i] = new
+            self.logs = logs_new
+            self.used[i] = int(new.sum())
+            return True
+        return False
+
+    # ------------------------------------------------------------------ local search
+    def best_move(self) -> tuple[float, tuple[str, int, int, int]]:
+        """Best single change among drop, add and move (one shot of one weapon to another target)."""
+        s = np.exp(self.logs)
+        x = self.x
+        # change of objective when one shot of weapon i at target j is removed
+        drop = np.exp(self.logs[None, :] - self.a) - s[None, :] - self.c
+        drop[x == 0] = np.inf
+        add = self.c - s[None, :] * self.p
+        # best and second-best target to add to, per weapon
+        n = add.shape[1]
+        if n >= 2:
+            two = np.argpartition(add, 1, axis=1)[:, :2]
+            rows = np.arange(add.shape[0])
+            v2 = add[rows[:, None], two]
+            srt = np.argsort(v2, axis=1)
+            b1 = two[rows, srt[:, 0]]
+            b2 = two[rows, srt[:, 1]]
+            a1 = add[rows, b1]
+            a2 = add[rows, b2]
+            partner = np.where(np.arange(n)[None, :] == b1[:, None], a2[:, None], a1[:, None])
+            move = drop + partner
+            k = int(np.argmin(move))
+            i, j = divmod(k, n)
+            best = (float(move[i, j]), ("move", i, j, int(b1[i] if j != b1[i] else b2[i])))
+        else:
+            best = (np.inf, ("none", 0, 0, 0))
+        if self.has_cost:
+            k = int(np.argmin(drop))
+            i, j = divmod(k, n)
+            if drop[i, j] < best[0]:
+                best = (float(drop[i, j]), ("drop", i, j, 0))
+        free = self.used < self.cap
+        if np.any(free):
+            add_f = np.where(free[:, None], add, np.inf)
+            k = int(np.argmin(add_f))
+            i, j = divmod(k, n)
+            if add_f[i, j] < best[0]:
+                best = (float(add_f[i, j]), ("add", i, j, 0))
+        return best
+
+    def best_swap(self) -> tuple[float, tuple[str, int, int, int]]:
+        """Best exchange of targets between two shots of different weapons on different targets."""
+        w, t = np.nonzero(self.x)
+        if w.size < 2:
+            return np.inf, ("none", 0, 0, 0)
+        s = np.exp(self.logs)
+        e = np.exp(self.logs[t] - self.a[w, t])  # survival of t_k without shot k
+        qt = self.q[np.ix_(w, t)]  # qt[l, k] = q[w_l, t_k]
+        ct = self.c[np.ix_(w, t)]
+        # h[k, l]: change at target t_k when shot k's weapon is replaced by weapon w_l
+        h = e[:, None] * qt.T - s[t][:, None] + ct.T - self.c[w, t][:, None]
+        delta = h + h.T
+        delta[t[:, None] == t[None, :]] = np.inf
+        kl = int(np.argmin(delta))
+        k, l = divmod(kl, w.size)
+        return float(delta[k, l]), ("swap", k, l, 0)
+
+    def apply(self, mv: tuple[str, int, int, int]) -> None:
+        kind, i, j, b = mv
+        if kind == "move":
+            self.shoot(i, j, -1)
+            self.shoot(i, b, 1)
+        elif kind == "drop":
+            self.shoot(i, j, -1)
+        elif kind == "add":
+            self.shoot(i, j, 1)
+        elif kind == "swap":
+            w, t = np.nonzero(self.x)
+            wk, tk, wl, tl = int(w[i]), int(t[i]), int(w[j]), int(t[j])
+            self.shoot(wk, tk, -1)
+            self.shoot(wl, tl, -1)
+            self.shoot(wk, tl, 1)
+            self.shoot(wl, tk, 1)
+
+    def descend(self, use_swaps: bool = True, max_iter: int = 100_000, deadline: float = math.inf,
+                use_lap: bool = True) -> None:
+        """Descent to a local optimum of all neighbourhoods: assignment re-placement of shot layers,
+        then best-improvement moves, and swaps when no move improves; repeated until nothing improves."""
+        while True:
+            self._descend_moves(use_swaps, max_iter, deadline)
+            if not use_lap or time.perf_counter() > deadline:
+                return
+            improved = False
+            for layer in range(int(self.cap.max(initial=0))):
+                improved |= self.reassign(*self.weapon_layer(layer))
+            for layer in range(int(self.x.sum(axis=0).max(initial=0))):
+                improved |= self.reassign(*self.target_layer(layer))
+            if not improved:
+                return
+
+    def _descend_moves(self, use_swaps: bool, max_iter: int, deadline: float) -> None:
+        for it in range(max_iter):
+            d, mv = self.best_move()
+            if not d < -self.tol and use_swaps:
+                d, mv = self.best_swap()
+            if not d < -self.tol:
+                break
+            self.apply(mv)
+            if it % 64 == 63:
+                self.resync()
+                if time.perf_counter() > deadline:
+                    break
+        self.resync()
+
+    def reassign(self, w: NDArray[np.int64], t: NDArray[np.int64]) -> bool:
+        """Lift the shots ``(w[k], t[k])`` (``t[k] = -1``: an unfired shot of weapon ``w[k]``) and re-place
+        them all at once by a linear assignment in which each target receives at most one of them and a
+        weapon may leave its shot unfired (zero-cost dummy columns). With at most one lifted shot per
+        target the current solution is in this neighbourhood, and every assignment's objective is exact:
+        a very large-scale neighbourhood in the spirit of Ahuja et al. (2007). True if improved."""
+        if w.size == 0:
+            return False
+        n = self.x.shape[1]
+        has = t >= 0
+        logs_wo = self.logs.copy()
+        np.add.at(logs_wo, t[has], -self.a[w[has], t[has]])
+        s_wo = np.exp(logs_wo)
+        delta = s_wo[None, :] * (self.q[w] - 1.0) + self.c[w]
+        cmat = np.concatenate([delta, np.zeros((w.size, w.size))], axis=1)
+        ri, ci = linear_sum_assignment(cmat)
+        before = self.value()
+        after = float(
+            np.sum(s_wo) + np.sum(self.c * self.x) - np.sum(self.c[w[has], t[has]]) + cmat[ri, ci].sum()
+        )
+        if not after < before - self.tol:
+            return False
+        np.add.at(self.x, (w[has], t[has]), -1)
+        keep = ci < n
+        np.add.at(self.x, (w[ri[keep]], ci[keep]), 1)
+        self.resync()
+        return True
+
+    def target_layer(self, layer: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """One shot per shot-at target (its ``layer``-th, cyclically), plus one unfired shot per weapon
+        with spare capacity."""
+        n = self.x.shape[1]
+        counts = self.x.sum(axis=0)
+        hit = np.flatnonzero(counts)
+        w = np.empty(hit.size, dtype=np.int64)
+        for k, j in enumerate(hit):
+            shooters = np.repeat(np.arange(self.x.shape[0]), self.x[:, j])
+            w[k] = shooters[layer % shooters.size]
+        spare = np.flatnonzero(self.used < self.cap)
+        del n
+        return np.r_[w, spare], np.r_[hit, np.full(spare.size, -1)]
+
+    def weapon_layer(self, layer: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """One shot per weapon (its ``layer``-th, cyclically, or an unfired one), lifted only where its
+        target is not already lifted (keeps at most one lifted shot per target)."""
+        m, n = self.x.shape
+        ws: list[int] = []
+        ts: list[int] = []
+        taken: set[int] = set()
+        for i in range(m):
+            if self.cap[i] == 0:
+                continue
+            targets = np.repeat(np.arange(n), self.x[i])
+            if layer % int(self.cap[i]) >= targets.size:
+                ws.append(i)
+                ts.append(-1)
+            else:
+                j = int(targets[layer % targets.size])
+                if j not in taken:
+                    taken.add(j)
+                    ws.append(i)
+                    ts.append(j)
+        return np.asarray(ws, dtype=np.int64), np.asarray(ts, dtype=np.int64)
+
+    def kick(self, rng: np.random.Generator, k: int) -> None:
+        """Move ``k`` random shots to random targets the weapon can hit (the ILS perturbation)."""
+        w, t = np.nonzero(self.x)
+        if w.size == 0:
+            return
+        for idx in rng.choice(w.size, size=min(k, w.size), replace=False):
+            i, j = int(w[idx]), int(t[idx])
+            if self.x[i, j] == 0:
+                continue
+            ok = np.flatnonzero(self.p[i] > 0.0)
+            if ok.size == 0:
+                continue
+            b = int(ok[rng.integers(ok.size)])
+            self.shoot(i, j, -1)
+            self.shoot(i, b, 1)
+
+
+def solve_heuristic(
+    value: ArrayLike,
+    pk: ArrayLike,
+    capacity: ArrayLike,
+    cost: ArrayLike | None = None,
+    *,
+    seed: int = 0,
+    kicks: int = 200,
+    kick_size: int = 3,
+    time_limit: float | None = None,
+    use_swaps: bool = True,
+) -> NDArray[np.int64]:
+    """Good shot counts ``x`` (m, n): greedy, local search, then ``kicks`` rounds of iterated local search.
+
+    Deterministic for a given ``seed`` unless ``time_limit`` (seconds, wall clock) cuts the search short.
+    """
+    v, p, cap, c = _as_problem(value, pk, capacity, cost)
+    deadline = math.inf if time_limit is None else time.perf_counter() + time_limit
+    st = _Search(v, p, cap, c)
+    st.greedy()
+    st.descend(use_swaps=use_swaps, deadline=deadline)
+    best_x, best_f = st.x.copy(), st.value()
+    rng = np.random.default_rng(seed)
+    for _ in range(kicks):
+        if time.perf_counter() > deadline:
+            break
+        st.set_x(best_x)
+        st.kick(rng, kick_size)
+        st.descend(use_swaps=use_swaps, deadline=deadline)
+        f = st.value()
+        if f < best_f - st.tol:
+            best_x, best_f = st.x.copy(), f
+    return best_x
+
+
+def solve_wta(
+    instance: WTAInstance,
+    method: str = "auto",
+    *,
+    seed: int = 0,
+    kicks: int = 200,
+    time_limit: float | None = None,
+) -> WTASolution:
+    """Solve a static WTA instance. ``method``: ``"exact"``, ``"heuristic"`` or ``"auto"`` (exact when
+    the dynamic programme has at most ``EXACT_MAX_PAIRS`` pairs per target, else heuristic)."""
+    if method not in ("auto", "exact", "heuristic"):
+        raise ValueError(f"unknown method {method!r}")
+    t0 = time.perf_counter()
+    if method == "auto":
+        method = "exact" if dp_pairs(instance.capacity) <= EXACT_MAX_PAIRS else "heuristic"
+    if method == "exact":
+        x = solve_exact(instance.value, instance.pk, instance.capacity)
+    else:
+        x = solve_heuristic(
+            instance.value, instance.pk, instance.capacity, seed=seed, kicks=kicks, time_limit=time_limit
+        )
+    secs = time.perf_counter() - t0
+    return WTASolution(x=x, objective=surviving_value(instance.value, instance.pk, x), method=method,
+                       seconds=secs)
+
+
+# ------------------------------------------------------------------------------------------- files
+
+
+def public_data_dir(override: str | Path | None = None) -> Path:
+    """Directory of the public instances: ``override`` if given, else ``<repo>/../shared/data/wta``."""
+    if override is not None:
+        return Path(override)
+    repo = Path(__file__).resolve().parents[3]
+    return repo.parent / "shared" / "data" / "wta"
+
+
+def public_instance_path(name: str, data_dir: str | Path | None = None) -> Path:
+    """Path of a public instance by name, e.g. ``"50x100x1"`` -> ``.../wta_50x100x1.txt``."""
+    return public_data_dir(data_dir) / f"wta_{name}.txt"
+
+
+def _numbers(path: Path, lineno: int, line: str, kinds: tuple[type, ...]) -> list[float]:
+    parts = line.split()
+    if len(parts) != len(kinds):
+        raise UserError(
+            f"{path}:{lineno}: expected {len(kinds)} numbers, found {len(parts)}: {line.strip()!r}"
+        )
+    out: list[float] = []
+    for part, kind in zip(parts, kinds, strict=True):
+        try:
+            val = float(int(part)) if kind is int else float(part)
+        except ValueError:
+            what = "an integer" if kind is int else "a number"
+            raise UserError(f"{path}:{lineno}: {part!r} is not {what}") from None
+        if not math.isfinite(val):
+            raise UserError(f"{path}:{lineno}: {part!r} is not a finite number")
+        out.append(val)
+    return out
+
+
+def load_instance(path: str | Path) -> WTAInstance:
+    """Read an instance in the format of Andersen, Pavlikov and Toffolo (2022).
+
+    Line 1 ``m n mu``; then ``n`` lines with the value of each target; then ``m * n`` lines
+    ``i j p_ij``. Blank lines are ignored. Any problem raises :class:`bastion.errors.UserError` naming
+    the file and line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"{path}: cannot read: {err}") from None
+    lines = [(k + 1, ln) for k, ln in enumerate(text.splitlines()) if ln.strip()]
+    if not lines:
+        raise UserError(f"{path}:1: empty file, expected a header 'm n mu'")
+    lineno, head = lines[0]
+    m_f, n_f, mu_f = _numbers(path, lineno, head, (int, int, int))
+    m, n, mu = int(m_f), int(n_f), int(mu_f)
+    if m < 1 or n < 1 or mu < 0:
+        raise UserError(f"{path}:{lineno}: need m >= 1, n >= 1, mu >= 0, got {m} {n} {mu}")
+    expected = 1 + n + m * n
+    if len(lines) < expected:
+        last = lines[-1][0]
+        what = "target values" if len(lines) < 1 + n else "pair lines 'i j p'"
+        raise UserError(
+            f"{path}:{last}: file ends early: expected {n} target values and {m * n} pair lines "
+            f"for m={m}, n={n}, found {len(lines) - 1} data lines (missing {what})"
+        )
+    if len(lines) > expected:
+        raise UserError(
+            f"{path}:{lines[expected][0]}: unexpected extra line: expected {n} target values and "
+            f"{m * n} pair lines for m={m}, n={n}"
+        )
+    value = np.empty(n)
+    for k in range(n):
+        lineno, ln = lines[1 + k]
+        (val,) = _numbers(path, lineno, ln, (float,))
+        if val < 0:
+            raise UserError(f"{path}:{lineno}: target value must be >= 0, got {val}")
+        value[k] = val
+    pk = np.full((m, n), np.nan)
+    for lineno, ln in lines[1 + n :]:
+        i_f, j_f, pij = _numbers(path, lineno, ln, (int, int, float))
+        i, j = int(i_f), int(j_f)
+        if not (0 <= i < m and 0 <= j < n):
+            raise UserError(f"{path}:{lineno}: pair ({i}, {j}) outside 0..{m - 1} x 0..{n - 1}")
+        if not 0.0 <= pij <= 1.0:
+            raise UserError(f"{path}:{lineno}: probability {pij} outside [0, 1]")
+        if not np.isnan(pk[i, j]):
+            raise UserError(f"{path}:{lineno}: duplicate pair ({i}, {j})")
+        pk[i, j] = pij
+    return WTAInstance(value=value, pk=pk, capacity=np.full(m, mu, dtype=np.int64), name=path.stem)
