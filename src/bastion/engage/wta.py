@@ -336,8 +336,9 @@ class _Search:
         s = np.exp(self.logs)
         x = self.x
         # change of objective when one shot of weapon i at target j is removed
-        drop = np.exp(self.logs[None, :] - self.a) - s[None, :] - self.c
-        drop[x == 0] = np.inf
+        shot = x > 0
+        drop = np.exp(np.where(shot, self.logs[None, :] - self.a, -np.inf)) - s[None, :] - self.c
+        drop[~shot] = np.inf
         add = self.c - s[None, :] * self.p
         # best and second-best target to add to, per weapon
         n = add.shape[1]
@@ -405,8 +406,13 @@ class _Search:
             self.shoot(wk, tl, 1)
             self.shoot(wl, tk, 1)
 
-    def descend(self, use_swaps: bool = True, max_iter: int = 100_000, deadline: float = math.inf,
-                use_lap: bool = True) -> None:
+    def descend(
+        self,
+        use_swaps: bool = True,
+        max_iter: int = 100_000,
+        deadline: float = math.inf,
+        use_lap: bool = True,
+    ) -> None:
         """Descent to a local optimum of all neighbourhoods: assignment re-placement of shot layers,
         then best-improvement moves, and swaps when no move improves; repeated until nothing improves."""
         while True:
@@ -573,8 +579,9 @@ def solve_wta(
             instance.value, instance.pk, instance.capacity, seed=seed, kicks=kicks, time_limit=time_limit
         )
     secs = time.perf_counter() - t0
-    return WTASolution(x=x, objective=surviving_value(instance.value, instance.pk, x), method=method,
-                       seconds=secs)
+    return WTASolution(
+        x=x, objective=surviving_value(instance.value, instance.pk, x), method=method, seconds=secs
+    )
 
 
 # ------------------------------------------------------------------------------------------- files
