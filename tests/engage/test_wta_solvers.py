@@ -63,7 +63,7 @@ def test_heuristic_matches_exact_closely_on_small_random_instances() -> None:
         m, n = int(rng.integers(2, 5)), int(rng.integers(2, 9))
         value, pk, cap, _ = random_problem(rng, m, n, 3)
         exact = net_objective(value, pk, solve_exact(value, pk, cap))
-        xh = solve_heuristic(value, pk, cap, seed=1, kicks=30)
+        xh = solve_heuristic(value, pk, cap, seed=1, kicks=30, lns=20)
         assert_feasible(xh, cap)
         heur = net_objective(value, pk, xh)
         assert heur >= exact - 1e-9 * max(1.0, exact)  # exact really is a lower bound
@@ -77,7 +77,7 @@ def test_heuristic_with_costs_never_worse_than_no_shots_and_close_to_exact() -> 
     for _ in range(30):
         value, pk, cap, cost = random_problem(rng, 3, 6, 3, with_cost=True)
         exact = net_objective(value, pk, solve_exact(value, pk, cap, cost), cost)
-        heur = net_objective(value, pk, solve_heuristic(value, pk, cap, cost, kicks=30), cost)
+        heur = net_objective(value, pk, solve_heuristic(value, pk, cap, cost, kicks=30, lns=20), cost)
         assert exact - 1e-9 <= heur <= value.sum() + 1e-9
         assert heur <= exact + 1e-3 * value.sum()
 
@@ -125,8 +125,8 @@ def test_analytic_cases() -> None:
 def test_deterministic_for_a_seed() -> None:
     rng = np.random.default_rng(4)
     value, pk, cap, _ = random_problem(rng, 8, 15, 2)
-    a = solve_heuristic(value, pk, cap, seed=7, kicks=30)
-    b = solve_heuristic(value, pk, cap, seed=7, kicks=30)
+    a = solve_heuristic(value, pk, cap, seed=7, kicks=30, lns=20)
+    b = solve_heuristic(value, pk, cap, seed=7, kicks=30, lns=20)
     assert np.array_equal(a, b)
 
 

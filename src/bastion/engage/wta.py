@@ -33,11 +33,13 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 
 from bastion.errors import UserError
 
@@ -51,6 +53,7 @@ __all__ = [
     "objective",
     "public_data_dir",
     "public_instance_path",
+    "solve_colgen",
     "solve_exact",
     "solve_heuristic",
     "solve_wta",
@@ -191,50 +194,59 @@ def solve_exact(
     recovered by backtracking. Raises ``ValueError`` if :func:`dp_pairs` exceeds ``max_pairs``.
     """
     v, p, cap, c = _as_problem(value, pk, capacity, cost)
-    m, n = p.shape
     pairs = dp_pairs(cap)
     if pairs > max_pairs:
         raise ValueError(f"exact DP needs {pairs} pairs per target (> max_pairs={max_pairs})")
-    radix = cap + 1
+    return _dp_solve(_log_value(v), _log_q(p), c, cap)
+
+
+@lru_cache(maxsize=64)
+def _dp_tables(
+    cap: tuple[int, ...],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Index tables of the DP for capacities ``cap``: state vectors (S, m) and the pairs ``(u, d)`` with
+    ``u + d <= cap`` as index arrays ``iu, idd``, sorted by ``u + d`` (``isum``), segment ``starts``."""
+    m = len(cap)
+    radix = np.asarray(cap, dtype=np.int64) + 1
     stride = np.ones(m, dtype=np.int64)
     for i in range(m - 2, -1, -1):
         stride[i] = stride[i + 1] * radix[i + 1]
     n_states = int(np.prod(radix)) if m else 1
-    # All state vectors U (n_states, m), in mixed-radix order.
-    states = (np.arange(n_states)[:, None] // stride[None, :]) % radix[None, :] if m else np.zeros((1, 0))
-    states = states.astype(np.int64)
-    # All pairs (u, d) with u + d <= cap, built one weapon at a time.
+    states = ((np.arange(n_states)[:, None] // stride[None, :]) % radix[None, :]).astype(np.int64)
     iu = np.zeros(1, dtype=np.int64)
     idd = np.zeros(1, dtype=np.int64)
     for i in range(m):
         uu, dd = np.meshgrid(np.arange(radix[i]), np.arange(radix[i]), indexing="ij")
         ok = (uu + dd) <= cap[i]
-        du, ddd = uu[ok] * stride[i], dd[ok] * stride[i]
-        iu = (iu[:, None] + du[None, :]).ravel()
-        idd = (idd[:, None] + ddd[None, :]).ravel()
+        iu = (iu[:, None] + (uu[ok] * stride[i])[None, :]).ravel()
+        idd = (idd[:, None] + (dd[ok] * stride[i])[None, :]).ravel()
     isum = iu + idd
     order = np.argsort(isum, kind="stable")
     iu, idd, isum = iu[order], idd[order], isum[order]
     starts = np.flatnonzero(np.r_[True, isum[1:] != isum[:-1]])
-    a = _log_q(p)
-    logv = _log_value(v)
+    for arr in (states, iu, idd, isum, starts):
+        arr.setflags(write=False)
+    return states, iu, idd, isum, starts
 
-    def g(j: int) -> NDArray[np.float64]:
-        return np.exp(logv[j] + states @ a[:, j]) + states @ c[:, j]
 
-    big = np.inf
-    f = np.full((n + 1, n_states), big)
+def _dp_solve(
+    logv: NDArray[np.float64], a: NDArray[np.float64], c: NDArray[np.float64], cap: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """The dynamic programme of :func:`solve_exact` on log values ``logv`` and log survivals ``a``."""
+    m, n = a.shape
+    states, iu, idd, isum, starts = _dp_tables(tuple(int(k) for k in cap))
+    # g[s, j]: cost at target j of firing state vector s at it
+    g = np.exp(logv[None, :] + states @ a) + states @ c
+    f = np.full((n + 1, states.shape[0]), np.inf)
     f[0, 0] = 0.0
     for j in range(n):
-        cand = f[j, iu] + g(j)[idd]
-        f[j + 1] = np.minimum.reduceat(cand, starts)
+        f[j + 1] = np.minimum.reduceat(f[j, iu] + g[idd, j], starts)
     x = np.zeros((m, n), dtype=np.int64)
     s = int(np.argmin(f[n]))
     for j in range(n - 1, -1, -1):
         lo = int(np.searchsorted(isum, s, side="left"))
         hi = int(np.searchsorted(isum, s, side="right"))
-        cand = f[j, iu[lo:hi]] + g(j)[idd[lo:hi]]
-        k = lo + int(np.argmin(cand))
+        k = lo + int(np.argmin(f[j, iu[lo:hi]] + g[idd[lo:hi], j]))
         x[:, j] = states[idd[k]]
         s = int(iu[k])
     return x
@@ -455,7 +467,9 @@ class _Search:
         np.add.at(logs_wo, t[has], -self.a[w[has], t[has]])
         s_wo = np.exp(logs_wo)
         delta = s_wo[None, :] * (self.q[w] - 1.0) + self.c[w]
-        cmat = np.concatenate([delta, np.zeros((w.size, w.size))], axis=1)
+        # Unfired shots: a zero-cost dummy column per row when shots cost something; without cost
+        # every delta is <= 0 and rows left unassigned (more rows than targets) are simply unfired.
+        cmat = np.concatenate([delta, np.zeros((w.size, w.size))], axis=1) if self.has_cost else delta
         ri, ci = linear_sum_assignment(cmat)
         before = self.value()
         after = float(
@@ -482,6 +496,32 @@ class _Search:
         spare = np.flatnonzero(self.used < self.cap)
         del n
         return np.r_[w, spare], np.r_[hit, np.full(spare.size, -1)]
+
+    def random_target_layer(
+        self, rng: np.random.Generator, frac: float, clear: bool = False
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """One random shot from each of a random ``frac`` of the shot-at targets, plus one unfired shot
+        per weapon with spare capacity. Targets left out may gain a shot, so, unlike
+        :meth:`target_layer`, this also changes how many shots each target receives."""
+        counts = self.x.sum(axis=0)
+        hit = np.flatnonzero(counts)
+        hit = hit[rng.random(hit.size) < frac]
+        cols = self.x[:, hit]
+        pick = np.floor(rng.random(hit.size) * cols.sum(axis=0)).astype(np.int64)
+        w = np.argmax(np.cumsum(cols, axis=0) > pick[None, :], axis=0).astype(np.int64)
+        t = hit
+        multi = np.flatnonzero(counts >= 2)
+        if clear and multi.size:
+            # also lift every other shot at one multiply-shot target: it may end with a single shot
+            j = int(multi[rng.integers(multi.size)])
+            rest = self.x[:, j].copy()
+            k = np.flatnonzero(hit == j)
+            if k.size:
+                rest[w[k[0]]] -= 1
+            extra = np.repeat(np.arange(self.x.shape[0]), rest)
+            w, t = np.r_[w, extra], np.r_[t, np.full(extra.size, j)]
+        spare = np.flatnonzero(self.used < self.cap)
+        return np.r_[w, spare], np.r_[t, np.full(spare.size, -1)]
 
     def weapon_layer(self, layer: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """One shot per weapon (its ``layer``-th, cyclically, or an unfired one), lifted only where its
@@ -529,8 +569,9 @@ def solve_heuristic(
     cost: ArrayLike | None = None,
     *,
     seed: int = 0,
-    kicks: int = 200,
+    kicks: int = 0,
     kick_size: int = 3,
+    lns: int = 100,
     time_limit: float | None = None,
     use_swaps: bool = True,
 ) -> NDArray[np.int64]:
@@ -543,8 +584,14 @@ def solve_heuristic(
     st = _Search(v, p, cap, c)
     st.greedy()
     st.descend(use_swaps=use_swaps, deadline=deadline)
-    best_x, best_f = st.x.copy(), st.value()
     rng = np.random.default_rng(seed)
+    for _ in range(lns):
+        if time.perf_counter() > deadline:
+            break
+        layer = st.random_target_layer(rng, rng.uniform(0.2, 1.0), clear=bool(rng.random() < 0.5))
+        if st.reassign(*layer):
+            st.descend(use_swaps=use_swaps, deadline=deadline)
+    best_x, best_f = st.x.copy(), st.value()
     for _ in range(kicks):
         if time.perf_counter() > deadline:
             break
@@ -557,31 +604,183 @@ def solve_heuristic(
     return best_x
 
 
+# -------------------------------------------------------------------------------- column generation
+
+
+def _price_patterns(
+    logv: NDArray[np.float64],
+    q: NDArray[np.float64],
+    price: NDArray[np.float64],
+    cap: NDArray[np.int64],
+    max_pair_work: int = 4_000_000,
+    extend: int = 3,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Per target, a pattern (shots per weapon) of small ``V_j prod q^P + sum_i price_ij P_i``.
+
+    Exact over all patterns of at most two shots (all weapon pairs, or the pairs among the 40 cheapest
+    single shots when that is too much work), then extended greedily by up to ``extend`` further shots
+    while they pay (longer patterns only slow the master problem down).
+    Returns the patterns (n, m) and their priced costs (n,).
+    """
+    m, n = q.shape
+    cols = np.arange(n)
+    v = np.exp(logv)
+    single = v[None, :] * q + price  # (m, n)
+    if m * (m + 1) // 2 * n <= max_pair_work:
+        cand = np.broadcast_to(np.arange(m)[:, None], (m, n))
+    else:
+        k = min(m, 40)
+        cand = np.argpartition(single, k - 1, axis=0)[:k]
+    kc = cand.shape[0]
+    i1, i2 = np.triu_indices(kc)
+    w1, w2 = cand[i1], cand[i2]  # (pairs, n) weapon ids
+    pair = v[None, :] * q[w1, cols] * q[w2, cols] + price[w1, cols] + price[w2, cols]
+    pair[(w1 == w2) & (cap[w1] < 2)] = np.inf
+    kb = np.argmin(pair, axis=0)
+    best_pair = pair[kb, cols]
+    ks = np.argmin(single, axis=0)
+    best_single = single[ks, cols]
+    pat = np.zeros((n, m), dtype=np.int64)
+    use_pair = best_pair < np.minimum(best_single, v)
+    use_single = ~use_pair & (best_single < v)
+    np.add.at(pat, (cols[use_pair], w1[kb, cols][use_pair]), 1)
+    np.add.at(pat, (cols[use_pair], w2[kb, cols][use_pair]), 1)
+    pat[cols[use_single], ks[use_single]] += 1
+    surv = v * np.prod(q.T**pat, axis=1)
+    for _ in range(extend):
+        gain = surv[None, :] * (1.0 - q) - price
+        gain[pat.T >= cap[:, None]] = -np.inf
+        i = np.argmax(gain, axis=0)
+        ok = gain[i, cols] > 0.0
+        if not ok.any():
+            break
+        pat[cols[ok], i[ok]] += 1
+        surv[ok] *= q[i[ok], cols[ok]]
+    return pat, surv + np.sum(pat * price.T, axis=1)
+
+
+def solve_colgen(
+    value: ArrayLike,
+    pk: ArrayLike,
+    capacity: ArrayLike,
+    cost: ArrayLike | None = None,
+    *,
+    x0: ArrayLike | None = None,
+    seed: int = 0,
+    max_rounds: int = 60,
+    time_limit: float = 20.0,
+) -> NDArray[np.int64]:
+    """Shot counts by column generation over target patterns, then a HiGHS MILP over the columns.
+
+    Master problem (set partitioning over targets): choose one pattern ``P`` (shots per weapon) for each
+    target ``j`` at cost ``V_j prod_i q_ij^P_i + sum_i c_ij P_i`` subject to the weapons' capacities. Its
+    LP relaxation is solved with HiGHS (``scipy.optimize.linprog``); the duals price new patterns
+    (:func:`_price_patterns`) until none has negative reduced cost or ``max_rounds``/the time run out.
+    The MILP over all generated patterns (``scipy.optimize.milp``, remaining time) recombines them;
+    the heuristic start ``x0`` is among the columns, so the result is never worse than it. Pricing is
+    heuristic beyond two shots per target, so the LP value is not a certified bound. Slower than
+    :func:`solve_heuristic`, usually closer to optimal on instances with several shots per weapon.
+    """
+    v, p, cap, c = _as_problem(value, pk, capacity, cost)
+    t0 = time.perf_counter()
+    m, n = p.shape
+    q = 1.0 - p
+    logv = _log_value(v)
+    if x0 is None:
+        x0 = solve_heuristic(v, p, cap, c, seed=seed, lns=30)
+    x0 = np.asarray(x0, dtype=np.int64)
+    pats = [np.zeros((n, m), dtype=np.int64), x0.T.copy()]
+    tgts = [np.arange(n), np.arange(n)]
+    scale = max(float(v.sum()), 1.0)
+
+    def pattern_cost(pat: NDArray[np.int64], tj: NDArray[np.int64]) -> NDArray[np.float64]:
+        return v[tj] * np.prod(q[:, tj].T ** pat, axis=1) + np.sum(pat * c[:, tj].T, axis=1)
+
+    for _ in range(max_rounds):
+        if time.perf_counter() - t0 > 0.6 * time_limit:
+            break
+        pat = np.concatenate(pats)
+        tj = np.concatenate(tgts)
+        ncol = tj.size
+        a_eq = sp.csr_matrix((np.ones(ncol), (tj, np.arange(ncol))), shape=(n, ncol))
+        lp = linprog(
+            pattern_cost(pat, tj),
+            A_ub=sp.csr_matrix(pat.T),
+            b_ub=cap,
+            A_eq=a_eq,
+            b_eq=np.ones(n),
+            bounds=(0, None),
+            method="highs",
+        )
+        if lp.status != 0:
+            break
+        pi = lp.eqlin.marginals
+        lam = np.maximum(-lp.ineqlin.marginals, 0.0)
+        new, priced = _price_patterns(logv, q, lam[:, None] + c, cap)
+        better = priced - pi < -1e-9 * scale
+        if not better.any():
+            break
+        pats.append(new[better])
+        tgts.append(np.flatnonzero(better))
+    pat = np.concatenate(pats)
+    tj = np.concatenate(tgts)
+    ncol = tj.size
+    a_eq = sp.csr_matrix((np.ones(ncol), (tj, np.arange(ncol))), shape=(n, ncol))
+    cons = LinearConstraint(
+        sp.vstack([a_eq, sp.csr_matrix(pat.T)]).tocsr(),
+        np.r_[np.ones(n), np.full(m, -np.inf)],
+        np.r_[np.ones(n), cap.astype(float)],
+    )
+    remaining = max(time_limit - (time.perf_counter() - t0), 0.1)
+    res = milp(
+        pattern_cost(pat, tj),
+        constraints=cons,
+        integrality=np.ones(ncol),
+        bounds=Bounds(0, 1),
+        options={"time_limit": remaining},
+    )
+    best = x0
+    if res.x is not None:
+        chosen = np.flatnonzero(res.x > 0.5)
+        x = np.zeros((m, n), dtype=np.int64)
+        np.add.at(x.T, tj[chosen], pat[chosen])
+        if np.all(x.sum(axis=1) <= cap) and objective(v, p, x, c) < objective(v, p, x0, c):
+            best = x
+    st = _Search(v, p, cap, c)
+    st.set_x(best)
+    st.descend()
+    return st.x
+
+
 def solve_wta(
     instance: WTAInstance,
     method: str = "auto",
     *,
     seed: int = 0,
-    kicks: int = 200,
+    lns: int = 100,
+    kicks: int = 0,
     time_limit: float | None = None,
 ) -> WTASolution:
-    """Solve a static WTA instance. ``method``: ``"exact"``, ``"heuristic"`` or ``"auto"`` (exact when
-    the dynamic programme has at most ``EXACT_MAX_PAIRS`` pairs per target, else heuristic)."""
-    if method not in ("auto", "exact", "heuristic"):
+    """Solve a static WTA instance.
+
+    ``method``: ``"exact"`` (:func:`solve_exact`), ``"heuristic"`` (:func:`solve_heuristic` with ``lns``
+    and ``kicks`` rounds), ``"colgen"`` (:func:`solve_colgen`, ``time_limit`` default 20 s) or ``"auto"``
+    (exact when the dynamic programme has at most ``EXACT_MAX_PAIRS`` pairs per target, else heuristic).
+    """
+    if method not in ("auto", "exact", "heuristic", "colgen"):
         raise ValueError(f"unknown method {method!r}")
     t0 = time.perf_counter()
     if method == "auto":
         method = "exact" if dp_pairs(instance.capacity) <= EXACT_MAX_PAIRS else "heuristic"
+    v, p, cap = instance.value, instance.pk, instance.capacity
     if method == "exact":
-        x = solve_exact(instance.value, instance.pk, instance.capacity)
+        x = solve_exact(v, p, cap)
+    elif method == "colgen":
+        x = solve_colgen(v, p, cap, seed=seed, time_limit=20.0 if time_limit is None else time_limit)
     else:
-        x = solve_heuristic(
-            instance.value, instance.pk, instance.capacity, seed=seed, kicks=kicks, time_limit=time_limit
-        )
+        x = solve_heuristic(v, p, cap, seed=seed, lns=lns, kicks=kicks, time_limit=time_limit)
     secs = time.perf_counter() - t0
-    return WTASolution(
-        x=x, objective=surviving_value(instance.value, instance.pk, x), method=method, seconds=secs
-    )
+    return WTASolution(x=x, objective=surviving_value(v, p, x), method=method, seconds=secs)
 
 
 # ------------------------------------------------------------------------------------------- files
