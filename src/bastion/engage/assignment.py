@@ -58,6 +58,7 @@ def plan_shots(
     *,
     method: str = "auto",
     exact_work: int = REALTIME_EXACT_WORK,
+    use_lap: bool = True,
 ) -> ShotPlan:
     """Plan shots for threats ``value`` (n,), ``pk`` (m, n), ``capacity`` (m,) int, ``cost`` (m, n).
 
@@ -76,7 +77,7 @@ def plan_shots(
     else:
         st = _Search(v, p, cap, c)
         st.greedy()
-        st.descend()
+        st.descend(use_lap=use_lap)
         x = st.x
     survive = v * np.prod((1.0 - p) ** x, axis=0)
     protected = float(np.sum(v - survive))

@@ -486,15 +486,12 @@ class _Search:
     def target_layer(self, layer: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """One shot per shot-at target (its ``layer``-th, cyclically), plus one unfired shot per weapon
         with spare capacity."""
-        n = self.x.shape[1]
         counts = self.x.sum(axis=0)
         hit = np.flatnonzero(counts)
-        w = np.empty(hit.size, dtype=np.int64)
-        for k, j in enumerate(hit):
-            shooters = np.repeat(np.arange(self.x.shape[0]), self.x[:, j])
-            w[k] = shooters[layer % shooters.size]
+        cols = self.x[:, hit]
+        pick = layer % counts[hit]
+        w = np.argmax(np.cumsum(cols, axis=0) > pick[None, :], axis=0).astype(np.int64)
         spare = np.flatnonzero(self.used < self.cap)
-        del n
         return np.r_[w, spare], np.r_[hit, np.full(spare.size, -1)]
 
     def random_target_layer(
@@ -526,24 +523,17 @@ class _Search:
     def weapon_layer(self, layer: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """One shot per weapon (its ``layer``-th, cyclically, or an unfired one), lifted only where its
         target is not already lifted (keeps at most one lifted shot per target)."""
-        m, n = self.x.shape
-        ws: list[int] = []
-        ts: list[int] = []
-        taken: set[int] = set()
-        for i in range(m):
-            if self.cap[i] == 0:
-                continue
-            targets = np.repeat(np.arange(n), self.x[i])
-            if layer % int(self.cap[i]) >= targets.size:
-                ws.append(i)
-                ts.append(-1)
-            else:
-                j = int(targets[layer % targets.size])
-                if j not in taken:
-                    taken.add(j)
-                    ws.append(i)
-                    ts.append(j)
-        return np.asarray(ws, dtype=np.int64), np.asarray(ts, dtype=np.int64)
+        ws = np.flatnonzero(self.cap > 0)
+        used = self.used[ws]
+        unfired = (layer % self.cap[ws]) >= used
+        pick = layer % np.maximum(used, 1)
+        t = np.argmax(np.cumsum(self.x[ws], axis=1) > pick[:, None], axis=1).astype(np.int64)
+        t[unfired] = -1
+        fired = np.flatnonzero(~unfired)
+        _, first = np.unique(t[fired], return_index=True)
+        keep = unfired.copy()
+        keep[fired[first]] = True
+        return ws[keep], t[keep]
 
     def kick(self, rng: np.random.Generator, k: int) -> None:
         """Move ``k`` random shots to random targets the weapon can hit (the ILS perturbation)."""
@@ -614,6 +604,7 @@ def _price_patterns(
     cap: NDArray[np.int64],
     max_pair_work: int = 4_000_000,
     extend: int = 3,
+    k_cand: int = 40,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Per target, a pattern (shots per weapon) of small ``V_j prod q^P + sum_i price_ij P_i``.
 
@@ -626,10 +617,10 @@ def _price_patterns(
     cols = np.arange(n)
     v = np.exp(logv)
     single = v[None, :] * q + price  # (m, n)
-    if m * (m + 1) // 2 * n <= max_pair_work:
+    if m * (m + 1) // 2 * n <= max_pair_work and k_cand >= m:
         cand = np.broadcast_to(np.arange(m)[:, None], (m, n))
     else:
-        k = min(m, 40)
+        k = min(m, k_cand)
         cand = np.argpartition(single, k - 1, axis=0)[:k]
     kc = cand.shape[0]
     i1, i2 = np.triu_indices(kc)
@@ -669,6 +660,9 @@ def solve_colgen(
     seed: int = 0,
     max_rounds: int = 60,
     time_limit: float = 20.0,
+    smoothing: float = 0.5,
+    start_lns: int = 0,
+    lp_method: str = "highs-ds",
 ) -> NDArray[np.int64]:
     """Shot counts by column generation over target patterns, then a HiGHS MILP over the columns.
 
@@ -687,7 +681,7 @@ def solve_colgen(
     q = 1.0 - p
     logv = _log_value(v)
     if x0 is None:
-        x0 = solve_heuristic(v, p, cap, c, seed=seed, lns=30)
+        x0 = solve_heuristic(v, p, cap, c, seed=seed, lns=start_lns)
     x0 = np.asarray(x0, dtype=np.int64)
     pats = [np.zeros((n, m), dtype=np.int64), x0.T.copy()]
     tgts = [np.arange(n), np.arange(n)]
@@ -696,6 +690,7 @@ def solve_colgen(
     def pattern_cost(pat: NDArray[np.int64], tj: NDArray[np.int64]) -> NDArray[np.float64]:
         return v[tj] * np.prod(q[:, tj].T ** pat, axis=1) + np.sum(pat * c[:, tj].T, axis=1)
 
+    lam_s: NDArray[np.float64] | None = None
     for _ in range(max_rounds):
         if time.perf_counter() - t0 > 0.6 * time_limit:
             break
@@ -710,15 +705,25 @@ def solve_colgen(
             A_eq=a_eq,
             b_eq=np.ones(n),
             bounds=(0, None),
-            method="highs",
+            method=lp_method,
         )
         if lp.status != 0:
             break
         pi = lp.eqlin.marginals
         lam = np.maximum(-lp.ineqlin.marginals, 0.0)
-        new, priced = _price_patterns(logv, q, lam[:, None] + c, cap)
-        better = priced - pi < -1e-9 * scale
-        if not better.any():
+        # Wentges dual smoothing: price at a convex combination of the previous pricing duals and the
+        # LP's (fewer rounds of tailing off); fall back to the LP duals when that finds nothing.
+        tries = [lam] if lam_s is None else [smoothing * lam_s + (1.0 - smoothing) * lam, lam]
+        found = False
+        for lam_try in tries:
+            new, _ = _price_patterns(logv, q, lam_try[:, None] + c, cap)
+            rc = pattern_cost(new, np.arange(n)) + new @ lam - pi
+            better = rc < -1e-9 * scale
+            if better.any():
+                lam_s = lam_try
+                found = True
+                break
+        if not found:
             break
         pats.append(new[better])
         tgts.append(np.flatnonzero(better))
