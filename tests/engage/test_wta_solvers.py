@@ -12,6 +12,7 @@ from bastion.engage.wta import (
     dp_pairs,
     load_instance,
     public_instance_path,
+    solve_colgen,
     solve_exact,
     solve_heuristic,
     solve_wta,
@@ -155,3 +156,17 @@ def test_public_instance_50x100x1_within_half_a_percent() -> None:
     obj = net_objective(inst.value, inst.pk, sol.x)
     assert obj <= PUBLIC_BEST_KNOWN["50x100x1"] * 1.005
     assert obj >= 1734.3022  # proven optimal: nothing may beat it
+
+
+def test_column_generation_close_to_exact_and_never_worse_than_its_start() -> None:
+    rng = np.random.default_rng(41)
+    for with_cost in (False, True):
+        value, pk, _, cost = random_problem(rng, 5, 12, 2, with_cost)
+        cap = np.full(5, 2)
+        exact = net_objective(value, pk, solve_exact(value, pk, cap, cost), cost)
+        start = np.zeros((5, 12), dtype=np.int64)  # a poor start: no shots at all
+        x = solve_colgen(value, pk, cap, cost, x0=start, time_limit=10.0)
+        assert_feasible(x, cap)
+        got = net_objective(value, pk, x, cost)
+        assert exact - 1e-9 <= got <= exact * 1.01 + 1e-9
+        assert got <= net_objective(value, pk, start, cost)

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from bastion.engage.wta import PUBLIC_BEST_KNOWN, load_instance, solve_wta
+from bastion.errors import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,9 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--json", action="store_true", help="print the objective and shots as JSON")
     p.add_argument(
         "--method",
-        choices=("auto", "exact", "heuristic"),
+        choices=("auto", "exact", "heuristic", "colgen"),
         default="auto",
-        help="exact dynamic programme, heuristic, or auto (exact when small); default auto",
+        help="exact dynamic programme, heuristic (fast), colgen (column generation + HiGHS MILP, "
+        "slower, closer to optimal), or auto (exact when small, else heuristic); default auto",
+    )
+    p.add_argument(
+        "--time-limit", type=float, default=None, metavar="S", help="wall-clock limit in seconds (colgen: 20)"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the heuristic's iterated local search")
     p.set_defaults(func=run)
@@ -36,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     """Solve the file and print the result; bad files raise ``UserError`` (exit status 2)."""
     inst = load_instance(args.file)
-    sol = solve_wta(inst, method=args.method, seed=args.seed)
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UserError(f"--time-limit must be positive, got {args.time_limit}")
+    sol = solve_wta(inst, method=args.method, seed=args.seed, time_limit=args.time_limit)
     shots = [{"weapon": i, "target": j, "count": k} for i, j, k in sol.shots()]
     if args.json:
         print(json.dumps({"objective": sol.objective, "shots": shots}))

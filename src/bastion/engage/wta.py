@@ -18,10 +18,14 @@ Algorithms (all written for Bastion):
   g_j(d)`` is exact; its size is ``prod_i (mu_i + 1)(mu_i + 2) / 2`` pairs per target, which makes it
   the right tool for a few weapons (any number of targets) and bounds it for larger ones.
 * :func:`solve_heuristic` - greedy maximum marginal return (den Broeder, Ellison and Emerling 1959),
-  then best-improvement local search over shot moves, shot swaps between weapons, adds and drops
-  (the 2-exchange neighbourhood of Ahuja, Kumar, Jha and Orlin, Operations Research 55(6), 2007), then
-  a seeded iterated local search (Lourenco, Martin and Stuetzle 2003) that kicks a few shots and descends
-  again, keeping the best. Everything is vectorised NumPy and deterministic for a given seed.
+  then descent over single-shot moves, swaps, adds and drops and an assignment-based very large
+  neighbourhood (re-place many shots at once by a linear assignment, each target receiving at most one
+  of them, so every candidate is evaluated exactly; in the spirit of Ahuja, Kumar, Jha and Orlin,
+  Operations Research 55(6), 2007), then seeded large neighbourhood search over random shot layers
+  (Shaw 1998; Pisinger and Ropke 2010). Vectorised NumPy, deterministic for a given seed.
+* :func:`solve_colgen` - column generation over target patterns with dual smoothing (Wentges 1997),
+  the LP master solved by HiGHS, then a HiGHS MILP over the generated columns (price-and-branch):
+  slower, closer to the optimum when weapons fire several shots.
 
 Survival is kept in the log domain (``log V_j + sum_i x_ij log q_ij``) so that removing a shot with
 ``p = 1`` is exact; ``log 0`` is clipped to ``-LOG_ZERO``, far below where ``exp`` underflows to 0.
@@ -561,11 +565,20 @@ def solve_heuristic(
     seed: int = 0,
     kicks: int = 0,
     kick_size: int = 3,
-    lns: int = 100,
+    lns: int = 200,
+    frac_range: tuple[float, float] = (0.6, 1.0),
     time_limit: float | None = None,
     use_swaps: bool = True,
 ) -> NDArray[np.int64]:
-    """Good shot counts ``x`` (m, n): greedy, local search, then ``kicks`` rounds of iterated local search.
+    """Good shot counts ``x`` (m, n) fast.
+
+    1. Greedy maximum marginal return (fire the shot of largest gain minus cost while it is positive).
+    2. Descent over: assignment re-placement of shot layers (:meth:`_Search.reassign`), single-shot
+       moves, adds and drops, and swaps between weapons, until none improves.
+    3. ``lns`` rounds of large neighbourhood search: lift one random shot from each of a random share
+       (``frac_range``) of the shot-at targets - half the time also every shot at one multiply-shot
+       target - re-place them by a linear assignment, keep it if the exact objective improves, descend.
+    4. Optionally ``kicks`` rounds of iterated local search (random shot moves, descend, keep the best).
 
     Deterministic for a given ``seed`` unless ``time_limit`` (seconds, wall clock) cuts the search short.
     """
@@ -578,9 +591,11 @@ def solve_heuristic(
     for _ in range(lns):
         if time.perf_counter() > deadline:
             break
-        layer = st.random_target_layer(rng, rng.uniform(0.2, 1.0), clear=bool(rng.random() < 0.5))
+        layer = st.random_target_layer(rng, rng.uniform(*frac_range), clear=bool(rng.random() < 0.5))
         if st.reassign(*layer):
-            st.descend(use_swaps=use_swaps, deadline=deadline)
+            st.descend(use_swaps=use_swaps, deadline=deadline, use_lap=False)
+    if lns:
+        st.descend(use_swaps=use_swaps, deadline=deadline)
     best_x, best_f = st.x.copy(), st.value()
     for _ in range(kicks):
         if time.perf_counter() > deadline:
@@ -762,7 +777,7 @@ def solve_wta(
     method: str = "auto",
     *,
     seed: int = 0,
-    lns: int = 100,
+    lns: int = 200,
     kicks: int = 0,
     time_limit: float | None = None,
 ) -> WTASolution:
