@@ -146,14 +146,17 @@ def test_bad_arrays_rejected() -> None:
         solve_exact([1.0], [[0.5]], [1.5])
 
 
-def test_public_instance_50x100x1_within_half_a_percent() -> None:
+@pytest.mark.parametrize("method", ["heuristic", "auto"])
+def test_public_instance_50x100x1_within_half_a_percent(method: str) -> None:
     path = public_instance_path("50x100x1")
     assert path.exists(), f"public WTA data missing: {path} (expected shared/ beside the repository)"
     inst = load_instance(path)
     assert (inst.m, inst.n, int(inst.capacity[0])) == (50, 100, 1)
-    sol = solve_wta(inst, method="heuristic", kicks=20)
+    sol = solve_wta(inst, method=method)
+    assert sol.method == ("heuristic" if method == "heuristic" else "colgen")
     assert_feasible(sol.x, inst.capacity)
     obj = net_objective(inst.value, inst.pk, sol.x)
+    assert obj == pytest.approx(sol.objective, rel=1e-12)
     assert obj <= PUBLIC_BEST_KNOWN["50x100x1"] * 1.005
     assert obj >= 1734.3022  # proven optimal: nothing may beat it
 

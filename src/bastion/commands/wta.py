@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         choices=("auto", "exact", "heuristic", "colgen"),
         default="auto",
         help="exact dynamic programme, heuristic (fast), colgen (column generation + HiGHS MILP, "
-        "slower, closer to optimal), or auto (exact when small, else heuristic); default auto",
+        "slower, closer to optimal), or auto (exact when small, else colgen); default auto",
     )
     p.add_argument(
         "--time-limit", type=float, default=None, metavar="S", help="wall-clock limit in seconds (colgen: 20)"

@@ -619,13 +619,14 @@ def _price_patterns(
     cap: NDArray[np.int64],
     max_pair_work: int = 4_000_000,
     extend: int = 3,
-    k_cand: int = 40,
+    k_cand: int = 30,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Per target, a pattern (shots per weapon) of small ``V_j prod q^P + sum_i price_ij P_i``.
 
-    Exact over all patterns of at most two shots (all weapon pairs, or the pairs among the 40 cheapest
-    single shots when that is too much work), then extended greedily by up to ``extend`` further shots
-    while they pay (longer patterns only slow the master problem down).
+    Exact over all patterns of at most two shots among each target's ``k_cand`` cheapest single shots
+    (all weapons when ``m <= k_cand`` and the work is at most ``max_pair_work``), then extended
+    greedily by up to ``extend`` further shots while they pay (longer patterns only slow the master
+    problem down).
     Returns the patterns (n, m) and their priced costs (n,).
     """
     m, n = q.shape
@@ -678,6 +679,7 @@ def solve_colgen(
     smoothing: float = 0.5,
     start_lns: int = 0,
     lp_method: str = "highs-ds",
+    keep_per_target: int = 3,
 ) -> NDArray[np.int64]:
     """Shot counts by column generation over target patterns, then a HiGHS MILP over the columns.
 
@@ -705,6 +707,8 @@ def solve_colgen(
     def pattern_cost(pat: NDArray[np.int64], tj: NDArray[np.int64]) -> NDArray[np.float64]:
         return v[tj] * np.prod(q[:, tj].T ** pat, axis=1) + np.sum(pat * c[:, tj].T, axis=1)
 
+    all_pats: list[NDArray[np.int64]] = []  # columns dropped from the LP, kept for the MILP
+    all_tgts: list[NDArray[np.int64]] = []
     lam_s: NDArray[np.float64] | None = None
     for _ in range(max_rounds):
         if time.perf_counter() - t0 > 0.6 * time_limit:
@@ -726,6 +730,17 @@ def solve_colgen(
             break
         pi = lp.eqlin.marginals
         lam = np.maximum(-lp.ineqlin.marginals, 0.0)
+        if keep_per_target and ncol > (keep_per_target + 1) * n:
+            # keep the LP small: per target, the columns in use and the few of least reduced cost
+            rc_all = pattern_cost(pat, tj) + pat @ lam - pi[tj]
+            order = np.lexsort((rc_all, tj))
+            rank = np.arange(ncol) - np.searchsorted(tj[order], tj[order], side="left")
+            keep = np.zeros(ncol, dtype=bool)
+            keep[order[rank < keep_per_target]] = True
+            keep |= lp.x > 1e-9
+            all_pats.append(pat[~keep])
+            all_tgts.append(tj[~keep])
+            pats, tgts = [pat[keep]], [tj[keep]]
         # Wentges dual smoothing: price at a convex combination of the previous pricing duals and the
         # LP's (fewer rounds of tailing off); fall back to the LP duals when that finds nothing.
         tries = [lam] if lam_s is None else [smoothing * lam_s + (1.0 - smoothing) * lam, lam]
@@ -742,8 +757,8 @@ def solve_colgen(
             break
         pats.append(new[better])
         tgts.append(np.flatnonzero(better))
-    pat = np.concatenate(pats)
-    tj = np.concatenate(tgts)
+    pat = np.concatenate(pats + all_pats)
+    tj = np.concatenate(tgts + all_tgts)
     ncol = tj.size
     a_eq = sp.csr_matrix((np.ones(ncol), (tj, np.arange(ncol))), shape=(n, ncol))
     cons = LinearConstraint(
@@ -785,13 +800,14 @@ def solve_wta(
 
     ``method``: ``"exact"`` (:func:`solve_exact`), ``"heuristic"`` (:func:`solve_heuristic` with ``lns``
     and ``kicks`` rounds), ``"colgen"`` (:func:`solve_colgen`, ``time_limit`` default 20 s) or ``"auto"``
-    (exact when the dynamic programme has at most ``EXACT_MAX_PAIRS`` pairs per target, else heuristic).
+    (exact when the dynamic programme has at most ``EXACT_MAX_PAIRS`` pairs per target, else colgen,
+    the best quality for the time on the public instances).
     """
     if method not in ("auto", "exact", "heuristic", "colgen"):
         raise ValueError(f"unknown method {method!r}")
     t0 = time.perf_counter()
     if method == "auto":
-        method = "exact" if dp_pairs(instance.capacity) <= EXACT_MAX_PAIRS else "heuristic"
+        method = "exact" if dp_pairs(instance.capacity) <= EXACT_MAX_PAIRS else "colgen"
     v, p, cap = instance.value, instance.pk, instance.capacity
     if method == "exact":
         x = solve_exact(v, p, cap)
