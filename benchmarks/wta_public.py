@@ -85,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--colgen",
         type=float,
-        default=0.0,
+        default=20.0,
         metavar="SECONDS",
-        help="also run column generation + MILP with this time limit per instance",
+        help="time limit of column generation per instance (0: skip it); default 20",
     )
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
