@@ -678,7 +678,7 @@ def solve_colgen(
     time_limit: float = 20.0,
     smoothing: float = 0.5,
     start_lns: int = 0,
-    lp_method: str = "highs-ds",
+    lp_method: str = "highs-ipm",
     keep_per_target: int = 3,
 ) -> NDArray[np.int64]:
     """Shot counts by column generation over target patterns, then a HiGHS MILP over the columns.
@@ -697,7 +697,12 @@ def solve_colgen(
     m, n = p.shape
     q = 1.0 - p
     logv = _log_value(v)
-    if x0 is None:
+    if x0 is None and start_lns == 0:
+        start = _Search(v, p, cap, c)  # greedy + cheap descent: the columns do the rest
+        start.greedy()
+        start.descend(use_lap=False)
+        x0 = start.x
+    elif x0 is None:
         x0 = solve_heuristic(v, p, cap, c, seed=seed, lns=start_lns)
     x0 = np.asarray(x0, dtype=np.int64)
     pats = [np.zeros((n, m), dtype=np.int64), x0.T.copy()]
