@@ -111,3 +111,19 @@ def test_cli_bad_file_exit_status_2_without_traceback(tmp_path: Path) -> None:
         assert proc.returncode == 2
         assert "Traceback" not in proc.stderr
         assert str(target) in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("method", ["exact", "heuristic", "colgen"])
+def test_cli_methods_agree_on_a_small_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], method: str
+) -> None:
+    path = write(tmp_path, GOOD)
+    assert main(["wta", str(path), "--json", "--method", method, "--time-limit", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    inst = load_instance(path)
+    assert out["objective"] == pytest.approx(brute_force(inst.value, inst.pk, inst.capacity), rel=1e-9)
+
+
+def test_cli_rejects_non_positive_time_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["wta", str(write(tmp_path, GOOD)), "--time-limit", "0"]) == 2
+    assert "--time-limit" in capsys.readouterr().err
