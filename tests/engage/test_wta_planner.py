@@ -91,3 +91,12 @@ def test_realtime_size_is_fast_enough_loosely() -> None:
         plan_shots(value, pk, cap, cost)
         times.append(time.perf_counter() - t0)
     assert float(np.median(times)) < 0.05
+
+
+@pytest.mark.parametrize(("m", "n"), [(0, 3), (3, 0), (0, 0)])
+def test_no_effectors_or_no_threats_gives_an_empty_plan(m: int, n: int) -> None:
+    for method in ("auto", "exact", "heuristic"):
+        plan = plan_shots(
+            np.ones(n), np.full((m, n), 0.5), np.ones(m, dtype=int), np.zeros((m, n)), method=method
+        )
+        assert plan.x.shape == (m, n) and plan.total_shots == 0 and plan.expected_value == 0.0

@@ -72,7 +72,9 @@ def plan_shots(
         raise ValueError(f"unknown method {method!r}")
     if method == "auto":
         method = "exact" if dp_pairs(cap) * max(v.size, 1) <= exact_work else "heuristic"
-    if method == "exact":
+    if p.size == 0:  # no effectors or no threats
+        x = np.zeros(p.shape, dtype=np.int64)
+    elif method == "exact":
         x = solve_exact(v, p, cap, c)
     else:
         st = _Search(v, p, cap, c)

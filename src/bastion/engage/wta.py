@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,7 +113,6 @@ class WTASolution:
     objective: float
     method: str
     seconds: float
-    extra: dict[str, float] = field(default_factory=dict)
 
     def shots(self) -> Iterator[tuple[int, int, int]]:
         """Yield ``(weapon, target, count)`` for every non-zero entry of ``x``, row-major."""
@@ -319,32 +318,6 @@ class _Search:
             gain[full, j] = -np.inf
             if full[i]:
                 gain[i, :] = -np.inf
-
-    def reoptimise_weapon(self, i: int) -> bool:
-        """Re-place all shots of weapon ``i`` optimally given the others (greedy is exact here:
-        the marginal gain of each further shot at one target is non-increasing). True if improved."""
-        old = self.x[i].copy()
-        if self.cap[i] == 0:
-            return False
-        logs_wo = self.logs - old * self.a[i]
-        before = float(np.sum(np.exp(self.logs)) + self.c[i] @ old)
-        s = np.exp(logs_wo)
-        new = np.zeros_like(old)
-        for _ in range(int(self.cap[i])):
-            gain = s * self.p[i] - self.c[i]
-            j = int(np.argmax(gain))
-            if not gain[j] > 0.0:
-                break
-            new[j] += 1
-            s[j] *= self.q[i, j]
-        logs_new = logs_wo + new * self.a[i]
-        after = float(np.sum(np.exp(logs_new)) + self.c[i] @ new)
-        if after < before - self.tol:
-            self.x[i] = new
-            self.logs = logs_new
-            self.used[i] = int(new.sum())
-            return True
-        return False
 
     # ------------------------------------------------------------------ local search
     def best_move(self) -> tuple[float, tuple[str, int, int, int]]:
@@ -583,6 +556,8 @@ def solve_heuristic(
     Deterministic for a given ``seed`` unless ``time_limit`` (seconds, wall clock) cuts the search short.
     """
     v, p, cap, c = _as_problem(value, pk, capacity, cost)
+    if p.size == 0:  # no weapons or no targets: nothing to fire
+        return np.zeros(p.shape, dtype=np.int64)
     deadline = math.inf if time_limit is None else time.perf_counter() + time_limit
     st = _Search(v, p, cap, c)
     st.greedy()
@@ -693,6 +668,8 @@ def solve_colgen(
     :func:`solve_heuristic`, usually closer to optimal on instances with several shots per weapon.
     """
     v, p, cap, c = _as_problem(value, pk, capacity, cost)
+    if p.size == 0:
+        return np.zeros(p.shape, dtype=np.int64)
     t0 = time.perf_counter()
     m, n = p.shape
     q = 1.0 - p
