@@ -73,6 +73,12 @@ class DetectionBatch:
     def subset(self, index) -> DetectionBatch:
         """The detections selected by ``index`` (a boolean mask or integer indices)."""
         return DetectionBatch(
-            self.sensor_id, self.kind, self.sensor_pos, self.time[index], self.z[index], self.R[index],
-            self.rcs_m2[index], self.rf_link[index],
+            self.sensor_id,
+            self.kind,
+            self.sensor_pos,
+            self.time[index],
+            self.z[index],
+            self.R[index],
+            self.rcs_m2[index],
+            self.rf_link[index],
         )
