@@ -161,6 +161,7 @@ class Engine:
 
         t_end = np.full(n, np.inf)
         score = np.zeros(n)
+        value = np.zeros(n)
         threats: list[ThreatImpact] = []
         bal = np.array([c in BALLISTIC_CLASSES for c in classes], bool)
         if bal.any():
@@ -175,7 +176,8 @@ class Engine:
                     continue
                 t_end[k] = pred.t_impact[j]
                 asset = self._asset_at(pred.impact[j, :2], pred.cov_en[j])
-                score[k] = self._value_at_risk(pred.impact[j, :2], pred.cov_en[j]) / max(t_end[k] - t, 1.0)
+                value[k] = self._value_at_risk(pred.impact[j, :2], pred.cov_en[j])
+                score[k] = value[k] / max(t_end[k] - t, 1.0)
                 out.append(ImpactPredicted(
                     t, int(ids[k]), tuple(float(v) for v in pred.impact[j]), float(pred.t_impact[j]),
                     tuple(tuple(float(v) for v in row) for row in pred.cov_en[j]), asset,
@@ -198,13 +200,14 @@ class Engine:
                 t_end[k] = t + t_go[j]
                 centre = self.asset_centres[a_idx[j]]
                 cov = np.eye(2) * (self.asset_radii[a_idx[j]] / 2.0) ** 2
-                score[k] = self.asset_values[a_idx[j]] / max(t_go[j], 1.0)
+                value[k] = self.asset_values[a_idx[j]]
+                score[k] = value[k] / max(t_go[j], 1.0)
                 if identities[k] == HOSTILE:
                     threats.append(ThreatImpact(int(ids[k]), centre, cov, float(t_end[k])))
 
         live = set(ids.tolist())
         out += self.warning.update(t, threats, live, self.fire_control.killed)
-        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, score)
+        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score)
         out += self.fire_control.cycle(pic)
         out.append(TrackPicture(
             t, tuple(int(v) for v in ids), tuple(tuple(round(float(v), 3) for v in row) for row in x),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.engage.assignment import plan_shots
 from bastion.engage.effectors import Gun
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
@@ -27,6 +28,7 @@ from bastion.events import (
 )
 
 BALLISTIC = ("rocket", "mortar", "artillery")
+URGENCY_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class ThreatPicture:
     """The confirmed tracks at one decision cycle (arrays over N tracks, states at time ``t``).
 
     ``t_end`` is when each threat is predicted to hit (impact or arrival at its asset; inf if unknown);
-    ``score`` its threat score (higher first)."""
+    ``value`` the asset value at risk from it; ``score`` its threat score (higher first)."""
 
     t: float
     ids: np.ndarray
@@ -42,6 +44,7 @@ class ThreatPicture:
     classes: tuple[str, ...]
     identities: tuple[str, ...]
     t_end: np.ndarray
+    value: np.ndarray
     score: np.ndarray
 
 
@@ -127,39 +130,48 @@ class FireControl:
         idx = idx[np.argsort(-pic.score[idx], kind="stable")]
         ballistic = np.array([pic.classes[i] in BALLISTIC for i in idx])
         intercepts = [g.intercept(t, pic.x[idx], ballistic, pic.t_end[idx]) for g in self.guns]
-        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
-        free_guns = {g.name for g in self.guns if g.busy_until <= t}
-        for k, i in enumerate(idx):
+
+        # Approval: the request goes out as soon as a hostile needs one, so that the operator has the
+        # most time; its deadline is the last moment the threat can still be stopped.
+        authorised: list[str | None] = []
+        for i in idx:
             tid, cls = int(pic.ids[i]), pic.classes[i]
-            # Approval first: the request goes out as soon as a hostile needs one, so that the
-            # operator has the most time; its deadline is the last moment the threat can be stopped.
-            best = None
-            for g, icp in zip(self.guns, intercepts, strict=True):
-                if g.name in free_guns and icp.feasible[k]:
-                    if best is None or icp.t_intercept[k] < best[1].t_intercept[k]:
-                        best = (g, icp)
             state, _sector = self.roe.state_at(pic.x[i, :3])
-            authorised_by = None
+            by = None
             if not self.roe.needs_approval(cls, state):
-                authorised_by = self.roe.policy.approval_authority
+                by = self.roe.policy.approval_authority
             elif tid in self._approved:
-                authorised_by = self._approved[tid]
+                by = self._approved[tid]
             elif tid not in self._request:
                 deadline = float(pic.t_end[i]) - 3.0
                 if deadline > t:
                     eng = self._new_engagement(tid, cls, deadline, "requested")
                     self._request[tid] = eng.id
-                    effector = best[0].name if best else self.guns[0].name
-                    out.append(ApprovalRequested(t, eng.id, tid, effector, cls, deadline))
-            if best is None or authorised_by is None:
-                continue
-            gun, icp = best
+                    out.append(ApprovalRequested(t, eng.id, tid, self.guns[0].name, cls, deadline))
+            authorised.append(by)
+
+        # Assignment: one burst per free gun this cycle, maximising expected protected value minus cost
+        # (shoot-look-shoot: the next burst at a threat waits for this one's kill assessment).
+        ok = np.array([a is not None for a in authorised])
+        free = np.array([g.busy_until <= t for g in self.guns])
+        pk = np.array([
+            np.where(icp.feasible & ok, g.spec.pk_burst, 0.0) if f else np.zeros(idx.size)
+            for g, icp, f in zip(self.guns, intercepts, free, strict=True)
+        ])
+        if not pk.any():
+            return out
+        cost = np.array([[g.spec.cost_per_burst] * idx.size for g in self.guns])
+        plan = plan_shots(pic.value[idx] * self._urgency(pic, idx), pk, free.astype(np.int64), cost)
+        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
+        for gi, k in zip(*np.nonzero(plan.x), strict=True):
+            gun, icp, i = self.guns[gi], intercepts[gi], idx[k]
+            tid, cls = int(pic.ids[i]), pic.classes[i]
             aim = icp.aim[k]
             state_aim, _ = self.roe.state_at(aim)
-            sd = gun.self_destruct_point(aim)
             reasons = check_fire(
                 sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
-                self_destruct=sd, zones=self.zones, air=air, config=self.safety, target_index=int(i),
+                self_destruct=gun.self_destruct_point(aim), zones=self.zones, air=air, config=self.safety,
+                target_index=int(i),
             )
             if reasons:
                 key = (tid, gun.name)
@@ -172,14 +184,19 @@ class FireControl:
             )
             eng.status = "fired"
             eng.effector = gun.name
-            eng.authorised_by = authorised_by
+            eng.authorised_by = authorised[k]
             rounds = gun.fire(t, aim)
             self.rounds_fired += rounds
-            free_guns.discard(gun.name)
             self._in_flight[tid] = eng.id
             out.append(FireOrder(t, eng.id, tid, gun.name, tuple(float(v) for v in aim),
-                                 float(icp.t_intercept[k]), rounds, authorised_by))
+                                 float(icp.t_intercept[k]), rounds, authorised[k] or ""))
         return out
+
+    @staticmethod
+    def _urgency(pic: ThreatPicture, idx: np.ndarray) -> np.ndarray:
+        """Weight on a threat's value by how soon it hits: with one burst per gun per cycle, the threat
+        that hits sooner is worth more now, because a later one can still be engaged next cycle."""
+        return 1.0 + URGENCY_S / np.maximum(pic.t_end[idx] - pic.t, 1.0)
 
     def _approved_engagement(self, track_id: int) -> int:
         """The approved, not yet fired engagement for a track (0 if none)."""

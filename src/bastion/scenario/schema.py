@@ -130,6 +130,7 @@ class GunEffector(Strict):
     pk_burst: Probability = 0.7
     dispersion_mrad: PositiveFloat = 3.0
     pattern_radius_m: PositiveFloat = 15.0  # burst pattern and fragment lethal radius about the aim point
+    cost_per_burst: NonNegFloat = 0.5  # in the units of asset value: a burst is fired only if worth it
     reaction_s: NonNegFloat = 1.0
     slew_rate_deg_s: PositiveFloat = 115.0
     el_min_deg: float = -5.0
