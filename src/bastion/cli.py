@@ -10,7 +10,7 @@ from bastion import __version__
 from bastion.errors import UserError
 
 # Subcommand modules, in the order `bastion --help` lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["track"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,7 +58,22 @@ def _ball_pairs(tree: cKDTree, track_pts: np.ndarray, radius: np.ndarray):
 
 
 def clusters(ti: np.ndarray, dj: np.ndarray, n_tracks: int, n_dets: int) -> np.ndarray:
-    """Cluster label of each pair: connected components of the bipartite graph of the pairs."""
+    """Cluster label of each pair: connected components of the bipartite graph of the pairs.
+
+    Min-label propagation between tracks and detections, vectorised over all pairs: it converges in
+    as many rounds as the widest cluster is long (one or two in practice); after 32 rounds it hands
+    over to ``scipy.sparse.csgraph.connected_components`` (long chains in dense clutter).
+    """
+    lt = np.arange(n_tracks, dtype=np.int64)
+    big = np.int64(n_tracks)
+    for _ in range(32):
+        ld = np.full(n_dets, big, np.int64)
+        np.minimum.at(ld, dj, lt[ti])
+        new = lt.copy()
+        np.minimum.at(new, ti, ld[dj])
+        if np.array_equal(new, lt):
+            return lt[ti]
+        lt = new
     n = n_tracks + n_dets
     g = coo_matrix((np.ones(len(ti)), (ti, dj + n_tracks)), shape=(n, n))
     _, labels = connected_components(g, directed=False)

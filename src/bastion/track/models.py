@@ -116,36 +116,40 @@ def predict_ballistic(
 PREDICTORS = {"cv": predict_cv, "ct": predict_ct, "ballistic": predict_ballistic}
 
 
-def _white_accel_block(Q: np.ndarray, axes, q, dt: np.ndarray) -> None:
-    """Add the discretised continuous white-noise-acceleration covariance (density q) on ``axes``."""
-    adt = np.abs(dt)
-    for ax in axes:
-        Q[:, ax, ax] += q * adt**3 / 3.0
-        Q[:, ax, ax + 3] += q * adt**2 / 2.0
-        Q[:, ax + 3, ax] += q * adt**2 / 2.0
-        Q[:, ax + 3, ax + 3] += q * adt
+def _noise_templates(model: str, cfg: TrackerConfig) -> np.ndarray:
+    """Q(dt) = |dt|^3 T[2] + |dt|^2 T[1] + |dt| T[0]: the three constant (8, 8) templates of a model
+    (discretised continuous white-noise acceleration on position/velocity, random walks on the rest)."""
+    T = np.zeros((3, STATE_DIM, STATE_DIM))
+    if model == "cv":
+        q_axes = (cfg.q_cv, cfg.q_cv, cfg.q_cv)
+    elif model == "ct":
+        q_axes = (cfg.q_ct, cfg.q_ct, cfg.q_cv)
+    else:
+        q_axes = (cfg.q_ballistic,) * 3
+    for ax, q in enumerate(q_axes):
+        T[2, ax, ax] = q / 3.0
+        T[1, ax, ax + 3] = T[1, ax + 3, ax] = q / 2.0
+        T[0, ax + 3, ax + 3] = q
+    # Unused augmented components get a small random walk: keeps covariances positive definite and
+    # lets the turn rate and drag estimates follow slow changes.
+    T[0, OMEGA, OMEGA] = cfg.q_omega
+    T[0, KDRAG, KDRAG] = cfg.q_drag
+    return T
+
+
+_TEMPLATE_CACHE: dict = {}
 
 
 def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
     """Q (K, 8, 8) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
     any revisit rate and out-of-step updates get consistent noise)."""
-    Q = np.zeros((dt.shape[0], STATE_DIM, STATE_DIM))
+    key = (model, cfg)
+    T = _TEMPLATE_CACHE.get(key)
+    if T is None:
+        T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg).reshape(3, -1))
     adt = np.abs(dt)
-    # Unused augmented components get a tiny random walk: keeps covariances positive definite.
-    if model == "cv":
-        _white_accel_block(Q, (0, 1, 2), cfg.q_cv, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
-    elif model == "ct":
-        _white_accel_block(Q, (0, 1), cfg.q_ct, dt)
-        _white_accel_block(Q, (2,), cfg.q_cv, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
-    else:
-        _white_accel_block(Q, (0, 1, 2), cfg.q_ballistic, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
-    return Q
+    powers = np.stack([adt, adt * adt, adt * adt * adt], axis=1)
+    return (powers @ T).reshape(-1, STATE_DIM, STATE_DIM)
 
 
 def transition_matrix(sojourn: np.ndarray, dt: np.ndarray) -> np.ndarray:
