@@ -88,29 +88,49 @@ def predict_ballistic(
     x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gravity and drag, with the drag parameter k estimated; integrated in equal sub-steps no longer
-    than ``cfg.ballistic_substep_s`` (second order in position, first in velocity per sub-step)."""
+    than ``cfg.ballistic_substep_s`` with Heun's method (the acceleration at both ends of a sub-step;
+    position from the linear-in-time acceleration). The Jacobian is that of the first-order step,
+    which is ample for the covariance."""
     K = x.shape[0]
     n_sub = max(1, int(np.ceil(np.max(np.abs(dt), initial=0.0) / cfg.ballistic_substep_s)))
     h = dt / n_sub
     h2 = 0.5 * h * h
     xp = x.copy()
     F = _eye_stack(K)
+    eye3 = np.eye(3)
     for _ in range(n_sub):
         p, v, k = xp[:, :3], xp[:, 3:6], xp[:, KDRAG]
-        a, da_du, da_dv, da_dk = ballistic_accel(p, v, k, cfg)
-        step = _eye_stack(K)
-        step[:, 0:3, 2] += h2[:, None] * da_du
-        step[:, 0:3, 3:6] = h[:, None, None] * np.eye(3) + h2[:, None, None] * da_dv
-        step[:, 0:3, KDRAG] = h2[:, None] * da_dk
-        step[:, 3:6, 2] += h[:, None] * da_du
-        step[:, 3:6, 3:6] = np.eye(3) + h[:, None, None] * da_dv
-        step[:, 3:6, KDRAG] = h[:, None] * da_dk
+        a, G = _accel_and_jacobian(p, v, k, cfg)
+        # Euler predictor to the end of the sub-step, and its Jacobian E.
+        p_end = p + v * h[:, None] + a * h2[:, None]
+        v_end = v + a * h[:, None]
+        E = _eye_stack(K)
+        E[:, 0:3, 3:6] += h[:, None, None] * eye3
+        E[:, 0:3, :] += h2[:, None, None] * G
+        E[:, 3:6, :] += h[:, None, None] * G
+        a_end, G_end = _accel_and_jacobian(p_end, v_end, k, cfg)
+        GE = G_end @ E
+        # Heun corrector: average accelerations (position from the linear-in-time acceleration).
         new = xp.copy()
-        new[:, :3] = p + v * h[:, None] + a * h2[:, None]
-        new[:, 3:6] = v + a * h[:, None]
+        new[:, :3] = p + v * h[:, None] + (a / 3.0 + a_end / 6.0) * (h * h)[:, None]
+        new[:, 3:6] = v + 0.5 * (a + a_end) * h[:, None]
+        step = _eye_stack(K)
+        step[:, 0:3, 3:6] += h[:, None, None] * eye3
+        step[:, 0:3, :] += (h * h)[:, None, None] * (G / 3.0 + GE / 6.0)
+        step[:, 3:6, :] += (0.5 * h)[:, None, None] * (G + GE)
         xp = new
         F = step @ F
     return xp, F
+
+
+def _accel_and_jacobian(p, v, k, cfg: TrackerConfig):
+    """Ballistic acceleration (K, 3) and its Jacobian (K, 3, 8) w.r.t. the augmented state."""
+    a, da_du, da_dv, da_dk = ballistic_accel(p, v, k, cfg)
+    G = np.zeros((p.shape[0], 3, STATE_DIM))
+    G[:, :, 2] = da_du
+    G[:, :, 3:6] = da_dv
+    G[:, :, KDRAG] = da_dk
+    return a, G
 
 
 PREDICTORS = {"cv": predict_cv, "ct": predict_ct, "ballistic": predict_ballistic}
