@@ -64,8 +64,16 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models, cfg: 
     return xp, Pp
 
 
-def predict(xm, Pm, mu, dt, models, sojourn, cfg):
-    """Mixing plus prediction: (xp, Pp, c) model-conditioned at t + dt, c the predicted probabilities."""
+def predict(xm, Pm, mu, dt, models, sojourn, cfg, switching: bool = True):
+    """Mixing plus prediction: (xp, Pp, c) model-conditioned at t + dt, c the predicted probabilities.
+
+    With ``switching=False`` each model is predicted from its own estimate and the probabilities stay:
+    the right forecast over long horizons (a ballistic round does not turn into a drone mid-flight),
+    where the Markov switching applied once at the start would blend in predictions without gravity.
+    """
+    if not switching:
+        xp, Pp = predict_models(xm, Pm, dt, models, cfg)
+        return xp, Pp, mu.copy()
     Pi = transition_matrix(sojourn, dt)
     x0, P0, c = mix(xm, Pm, mu, Pi)
     xp, Pp = predict_models(x0, P0, dt, models, cfg)

@@ -75,12 +75,15 @@ class Tracker:
     def predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """States of all live tracks predicted to time t (s), without changing the table.
 
+        Each IMM model is predicted from its own estimate, weighted by the current model
+        probabilities (no model switching over the horizon: a ballistic track stays ballistic).
         Returns ids (N,), x (N, 6) [e, n, u, ve, vn, vu] (m, m/s) and P (N, 6, 6).
         """
         tab = self.table
         if len(tab) == 0:
             return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
-        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state)
+        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state,
+                                       switching=False)
         x, P = imm.combine(xp, Pp, c)
         return tab.id.copy(), x, P
 
@@ -141,10 +144,10 @@ class Tracker:
             self._sensor_bits[sensor_id] = len(self._sensor_bits)
         return self._sensor_bits[sensor_id]
 
-    def _predict_rows(self, rows, dt: np.ndarray):
+    def _predict_rows(self, rows, dt: np.ndarray, switching: bool = True):
         tab = self.table
         return imm.predict(tab.xm[rows], tab.Pm[rows], tab.mode_prob[rows], dt, self.model_names,
-                           self._sojourn, self.config)
+                           self._sojourn, self.config, switching)
 
     def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
         """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations."""
