@@ -22,12 +22,14 @@ def _weighted_moments(w: np.ndarray, xm: np.ndarray, Pm: np.ndarray):
     Pm (K, M, D, D)), means (K, J, D) and covariances (K, J, D, D). Spreads are taken about the first
     component, which avoids cancellation between large positions, and all sums are batched matmuls."""
     K, M, D = xm.shape
+    # Batched matmuls only take NumPy's fast path on contiguous operands.
+    w = np.ascontiguousarray(w)
     ref = xm[:, :1]
     dx = xm - ref
-    second = Pm + dx[..., :, None] * dx[..., None, :]
+    second = Pm + np.einsum("kmi,kmj->kmij", dx, dx)
     mean_d = w @ dx
     P = (w @ second.reshape(K, M, D * D)).reshape(K, -1, D, D)
-    P -= mean_d[..., :, None] * mean_d[..., None, :]
+    P -= np.einsum("kmi,kmj->kmij", mean_d, mean_d)
     return ref + mean_d, P
 
 
@@ -60,7 +62,7 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models, cfg: 
             continue
         xj, F = PREDICTORS[name](x0[:, j], dt, cfg)
         xp[:, j] = xj
-        Pp[:, j] = F @ P0[:, j] @ F.transpose(0, 2, 1) + Q
+        Pp[:, j] = F @ np.ascontiguousarray(P0[:, j]) @ np.ascontiguousarray(F.transpose(0, 2, 1)) + Q
     return xp, Pp
 
 
@@ -110,8 +112,7 @@ def update(xp, Pp, c, kind: str, z: np.ndarray, R: np.ndarray, sensor_pos: np.nd
     Sinv, logdet = inv_logdet(S)
     gain = PHt @ Sinv
     x_new = xf + (gain @ nu[:, :, None])[:, :, 0]
-    P_new = Pf - gain @ PHt.transpose(0, 2, 1)
-    P_new = 0.5 * (P_new + P_new.transpose(0, 2, 1))
+    P_new = Pf - gain @ np.ascontiguousarray(PHt.transpose(0, 2, 1))
     d2 = np.einsum("ki,kij,kj->k", nu, Sinv, nu)
     loglik = (-0.5 * (d2 + logdet + m * np.log(2.0 * np.pi))).reshape(K, M)
     logpost = loglik + np.log(np.maximum(c, 1e-300))
