@@ -146,7 +146,7 @@ class Tracker:
 
     def _predict_rows(self, rows, dt: np.ndarray, switching: bool = True):
         tab = self.table
-        return imm.predict(tab.xm[rows], tab.Pm[rows], tab.mode_prob[rows], dt, self.model_names,
+        return imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
                            self._sojourn, self.config, switching)
 
     def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
@@ -224,21 +224,21 @@ class Tracker:
         spread -= nu_bar[:, :, None] * nu_bar[:, None, :]
         # A pseudo-measurement at zhat + nu_bar (zhat of the combined prediction) through the IMM EKF,
         # then the PDA covariance terms: no-detection weight and spread of the innovations.
-        xr, Pr, cr = xp[rows], Pp[rows], c[rows]
-        K, M, D = xr.shape
+        xr, Pr, cr = xp[:, rows], Pp[:, rows], c[rows]
+        M, K, D = xr.shape
         xc, _ = imm.combine(xr, Pr, cr, dims=D)
         zhat_c, _ = predict_measurement(batch.kind, xc, batch.sensor_pos)
         first_pair = np.unique(ti, return_index=True)[1]
         R_rows = batch.R[dj[first_pair]]
         xu, Pu, mu, _ = imm.update(xr, Pr, cr, batch.kind, zhat_c + nu_bar[rows], R_rows, batch.sensor_pos)
-        _, H = predict_measurement(batch.kind, xr.reshape(K * M, D), batch.sensor_pos)
-        Pf = Pr.reshape(K * M, D, D)
+        _, H = predict_measurement(batch.kind, xr.reshape(M * K, D), batch.sensor_pos)
+        Pf = Pr.reshape(M * K, D, D)
         PHt = Pf @ H.transpose(0, 2, 1)
-        gain = PHt @ np.linalg.inv(H @ PHt + np.repeat(R_rows, M, axis=0))
-        b0 = np.repeat(beta0[rows], M)[:, None, None]
-        Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(K * M, D, D)
-        Pc += gain @ np.repeat(spread[rows], M, axis=0) @ gain.transpose(0, 2, 1)
-        Pu = Pc.reshape(K, M, D, D)
+        gain = PHt @ np.linalg.inv(H @ PHt + np.tile(R_rows, (M, 1, 1)))
+        b0 = np.tile(beta0[rows], M)[:, None, None]
+        Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(M * K, D, D)
+        Pc += gain @ np.tile(spread[rows], (M, 1, 1)) @ gain.transpose(0, 2, 1)
+        Pu = Pc.reshape(M, K, D, D)
         self._write_rows(rows, xu, Pu, mu, t_ref)
         # For bookkeeping, the detection each track is most likely to have produced.
         best = np.lexsort((-beta, ti))
@@ -254,7 +254,7 @@ class Tracker:
         tab = self.table
         t_det = batch.time[ad]
         if np.all(t_det == t_ref):
-            xa, Pa, ca = xp[at], Pp[at], c[at]
+            xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
         else:
             xa, Pa, ca = self._predict_rows(at, t_det - tab.t_state[at])
         xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
@@ -262,8 +262,8 @@ class Tracker:
 
     def _write_rows(self, rows, xu, Pu, mu, t):
         tab = self.table
-        tab.xm[rows] = xu
-        tab.Pm[rows] = Pu
+        tab.xm[:, rows] = xu
+        tab.Pm[:, rows] = Pu
         tab.mode_prob[rows] = mu
         x6, P6 = imm.combine(xu, Pu, mu)
         tab.x[rows] = x6
@@ -271,8 +271,8 @@ class Tracker:
         tab.t_state[rows] = t
         if "ballistic" in self.model_names:
             j = self.model_names.index("ballistic")
-            k = xu[:, j, KDRAG]
-            var = Pu[:, j, KDRAG, KDRAG]
+            k = xu[j, :, KDRAG]
+            var = Pu[j, :, KDRAG, KDRAG]
             learnt = (var < 0.25 * self.config.drag_sigma0**2) & (k > 0.0)
             tab.ballistic_coef[rows] = np.where(learnt, 1.0 / np.where(k > 0, k, 1.0), np.nan)
 
@@ -398,11 +398,11 @@ class Tracker:
         P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
         P[:, OMEGA, OMEGA] = cfg.omega_sigma0**2
         P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
-        xm = np.repeat(x[:, None], M, axis=1)
+        xm = np.repeat(x[None], M, axis=0)
         if "ballistic" in self.model_names:
             # Two points give the mean velocity over the interval; at its end gravity has added g dt/2.
-            xm[:, self.model_names.index("ballistic"), 5] -= cfg.gravity * dt[:, 0] / 2.0
-        Pm = np.repeat(P[:, None], M, axis=1)
+            xm[self.model_names.index("ballistic"), :, 5] -= cfg.gravity * dt[:, 0] / 2.0
+        Pm = np.repeat(P[None], M, axis=0)
         mu = np.broadcast_to(self._prior, (k, M)).copy()
         x6, P6 = imm.combine(xm, Pm, mu)
         ids = np.arange(self._next_id, self._next_id + k, dtype=np.int64)
