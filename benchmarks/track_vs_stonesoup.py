@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         spec = [(20, 10.0, 30, None), (100, 50.0, 30, 10), (1000, 1000.0, 30, 0)]
     else:
-        spec = [(100, 50.0, 100, None), (500, 100.0, 100, 25), (1000, 1000.0, 100, 0)]
+        spec = [(100, 50.0, 100, None), (500, 100.0, 100, 20), (1000, 1000.0, 100, 0)]
     cases = [(f"{n} tgt / {int(c)} clutter", GenConfig(n_targets=n, clutter_per_scan=c, n_scans=s), ss)
              for n, c, s, ss in spec]
     t0 = time.time()

@@ -24,7 +24,7 @@ from scipy.spatial import cKDTree
 _FORBIDDEN = 1e12
 
 
-def candidate_pairs(track_pts: np.ndarray, radius: np.ndarray, det_pts: np.ndarray, k_nearest: int = 8):
+def candidate_pairs(track_pts: np.ndarray, radius: np.ndarray, det_pts: np.ndarray, k_nearest: int = 4):
     """(track index, detection index) pairs with |track_pt - det_pt| <= radius[track].
 
     The ``k_nearest`` closest detections per track are found in one vectorised kd-tree query; only the

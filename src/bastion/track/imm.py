@@ -69,7 +69,7 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models, cfg: 
         else:
             xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
             Pj[...] = F @ Pj @ np.ascontiguousarray(F.transpose(0, 2, 1))
-        Pj += process_noise(name, dt, cfg)
+        Pj += process_noise(name, dt, cfg, x0.shape[2])
     return xp, Pp
 
 
@@ -122,14 +122,14 @@ def update(xp, Pp, c, kind: str, z: np.ndarray, R: np.ndarray, sensor_pos: np.nd
     zr = np.tile(z, (M, 1))
     Rr = np.tile(R, (M, 1, 1))
     if kind == "cartesian":
-        # Linear position measurement: H selects the position, so H P H' is a sub-block.
+        # Linear position measurement: H selects the position, so P H' is a column block.
         nu = zr - xf[:, :3]
-        PHt = Pf[:, :, :3]
-        S = Pf[:, :3, :3] + Rr
+        PHt = np.ascontiguousarray(Pf[:, :, :3])
+        S = PHt[:, :3, :] + Rr
     else:
         zhat, H = predict_measurement(kind, xf, sensor_pos)
         nu = innovation(kind, zr, zhat)
-        PHt = Pf @ H.transpose(0, 2, 1)
+        PHt = Pf @ np.ascontiguousarray(H.transpose(0, 2, 1))
         S = H @ PHt + Rr
     Sinv, logdet = inv_logdet(S)
     gain = PHt @ Sinv

@@ -22,16 +22,21 @@ from bastion.track.config import TrackerConfig
 STATE_DIM = 8
 OMEGA = 6
 KDRAG = 7
-_EYE = np.eye(STATE_DIM)
 
 
-def _eye_stack(k: int) -> np.ndarray:
-    return np.broadcast_to(_EYE, (k, STATE_DIM, STATE_DIM)).copy()
+def state_dim(models) -> int:
+    """Augmented state size for a model set: the drag parameter k exists only with the ballistic
+    model (7 otherwise), which saves a quarter of the covariance arithmetic for drone-only work."""
+    return STATE_DIM if "ballistic" in models else STATE_DIM - 1
+
+
+def _eye_stack(k: int, d: int = STATE_DIM) -> np.ndarray:
+    return np.broadcast_to(np.eye(d), (k, d, d)).copy()
 
 
 def predict_cv(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Nearly constant velocity: states (K, 8) moved by dt (K,) seconds."""
-    F = _eye_stack(x.shape[0])
+    """Nearly constant velocity: states (K, D) moved by dt (K,) seconds."""
+    F = _eye_stack(x.shape[0], x.shape[1])
     idx = np.arange(3)
     F[:, idx, idx + 3] = dt[:, None]
     xp = x.copy()
@@ -59,7 +64,7 @@ def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.nd
     xp[:, 2] = x[:, 2] + x[:, 5] * dt
     xp[:, 3] = c * ve - s * vn
     xp[:, 4] = s * ve + c * vn
-    F = _eye_stack(x.shape[0])
+    F = _eye_stack(x.shape[0], x.shape[1])
     F[:, 0, 3], F[:, 0, 4], F[:, 0, OMEGA] = A, -B, dA * ve - dB * vn
     F[:, 1, 3], F[:, 1, 4], F[:, 1, OMEGA] = B, A, dB * ve + dA * vn
     F[:, 2, 5] = dt
@@ -136,10 +141,10 @@ def _accel_and_jacobian(p, v, k, cfg: TrackerConfig):
 PREDICTORS = {"cv": predict_cv, "ct": predict_ct, "ballistic": predict_ballistic}
 
 
-def _noise_templates(model: str, cfg: TrackerConfig) -> np.ndarray:
+def _noise_templates(model: str, cfg: TrackerConfig, d: int) -> np.ndarray:
     """Q(dt) = |dt|^3 T[2] + |dt|^2 T[1] + |dt| T[0]: the three constant (8, 8) templates of a model
     (discretised continuous white-noise acceleration on position/velocity, random walks on the rest)."""
-    T = np.zeros((3, STATE_DIM, STATE_DIM))
+    T = np.zeros((3, d, d))
     if model == "cv":
         q_axes = (cfg.q_cv, cfg.q_cv, cfg.q_cv)
     elif model == "ct":
@@ -153,23 +158,24 @@ def _noise_templates(model: str, cfg: TrackerConfig) -> np.ndarray:
     # Unused augmented components get a small random walk: keeps covariances positive definite and
     # lets the turn rate and drag estimates follow slow changes.
     T[0, OMEGA, OMEGA] = cfg.q_omega
-    T[0, KDRAG, KDRAG] = cfg.q_drag
+    if d > KDRAG:
+        T[0, KDRAG, KDRAG] = cfg.q_drag
     return T
 
 
 _TEMPLATE_CACHE: dict = {}
 
 
-def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
-    """Q (K, 8, 8) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
+def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig, d: int = STATE_DIM) -> np.ndarray:
+    """Q (K, d, d) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
     any revisit rate and out-of-step updates get consistent noise)."""
-    key = (model, cfg)
+    key = (model, cfg, d)
     T = _TEMPLATE_CACHE.get(key)
     if T is None:
-        T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg).reshape(3, -1))
+        T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg, d).reshape(3, -1))
     adt = np.abs(dt)
     powers = np.stack([adt, adt * adt, adt * adt * adt], axis=1)
-    return (powers @ T).reshape(-1, STATE_DIM, STATE_DIM)
+    return (powers @ T).reshape(-1, d, d)
 
 
 def transition_matrix(sojourn: np.ndarray, dt: np.ndarray) -> np.ndarray:

@@ -41,7 +41,8 @@ _MODEL_MAJOR = ("xm", "Pm")
 class TrackTable:
     """Live tracks (tentative, confirmed, coasting), one row each.
 
-    Attributes (N = number of live tracks, M = number of IMM models, D = 8 augmented state size):
+    Attributes (N = number of live tracks, M = number of IMM models, D = augmented state size: 8
+    with the ballistic model, else 7):
         id (N,) int64: stable track ids, never reused.
         x (N, 6): combined state [e, n, u, ve, vn, vu] (m, m/s) at ``t_state``.
         P (N, 6, 6): its covariance (m^2, m^2/s, m^2/s^2).

@@ -19,7 +19,7 @@ from bastion.track.associate import candidate_pairs, gnn, jpda_weights
 from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
-from bastion.track.models import KDRAG, OMEGA, STATE_DIM
+from bastion.track.models import KDRAG, OMEGA, state_dim
 from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
 
 
@@ -58,7 +58,8 @@ class Tracker:
         self.model_names: tuple[str, ...] = tuple(self.config.models)
         self._sojourn = np.asarray(self.config.sojourns(), dtype=float)
         self._prior = np.asarray(self.config.priors(), dtype=float)
-        self.table = TrackTable(len(self.model_names), STATE_DIM)
+        self._dim = state_dim(self.model_names)
+        self.table = TrackTable(len(self.model_names), self._dim)
         self._next_id = 1
         self._sensor_bits: dict[str, int] = {}
         self._gate = {m: float(chi2.ppf(self.config.gate_prob, m)) for m in sorted(set(MEAS_DIM.values()))}
@@ -385,10 +386,10 @@ class Tracker:
         M = len(self.model_names)
         dt = (t2 - t1)[:, None]
         v = (p2 - p1) / dt
-        x = np.zeros((k, STATE_DIM))
+        D = self._dim
+        x = np.zeros((k, D))
         x[:, :3], x[:, 3:6] = p2, v
-        x[:, KDRAG] = cfg.drag_k0
-        P = np.zeros((k, STATE_DIM, STATE_DIM))
+        P = np.zeros((k, D, D))
         P[:, :3, :3] = C2
         P[:, :3, 3:6] = C2 / dt[:, :, None]
         P[:, 3:6, :3] = C2 / dt[:, :, None]
@@ -397,7 +398,9 @@ class Tracker:
         q_term = (cfg.q_cv * dt[:, 0] / 3.0)[:, None, None] * np.eye(3)
         P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
         P[:, OMEGA, OMEGA] = cfg.omega_sigma0**2
-        P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
+        if D > KDRAG:
+            x[:, KDRAG] = cfg.drag_k0
+            P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
         xm = np.repeat(x[None], M, axis=0)
         if "ballistic" in self.model_names:
             # Two points give the mean velocity over the interval; at its end gravity has added g dt/2.
