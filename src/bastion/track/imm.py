@@ -103,9 +103,13 @@ def predict(xm, Pm, mu, dt, models, sojourn, cfg, switching: bool = True):
     return xp, Pp, c
 
 
-def combine(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dims: int = 6):
-    """Moment-matched combined estimate over models: x (K, dims), P (K, dims, dims)."""
-    x, P = _weighted_moments(mu[:, None, :], xm[:, :, :dims], Pm[:, :, :dims, :dims])
+def combine(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dims: int = 6, pdims: int | None = None):
+    """Moment-matched combined estimate over models: x (K, dims), P (K, pdims, pdims) (pdims defaults
+    to dims; gating only needs the position block)."""
+    pdims = dims if pdims is None else pdims
+    x, P = _weighted_moments(mu[:, None, :], xm[:, :, :pdims], Pm[:, :, :pdims, :pdims])
+    if pdims < dims:
+        x = np.einsum("km,mkd->kd", mu, xm[:, :, :dims])[None]
     return x[0], P[0]
 
 

@@ -85,6 +85,22 @@ class TrackTable:
             arr = getattr(self, name)
             setattr(self, name, arr[:, mask] if name in _MODEL_MAJOR else arr[mask])
 
+    def keep_append(self, mask: np.ndarray | None, rows: dict[str, np.ndarray] | None) -> None:
+        """Drop the rows where ``mask`` is False and append ``rows``, copying each field once."""
+        if mask is not None and mask.all():
+            mask = None
+        if mask is None and rows is None:
+            return
+        if rows is None:
+            self.keep(mask)
+            return
+        for name in FIELD_NAMES:
+            arr = getattr(self, name)
+            axis = 1 if name in _MODEL_MAJOR else 0
+            if mask is not None:
+                arr = arr[:, mask] if axis else arr[mask]
+            setattr(self, name, np.concatenate([arr, rows[name]], axis=axis))
+
     def index_of(self, track_ids) -> np.ndarray:
         """Row indices of ``track_ids`` (-1 where not live)."""
         ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)

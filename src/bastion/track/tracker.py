@@ -114,7 +114,8 @@ class Tracker:
         if N and n:
             dt_ref = t_ref - tab.t_state
             xp, Pp, c = self._predict_rows(slice(None), dt_ref)
-            x6, P6 = imm.combine(xp, Pp, c)
+            # Gating needs the combined position covariance only (plus velocity for range rate).
+            x6, P6 = imm.combine(xp, Pp, c, 6, 6 if kind == "radar_doppler" else 3)
             pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
             ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_ref)
             if cfg.association == "jpda" and len(ti):
@@ -127,14 +128,19 @@ class Tracker:
             det_track[ad] = tab.id[at]
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
 
-        confirmed, deleted = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
+        confirmed, deleted, alive = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
         updated = np.unique(det_track[det_track >= 0])
 
+        new_rows = None
         if n and kind != "bearing":
             free = np.ones(n, bool)
             free[ad] = False
             free &= ~blocked
-            confirmed = np.concatenate([confirmed, self._initiate(batch, np.flatnonzero(free), bit)])
+            new_rows = self._initiate(batch, np.flatnonzero(free), bit)
+            if new_rows is not None:
+                confirmed = np.concatenate([confirmed, new_rows["id"][new_rows["status"] == CONFIRMED]])
+        # Deletions and new tracks in one pass over the table's arrays.
+        tab.keep_append(alive, new_rows)
         return ScanUpdate(t_ref, confirmed, deleted, updated, det_track)
 
     # ------------------------------------------------------------------ internals
@@ -186,6 +192,7 @@ class Tracker:
             nu = batch.z[dj] - xpair[:, :3]
         else:
             zhat, H = predict_measurement(kind, xpair, batch.sensor_pos)
+            H = H[:, :, :Pt.shape[1]]  # P6 holds the position block only unless range rate is measured
             S = H @ Pt @ H.transpose(0, 2, 1) + batch.R[dj]
             nu = innovation(kind, batch.z[dj], zhat)
         Sinv, logdet = inv_logdet(S)
@@ -278,12 +285,13 @@ class Tracker:
             tab.ballistic_coef[rows] = np.where(learnt, 1.0 / np.where(k > 0, k, 1.0), np.nan)
 
     def _manage(self, batch, bit, at, ad, pos_sigma, t_ref):
-        """Hit/miss bookkeeping, confirmation, coasting and deletion; returns (confirmed, deleted) ids."""
+        """Hit/miss bookkeeping, confirmation, coasting and deletion: returns the confirmed and deleted
+        ids and the mask of rows that stay (the caller drops the others)."""
         cfg = self.config
         tab = self.table
         N = len(tab)
         if N == 0:
-            return _EMPTY_IDS, _EMPTY_IDS
+            return _EMPTY_IDS, _EMPTY_IDS, None
         hit = np.zeros(N, bool)
         hit[at] = True
         opp = hit | ((tab.sensors & bit) != 0)
@@ -318,11 +326,7 @@ class Tracker:
         dead |= firm & (tab.misses >= cfg.max_misses)
         dead |= (t_ref - tab.t_last_update) > cfg.max_coast_s
         dead |= pos_sigma > cfg.max_pos_sigma
-        confirmed = tab.id[newly].copy()
-        deleted = tab.id[dead].copy()
-        if np.any(dead):
-            tab.keep(~dead)
-        return confirmed, deleted
+        return tab.id[newly].copy(), tab.id[dead].copy(), ~dead
 
     def _window_hits(self, history: np.ndarray) -> np.ndarray:
         h = history & self._win_mask
@@ -331,8 +335,9 @@ class Tracker:
             count += ((h >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
         return count
 
-    def _initiate(self, batch: DetectionBatch, idx: np.ndarray, bit) -> np.ndarray:
-        """Two-point initiation with a velocity gate; unpaired detections wait as single points."""
+    def _initiate(self, batch: DetectionBatch, idx: np.ndarray, bit) -> dict[str, np.ndarray] | None:
+        """Two-point initiation with a velocity gate; unpaired detections wait as single points.
+        Returns the table rows of the new tracks (None if none)."""
         cfg = self.config
         now = self.time
         keep = (now - self._pend_t) <= cfg.init_max_dt
@@ -341,7 +346,7 @@ class Tracker:
             self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[keep], self._pend_bits[keep], \
                 self._pend_rcs[keep]
         if len(idx) == 0:
-            return _EMPTY_IDS
+            return None
         pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
         t_new = batch.time[idx]
         rcs_new = batch.rcs_m2[idx]
@@ -352,7 +357,8 @@ class Tracker:
             pend_noise = 3.0 * np.sqrt(np.trace(self._pend_cov, axis1=1, axis2=2))
             radius = cfg.v_max * cfg.init_max_dt + noise.max() + pend_noise.max()
             # Pre-gate with one generous radius, then the exact velocity gate per pair.
-            ci, cj = candidate_pairs(self._pend_pos, np.full(P_n, radius), pos)
+            # The tree holds the (older, more numerous) waiting points; the new detections query it.
+            cj, ci = candidate_pairs(pos, np.full(len(pos), radius), self._pend_pos)
             dt = t_new[cj] - self._pend_t[ci]
             dist = np.linalg.norm(pos[cj] - self._pend_pos[ci], axis=1)
             lim = cfg.v_max * dt + np.hypot(noise[cj], pend_noise[ci])
@@ -362,9 +368,9 @@ class Tracker:
                 pi, pj = gnn(ci, cj, (dist / lim) ** 2, np.full(P_n, 2.0), P_n, len(idx))
         paired = np.zeros(len(idx), bool)
         paired[pj] = True
-        new_conf = _EMPTY_IDS
+        new_rows = None
         if len(pi):
-            new_conf = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
+            new_rows = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
                                         self._pend_bits[pi] | bit)
             used = np.ones(P_n, bool)
@@ -378,9 +384,10 @@ class Tracker:
         self._pend_t = np.concatenate([self._pend_t, t_new[rest]])
         self._pend_bits = np.concatenate([self._pend_bits, np.full(int(rest.sum()), bit, np.int64)])
         self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
-        return new_conf
+        return new_rows
 
-    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> np.ndarray:
+    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> dict[str, np.ndarray]:
+        """Table rows of new tracks from detection pairs (1: older, 2: newer)."""
         cfg = self.config
         k = len(t2)
         M = len(self.model_names)
@@ -424,5 +431,4 @@ class Tracker:
             "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
             "sensors": bits.astype(np.int64), "xm": xm, "Pm": Pm,
         }
-        self.table.append(rows)
-        return ids[status == CONFIRMED]
+        return rows
