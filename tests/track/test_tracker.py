@@ -56,7 +56,7 @@ def test_target_that_stops_being_detected_is_coasted_then_deleted():
     for k in range(10):
         z = np.array([[100.0 + 20.0 * k, 50.0, 200.0]]) + rng.normal(0, 3.0, (1, 3))
         upd = tracker.process(_cartesian(float(k), z, 3.0))
-        if k == 2:
+        if k == cfg.confirm_m - 1:  # the initiating pair counts: confirmed on the M-th plot
             assert len(upd.confirmed) == 1
             track_id = upd.confirmed[0]
     assert track_id is not None and tracker.table.status[0] == CONFIRMED
@@ -70,16 +70,22 @@ def test_target_that_stops_being_detected_is_coasted_then_deleted():
 
 
 def test_clutter_alone_confirms_almost_no_tracks():
-    # Uniform clutter, 200 points per scan in 10 km x 10 km x 1 km (2e-9 per m^3), for 100 scans,
-    # with drone-speed initiation gates. docs/tracking.md documents the false confirmation rate; the
-    # bound here is a few times the measured rate (about 1 per 1000 scans at this density).
+    # Uniform clutter only: 1000 points per scan in 31.6 km x 31.6 km x 1.2 km (8.3e-10 per m^3), with
+    # the exchange-benchmark configuration (3 of 4, drone-speed initiation gate). docs/tracking.md
+    # documents the rate measured over 1000 scans: 0.008 false confirmations per scan. Over 200 scans
+    # about 1.6 are expected; more than 6 would be a Poisson tail below 0.3 %.
     rng = np.random.default_rng(21)
-    tracker = Tracker(TrackerConfig(models=("cv", "ct"), q_cv=0.05, q_ct=0.05, v_max=50.0, init_max_dt=2.5))
+    cfg = TrackerConfig(models=("cv", "ct"), q_cv=0.05, q_ct=0.05, v_max=48.0, init_max_dt=2.5,
+                        max_coast_s=3.5, confirm_m=3, confirm_n=4)
+    tracker = Tracker(cfg)
+    half = 15811.0
     confirmed = 0
-    for k in range(100):
-        z = rng.uniform([-5000, -5000, 0], [5000, 5000, 1000], (200, 3))
+    for k in range(200):
+        z = rng.uniform([-half, -half, 0.0], [half, half, 1200.0], (1000, 3))
         confirmed += len(tracker.process(_cartesian(float(k), z, 5.0)).confirmed)
-    assert confirmed <= 2
+    assert confirmed <= 6
+    # Whatever was confirmed does not survive: no clutter track lives long.
+    assert np.sum(tracker.table.status != TENTATIVE) <= 2
 
 
 def test_two_asynchronous_sensors_of_different_kinds_make_one_track():

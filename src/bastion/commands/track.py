@@ -25,7 +25,8 @@ def exchange_config(header: dict) -> TrackerConfig:
     """Tracker configuration for an exchange scenario: nearly-constant-velocity and coordinated-turn
     models (no ballistic targets in these files), noise and gates from the header's generator config."""
     cfg = header.get("config", {}) if isinstance(header.get("config"), dict) else {}
-    kwargs: dict = {"models": ("cv", "ct")}
+    # 3 of 4 confirms on the third plot, like the Stone Soup reference's three-point initiator.
+    kwargs: dict = {"models": ("cv", "ct"), "confirm_m": 3, "confirm_n": 4}
     q = cfg.get("process_noise_q")
     if isinstance(q, int | float) and q > 0:
         # The straight-flight noise for both models; turns are the coordinated-turn model's job.
