@@ -51,10 +51,12 @@ def exchange_config(header: dict) -> TrackerConfig:
 
 
 def track_scenario(scenario: Scenario, config: TrackerConfig | None = None,
-                   timings: list[float] | None = None) -> list[TrackScan]:
+                   timings: list[float] | None = None,
+                   cpu_timings: list[float] | None = None) -> list[TrackScan]:
     """Run Bastion's tracker over every scan of ``scenario``; returns the reported tracks per scan.
 
-    ``timings`` (if given) receives the wall time (s) of each ``process`` call.
+    ``timings`` and ``cpu_timings`` (if given) receive the wall and process CPU time (s) of each
+    ``process`` call.
     """
     tracker = Tracker(config or exchange_config(scenario.header))
     sigma = scenario.sigma
@@ -64,10 +66,14 @@ def track_scenario(scenario: Scenario, config: TrackerConfig | None = None,
     for scan in scenario.scans:
         batch = DetectionBatch("exchange", "cartesian", origin, np.full(len(scan.detections), scan.t),
                                scan.detections, R)
+        c0 = time.process_time()
         t0 = time.perf_counter()
         tracker.process(batch)
+        t1 = time.perf_counter()
         if timings is not None:
-            timings.append(time.perf_counter() - t0)
+            timings.append(t1 - t0)
+        if cpu_timings is not None:
+            cpu_timings.append(time.process_time() - c0)
         ids, x, _ = tracker.predict(scan.t)
         status = tracker.table.status
         shown = (status == CONFIRMED) | (status == COASTING)
