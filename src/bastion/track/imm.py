@@ -26,14 +26,16 @@ def _weighted_moments(w: np.ndarray, xm: np.ndarray, Pm: np.ndarray):
     J = w.shape[1]
     ref = xm[0]
     dx = xm - ref
-    second = Pm + np.einsum("mki,mkj->mkij", dx, dx)
     mean_d = np.zeros((J, K, D))
     P = np.zeros((J, K, D, D))
-    for j in range(J):
-        for m in range(M):
+    for m in range(M):
+        # Second moment of component m about the reference (component 0 is the reference itself).
+        second = Pm[m] if m == 0 else Pm[m] + np.einsum("ki,kj->kij", dx[m], dx[m])
+        for j in range(J):
             wm = w[:, j, m]
-            mean_d[j] += wm[:, None] * dx[m]
-            P[j] += wm[:, None, None] * second[m]
+            if m:
+                mean_d[j] += wm[:, None] * dx[m]
+            P[j] += wm[:, None, None] * second
     P -= np.einsum("jki,jkl->jkil", mean_d, mean_d)
     return ref + mean_d, P
 

@@ -71,6 +71,10 @@ class Tracker:
         self.time = -np.inf
         nwin = self.config.confirm_n
         self._win_mask = np.uint64((1 << nwin) - 1)
+        self._popcount = None
+        if nwin <= 16:
+            table = np.arange(1 << nwin)
+            self._popcount = np.array([bin(v).count("1") for v in table], dtype=np.int64)
 
     # ------------------------------------------------------------------ public API
     def predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -329,7 +333,10 @@ class Tracker:
         return tab.id[newly].copy(), tab.id[dead].copy(), ~dead
 
     def _window_hits(self, history: np.ndarray) -> np.ndarray:
+        """Hits among the last ``confirm_n`` opportunities (a popcount by table lookup)."""
         h = history & self._win_mask
+        if self._popcount is not None:
+            return self._popcount[h.astype(np.int64)]
         count = np.zeros(h.shape, np.int64)
         for k in range(self.config.confirm_n):
             count += ((h >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
