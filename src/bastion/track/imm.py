@@ -51,7 +51,8 @@ def mix(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, Pi: np.ndarray):
     return x0, P0, c
 
 
-def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models, cfg: TrackerConfig):
+def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models: tuple[str, ...],
+                   cfg: TrackerConfig):
     """Model-matched EKF prediction of mixed states (M, K, D), (M, K, D, D) by dt (K,) seconds."""
     xp = x0.copy()
     Pp = P0.copy()
@@ -89,7 +90,8 @@ def _ct_rows_inplace(A: np.ndarray, F: np.ndarray) -> None:
     A[:, 4] = f(4, 3) * a3 + f(4, 4) * a4 + f(4, 6) * a6
 
 
-def predict(xm, Pm, mu, dt, models, sojourn, cfg, switching: bool = True):
+def predict(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dt: np.ndarray, models: tuple[str, ...],
+            sojourn: np.ndarray, cfg: TrackerConfig, switching: bool = True):
     """Mixing plus prediction: (xp, Pp, c) model-conditioned at t + dt, c the predicted probabilities.
 
     With ``switching=False`` each model is predicted from its own estimate and the probabilities stay:
@@ -115,7 +117,8 @@ def combine(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dims: int = 6, pdims
     return x[0], P[0]
 
 
-def update(xp, Pp, c, kind: str, z: np.ndarray, R: np.ndarray, sensor_pos: np.ndarray):
+def update(xp: np.ndarray, Pp: np.ndarray, c: np.ndarray, kind: str, z: np.ndarray, R: np.ndarray,
+           sensor_pos: np.ndarray):
     """Model-matched EKF update with one measurement per track: z (K, m), R (K, m, m).
 
     Returns updated (x, P, mu) and the normalised innovation squared (K, M) of each model.

@@ -28,7 +28,8 @@ class ScanUpdate:
     """What one call of :meth:`Tracker.process` changed.
 
     Attributes:
-        time: the batch time (s): its latest detection time (or the previous time if it was empty).
+        time: the batch time (s): its latest detection time (or the previous batch time if it was
+            empty; -inf before any detection).
         confirmed: ids of tracks confirmed by this batch.
         deleted: ids of tracks deleted by this batch.
         updated: ids of tracks updated by a detection of this batch.
