@@ -10,7 +10,7 @@ from bastion import __version__
 from bastion.errors import UserError
 
 # Subcommand modules, in the order `bastion --help` lists them.
-COMMAND_MODULES: list[str] = ["run", "scenarios", "replay", "ballistics", "wta"]
+COMMAND_MODULES: list[str] = ["run", "scenarios", "replay", "track", "ballistics", "wta"]
 
 
 def build_parser() -> argparse.ArgumentParser:

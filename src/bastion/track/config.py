@@ -80,8 +80,8 @@ class TrackerConfig:
     v_max: float = 600.0
     init_max_dt: float = 2.5
     block_init_in_gate: bool = True
-    confirm_m: int = 3
-    confirm_n: int = 4
+    confirm_m: int = 4
+    confirm_n: int = 5
     max_misses: int = 3
     max_coast_s: float = 5.0
     max_pos_sigma: float = 300.0

@@ -1,10 +1,11 @@
 """The interacting multiple model (IMM) filter, vectorised over K tracks and M models.
 
-Arrays: model-conditioned states ``xm`` (K, M, D), covariances ``Pm`` (K, M, D, D), model probabilities
-``mu`` (K, M). One step over an elapsed time dt is: mixing (with a dt-dependent switching matrix),
-model-matched EKF prediction, then (if a measurement came) model-matched EKF updates and the model
-probability update from the measurement likelihoods. The combined (moment-matched) estimate is what
-the track table reports.
+Arrays: model-conditioned states ``xm`` (M, K, D), covariances ``Pm`` (M, K, D, D) (model-major, so
+each model's slice is contiguous), model probabilities ``mu`` (K, M). One step over an elapsed time dt
+is: mixing (with a dt-dependent switching matrix), model-matched EKF prediction, then (if a measurement
+came) model-matched EKF updates and the model probability update from the measurement likelihoods.
+Covariance updates use the standard form P - K H P. The combined (moment-matched) estimate is what the
+track table reports.
 """
 
 from __future__ import annotations
@@ -18,21 +19,29 @@ from bastion.track.models import PREDICTORS, process_noise, transition_matrix
 
 
 def _weighted_moments(w: np.ndarray, xm: np.ndarray, Pm: np.ndarray):
-    """Moment-matched mixtures: for weights w (K, J, M) over the M components (xm (K, M, D),
-    Pm (K, M, D, D)), means (K, J, D) and covariances (K, J, D, D). Spreads are taken about the first
-    component, which avoids cancellation between large positions, and all sums are batched matmuls."""
-    K, M, D = xm.shape
-    ref = xm[:, :1]
+    """Moment-matched mixtures: for weights w (K, J, M) over the M components (xm (M, K, D),
+    Pm (M, K, D, D)), means (J, K, D) and covariances (J, K, D, D). Spreads are taken about the first
+    component, which avoids cancellation between large positions."""
+    M, K, D = xm.shape
+    J = w.shape[1]
+    ref = xm[0]
     dx = xm - ref
-    second = Pm + dx[..., :, None] * dx[..., None, :]
-    mean_d = w @ dx
-    P = (w @ second.reshape(K, M, D * D)).reshape(K, -1, D, D)
-    P -= mean_d[..., :, None] * mean_d[..., None, :]
+    mean_d = np.zeros((J, K, D))
+    P = np.zeros((J, K, D, D))
+    for m in range(M):
+        # Second moment of component m about the reference (component 0 is the reference itself).
+        second = Pm[m] if m == 0 else Pm[m] + np.einsum("ki,kj->kij", dx[m], dx[m])
+        for j in range(J):
+            wm = w[:, j, m]
+            if m:
+                mean_d[j] += wm[:, None] * dx[m]
+            P[j] += wm[:, None, None] * second
+    P -= np.einsum("jki,jkl->jkil", mean_d, mean_d)
     return ref + mean_d, P
 
 
 def mix(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, Pi: np.ndarray):
-    """IMM interaction: mixed initial states (K, M, D), covariances (K, M, D, D) and the predicted
+    """IMM interaction: mixed initial states (M, K, D), covariances (M, K, D, D) and the predicted
     model probabilities c (K, M)."""
     c = (mu[:, None, :] @ Pi)[:, 0]
     c = np.maximum(c, 1e-300)
@@ -42,70 +51,101 @@ def mix(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, Pi: np.ndarray):
     return x0, P0, c
 
 
-def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models, cfg: TrackerConfig):
-    """Model-matched EKF prediction of mixed states by dt (K,) seconds."""
-    xp = np.empty_like(x0)
-    Pp = np.empty_like(P0)
+def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models: tuple[str, ...],
+                   cfg: TrackerConfig):
+    """Model-matched EKF prediction of mixed states (M, K, D), (M, K, D, D) by dt (K,) seconds."""
+    xp = x0.copy()
+    Pp = P0.copy()
+    dt3 = dt[:, None, None]
     for j, name in enumerate(models):
-        Q = process_noise(name, dt, cfg)
+        Pj = Pp[j]  # contiguous; the structured models below work in place
         if name == "cv":
             # F = [[I, dt I], [0, I]] on position/velocity: F P F' as two row/column operations.
-            xj = x0[:, j].copy()
-            xj[:, :3] += x0[:, j, 3:6] * dt[:, None]
-            A = P0[:, j].copy()
-            A[:, :3, :] += dt[:, None, None] * A[:, 3:6, :]
-            A[:, :, :3] += dt[:, None, None] * A[:, :, 3:6]
-            xp[:, j] = xj
-            Pp[:, j] = A + Q
-            continue
-        xj, F = PREDICTORS[name](x0[:, j], dt, cfg)
-        xp[:, j] = xj
-        Pp[:, j] = F @ P0[:, j] @ F.transpose(0, 2, 1) + Q
+            xp[j, :, :3] += x0[j, :, 3:6] * dt[:, None]
+            Pj[:, :3, :] += dt3 * Pj[:, 3:6, :]
+            Pj[:, :, :3] += dt3 * Pj[:, :, 3:6]
+        elif name == "ct":
+            xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
+            # F differs from the identity in five rows only: F P F' = F (F P)' as row operations.
+            _ct_rows_inplace(Pj, F)
+            _ct_rows_inplace(Pj.transpose(0, 2, 1), F)
+        else:
+            xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
+            Pj[...] = F @ Pj @ np.ascontiguousarray(F.transpose(0, 2, 1))
+        Pj += process_noise(name, dt, cfg, x0.shape[2])
     return xp, Pp
 
 
-def predict(xm, Pm, mu, dt, models, sojourn, cfg):
-    """Mixing plus prediction: (xp, Pp, c) model-conditioned at t + dt, c the predicted probabilities."""
+def _ct_rows_inplace(A: np.ndarray, F: np.ndarray) -> None:
+    """A <- F @ A for a coordinated-turn Jacobian F (non-identity rows 0-4; columns 3-6)."""
+    a3, a4, a6 = A[:, 3].copy(), A[:, 4].copy(), A[:, 6]
+
+    def f(r, c):
+        return F[:, r, c, None]
+
+    A[:, 0] += f(0, 3) * a3 + f(0, 4) * a4 + f(0, 6) * a6
+    A[:, 1] += f(1, 3) * a3 + f(1, 4) * a4 + f(1, 6) * a6
+    A[:, 2] += f(2, 5) * A[:, 5]
+    A[:, 3] = f(3, 3) * a3 + f(3, 4) * a4 + f(3, 6) * a6
+    A[:, 4] = f(4, 3) * a3 + f(4, 4) * a4 + f(4, 6) * a6
+
+
+def predict(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dt: np.ndarray, models: tuple[str, ...],
+            sojourn: np.ndarray, cfg: TrackerConfig, switching: bool = True):
+    """Mixing plus prediction: (xp, Pp, c) model-conditioned at t + dt, c the predicted probabilities.
+
+    With ``switching=False`` each model is predicted from its own estimate and the probabilities stay:
+    the right forecast over long horizons (a ballistic round does not turn into a drone mid-flight),
+    where the Markov switching applied once at the start would blend in predictions without gravity.
+    """
+    if not switching:
+        xp, Pp = predict_models(xm, Pm, dt, models, cfg)
+        return xp, Pp, mu.copy()
     Pi = transition_matrix(sojourn, dt)
     x0, P0, c = mix(xm, Pm, mu, Pi)
     xp, Pp = predict_models(x0, P0, dt, models, cfg)
     return xp, Pp, c
 
 
-def combine(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dims: int = 6):
-    """Moment-matched combined estimate over models: x (K, dims), P (K, dims, dims)."""
-    x, P = _weighted_moments(mu[:, None, :], xm[:, :, :dims], Pm[:, :, :dims, :dims])
-    return x[:, 0], P[:, 0]
+def combine(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dims: int = 6, pdims: int | None = None):
+    """Moment-matched combined estimate over models: x (K, dims), P (K, pdims, pdims) (pdims defaults
+    to dims; gating only needs the position block)."""
+    pdims = dims if pdims is None else pdims
+    x, P = _weighted_moments(mu[:, None, :], xm[:, :, :pdims], Pm[:, :, :pdims, :pdims])
+    if pdims < dims:
+        x = np.einsum("km,mkd->kd", mu, xm[:, :, :dims])[None]
+    return x[0], P[0]
 
 
-def update(xp, Pp, c, kind: str, z: np.ndarray, R: np.ndarray, sensor_pos: np.ndarray):
+def update(xp: np.ndarray, Pp: np.ndarray, c: np.ndarray, kind: str, z: np.ndarray, R: np.ndarray,
+           sensor_pos: np.ndarray):
     """Model-matched EKF update with one measurement per track: z (K, m), R (K, m, m).
 
     Returns updated (x, P, mu) and the normalised innovation squared (K, M) of each model.
     """
-    K, M, D = xp.shape
+    M, K, D = xp.shape
     m = z.shape[1]
-    xf = xp.reshape(K * M, D)
-    Pf = Pp.reshape(K * M, D, D)
-    zr = np.repeat(z, M, axis=0)
-    Rr = np.repeat(R, M, axis=0)
+    # Model-major flattening: row j * K + k is model j of track k.
+    xf = xp.reshape(M * K, D)
+    Pf = Pp.reshape(M * K, D, D)
+    zr = np.tile(z, (M, 1))
+    Rr = np.tile(R, (M, 1, 1))
     if kind == "cartesian":
-        # Linear position measurement: H selects the position, so H P H' is a sub-block.
+        # Linear position measurement: H selects the position, so P H' is a column block.
         nu = zr - xf[:, :3]
-        PHt = Pf[:, :, :3]
-        S = Pf[:, :3, :3] + Rr
+        PHt = np.ascontiguousarray(Pf[:, :, :3])
+        S = PHt[:, :3, :] + Rr
     else:
         zhat, H = predict_measurement(kind, xf, sensor_pos)
         nu = innovation(kind, zr, zhat)
-        PHt = Pf @ H.transpose(0, 2, 1)
+        PHt = Pf @ np.ascontiguousarray(H.transpose(0, 2, 1))
         S = H @ PHt + Rr
     Sinv, logdet = inv_logdet(S)
     gain = PHt @ Sinv
     x_new = xf + (gain @ nu[:, :, None])[:, :, 0]
-    P_new = Pf - gain @ PHt.transpose(0, 2, 1)
-    P_new = 0.5 * (P_new + P_new.transpose(0, 2, 1))
+    P_new = Pf - gain @ np.ascontiguousarray(PHt.transpose(0, 2, 1))
     d2 = np.einsum("ki,kij,kj->k", nu, Sinv, nu)
-    loglik = (-0.5 * (d2 + logdet + m * np.log(2.0 * np.pi))).reshape(K, M)
+    loglik = (-0.5 * (d2 + logdet + m * np.log(2.0 * np.pi))).reshape(M, K).T
     logpost = loglik + np.log(np.maximum(c, 1e-300))
     logpost -= logpost.max(axis=1, keepdims=True)
     mu = np.exp(logpost)
@@ -113,4 +153,4 @@ def update(xp, Pp, c, kind: str, z: np.ndarray, R: np.ndarray, sensor_pos: np.nd
     # Keep every model alive: a model at probability 0 could never win back a manoeuvring target.
     mu = np.maximum(mu, 1e-6)
     mu /= mu.sum(axis=1, keepdims=True)
-    return x_new.reshape(K, M, D), P_new.reshape(K, M, D, D), mu, d2.reshape(K, M)
+    return x_new.reshape(M, K, D), P_new.reshape(M, K, D, D), mu, d2.reshape(M, K).T

@@ -22,16 +22,21 @@ from bastion.track.config import TrackerConfig
 STATE_DIM = 8
 OMEGA = 6
 KDRAG = 7
-_EYE = np.eye(STATE_DIM)
 
 
-def _eye_stack(k: int) -> np.ndarray:
-    return np.broadcast_to(_EYE, (k, STATE_DIM, STATE_DIM)).copy()
+def state_dim(models) -> int:
+    """Augmented state size for a model set: the drag parameter k exists only with the ballistic
+    model (7 otherwise), which saves a quarter of the covariance arithmetic for drone-only work."""
+    return STATE_DIM if "ballistic" in models else STATE_DIM - 1
+
+
+def _eye_stack(k: int, d: int = STATE_DIM) -> np.ndarray:
+    return np.broadcast_to(np.eye(d), (k, d, d)).copy()
 
 
 def predict_cv(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Nearly constant velocity: states (K, 8) moved by dt (K,) seconds."""
-    F = _eye_stack(x.shape[0])
+    """Nearly constant velocity: states (K, D) moved by dt (K,) seconds."""
+    F = _eye_stack(x.shape[0], x.shape[1])
     idx = np.arange(3)
     F[:, idx, idx + 3] = dt[:, None]
     xp = x.copy()
@@ -59,7 +64,7 @@ def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.nd
     xp[:, 2] = x[:, 2] + x[:, 5] * dt
     xp[:, 3] = c * ve - s * vn
     xp[:, 4] = s * ve + c * vn
-    F = _eye_stack(x.shape[0])
+    F = _eye_stack(x.shape[0], x.shape[1])
     F[:, 0, 3], F[:, 0, 4], F[:, 0, OMEGA] = A, -B, dA * ve - dB * vn
     F[:, 1, 3], F[:, 1, 4], F[:, 1, OMEGA] = B, A, dB * ve + dA * vn
     F[:, 2, 5] = dt
@@ -88,64 +93,89 @@ def predict_ballistic(
     x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gravity and drag, with the drag parameter k estimated; integrated in equal sub-steps no longer
-    than ``cfg.ballistic_substep_s`` (second order in position, first in velocity per sub-step)."""
+    than ``cfg.ballistic_substep_s`` with Heun's method (the acceleration at both ends of a sub-step;
+    position from the linear-in-time acceleration). The Jacobian is that of the first-order step,
+    which is ample for the covariance."""
     K = x.shape[0]
     n_sub = max(1, int(np.ceil(np.max(np.abs(dt), initial=0.0) / cfg.ballistic_substep_s)))
     h = dt / n_sub
     h2 = 0.5 * h * h
     xp = x.copy()
     F = _eye_stack(K)
+    eye3 = np.eye(3)
     for _ in range(n_sub):
         p, v, k = xp[:, :3], xp[:, 3:6], xp[:, KDRAG]
-        a, da_du, da_dv, da_dk = ballistic_accel(p, v, k, cfg)
-        step = _eye_stack(K)
-        step[:, 0:3, 2] += h2[:, None] * da_du
-        step[:, 0:3, 3:6] = h[:, None, None] * np.eye(3) + h2[:, None, None] * da_dv
-        step[:, 0:3, KDRAG] = h2[:, None] * da_dk
-        step[:, 3:6, 2] += h[:, None] * da_du
-        step[:, 3:6, 3:6] = np.eye(3) + h[:, None, None] * da_dv
-        step[:, 3:6, KDRAG] = h[:, None] * da_dk
+        a, G = _accel_and_jacobian(p, v, k, cfg)
+        # Euler predictor to the end of the sub-step, and its Jacobian E.
+        p_end = p + v * h[:, None] + a * h2[:, None]
+        v_end = v + a * h[:, None]
+        E = _eye_stack(K)
+        E[:, 0:3, 3:6] += h[:, None, None] * eye3
+        E[:, 0:3, :] += h2[:, None, None] * G
+        E[:, 3:6, :] += h[:, None, None] * G
+        a_end, G_end = _accel_and_jacobian(p_end, v_end, k, cfg)
+        GE = G_end @ E
+        # Heun corrector: average accelerations (position from the linear-in-time acceleration).
         new = xp.copy()
-        new[:, :3] = p + v * h[:, None] + a * h2[:, None]
-        new[:, 3:6] = v + a * h[:, None]
+        new[:, :3] = p + v * h[:, None] + (a / 3.0 + a_end / 6.0) * (h * h)[:, None]
+        new[:, 3:6] = v + 0.5 * (a + a_end) * h[:, None]
+        step = _eye_stack(K)
+        step[:, 0:3, 3:6] += h[:, None, None] * eye3
+        step[:, 0:3, :] += (h * h)[:, None, None] * (G / 3.0 + GE / 6.0)
+        step[:, 3:6, :] += (0.5 * h)[:, None, None] * (G + GE)
         xp = new
         F = step @ F
     return xp, F
 
 
+def _accel_and_jacobian(p, v, k, cfg: TrackerConfig):
+    """Ballistic acceleration (K, 3) and its Jacobian (K, 3, 8) w.r.t. the augmented state."""
+    a, da_du, da_dv, da_dk = ballistic_accel(p, v, k, cfg)
+    G = np.zeros((p.shape[0], 3, STATE_DIM))
+    G[:, :, 2] = da_du
+    G[:, :, 3:6] = da_dv
+    G[:, :, KDRAG] = da_dk
+    return a, G
+
+
 PREDICTORS = {"cv": predict_cv, "ct": predict_ct, "ballistic": predict_ballistic}
 
 
-def _white_accel_block(Q: np.ndarray, axes, q, dt: np.ndarray) -> None:
-    """Add the discretised continuous white-noise-acceleration covariance (density q) on ``axes``."""
-    adt = np.abs(dt)
-    for ax in axes:
-        Q[:, ax, ax] += q * adt**3 / 3.0
-        Q[:, ax, ax + 3] += q * adt**2 / 2.0
-        Q[:, ax + 3, ax] += q * adt**2 / 2.0
-        Q[:, ax + 3, ax + 3] += q * adt
-
-
-def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
-    """Q (K, 8, 8) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
-    any revisit rate and out-of-step updates get consistent noise)."""
-    Q = np.zeros((dt.shape[0], STATE_DIM, STATE_DIM))
-    adt = np.abs(dt)
-    # Unused augmented components get a tiny random walk: keeps covariances positive definite.
+def _noise_templates(model: str, cfg: TrackerConfig, d: int) -> np.ndarray:
+    """Q(dt) = |dt|^3 T[2] + |dt|^2 T[1] + |dt| T[0]: the three constant (8, 8) templates of a model
+    (discretised continuous white-noise acceleration on position/velocity, random walks on the rest)."""
+    T = np.zeros((3, d, d))
     if model == "cv":
-        _white_accel_block(Q, (0, 1, 2), cfg.q_cv, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
+        q_axes = (cfg.q_cv, cfg.q_cv, cfg.q_cv)
     elif model == "ct":
-        _white_accel_block(Q, (0, 1), cfg.q_ct, dt)
-        _white_accel_block(Q, (2,), cfg.q_cv, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
+        q_axes = (cfg.q_ct, cfg.q_ct, cfg.q_cv)
     else:
-        _white_accel_block(Q, (0, 1, 2), cfg.q_ballistic, dt)
-        Q[:, OMEGA, OMEGA] = cfg.q_omega * adt
-        Q[:, KDRAG, KDRAG] = cfg.q_drag * adt
-    return Q
+        q_axes = (cfg.q_ballistic,) * 3
+    for ax, q in enumerate(q_axes):
+        T[2, ax, ax] = q / 3.0
+        T[1, ax, ax + 3] = T[1, ax + 3, ax] = q / 2.0
+        T[0, ax + 3, ax + 3] = q
+    # Unused augmented components get a small random walk: keeps covariances positive definite and
+    # lets the turn rate and drag estimates follow slow changes.
+    T[0, OMEGA, OMEGA] = cfg.q_omega
+    if d > KDRAG:
+        T[0, KDRAG, KDRAG] = cfg.q_drag
+    return T
+
+
+_TEMPLATE_CACHE: dict = {}
+
+
+def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig, d: int = STATE_DIM) -> np.ndarray:
+    """Q (K, d, d) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
+    any revisit rate and out-of-step updates get consistent noise)."""
+    key = (model, cfg, d)
+    T = _TEMPLATE_CACHE.get(key)
+    if T is None:
+        T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg, d).reshape(3, -1))
+    adt = np.abs(dt)
+    powers = np.stack([adt, adt * adt, adt * adt * adt], axis=1)
+    return (powers @ T).reshape(-1, d, d)
 
 
 def transition_matrix(sojourn: np.ndarray, dt: np.ndarray) -> np.ndarray:

@@ -29,16 +29,20 @@ _FIELDS = (
     ("rcs_m2", np.float64, lambda M, D: ()),
     ("rcs_count", np.int64, lambda M, D: ()),
     ("sensors", np.int64, lambda M, D: ()),
-    ("xm", np.float64, lambda M, D: (M, D)),
-    ("Pm", np.float64, lambda M, D: (M, D, D)),
+    ("xm", np.float64, lambda M, D: (D,)),
+    ("Pm", np.float64, lambda M, D: (D, D)),
 )
 FIELD_NAMES = tuple(f[0] for f in _FIELDS)
+# Model-conditioned arrays are stored model-major, (M, N, ...), so that each model's slice is
+# contiguous for the IMM's per-model arithmetic; every other field has the track axis first.
+_MODEL_MAJOR = ("xm", "Pm")
 
 
 class TrackTable:
     """Live tracks (tentative, confirmed, coasting), one row each.
 
-    Attributes (N = number of live tracks, M = number of IMM models, D = 8 augmented state size):
+    Attributes (N = number of live tracks, M = number of IMM models, D = augmented state size: 8
+    with the ballistic model, else 7):
         id (N,) int64: stable track ids, never reused.
         x (N, 6): combined state [e, n, u, ve, vn, vu] (m, m/s) at ``t_state``.
         P (N, 6, 6): its covariance (m^2, m^2/s, m^2/s^2).
@@ -55,14 +59,16 @@ class TrackTable:
             ballistic model has learnt it.
         rcs_m2 (N,): running mean of detection radar cross-sections (m^2), NaN when none was given.
         sensors (N,) int64: bitmask of sensors that updated the track (bit i = i-th sensor seen).
-        xm (N, M, D), Pm (N, M, D, D): model-conditioned augmented states (internal to the IMM).
+        xm (M, N, D), Pm (M, N, D, D): model-conditioned augmented states (internal to the IMM;
+            model-major so that each model's slice is contiguous).
     """
 
     def __init__(self, n_models: int, state_dim: int) -> None:
         self.n_models = n_models
         self.state_dim = state_dim
         for name, dtype, shape in _FIELDS:
-            setattr(self, name, np.zeros((0, *shape(n_models, state_dim)), dtype=dtype))
+            lead = (n_models, 0) if name in _MODEL_MAJOR else (0,)
+            setattr(self, name, np.zeros((*lead, *shape(n_models, state_dim)), dtype=dtype))
 
     def __len__(self) -> int:
         return self.id.shape[0]
@@ -70,12 +76,30 @@ class TrackTable:
     def append(self, rows: dict[str, np.ndarray]) -> None:
         """Append rows given as a dict with every field."""
         for name in FIELD_NAMES:
-            setattr(self, name, np.concatenate([getattr(self, name), rows[name]]))
+            axis = 1 if name in _MODEL_MAJOR else 0
+            setattr(self, name, np.concatenate([getattr(self, name), rows[name]], axis=axis))
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the rows where ``mask`` is True."""
         for name in FIELD_NAMES:
-            setattr(self, name, getattr(self, name)[mask])
+            arr = getattr(self, name)
+            setattr(self, name, arr[:, mask] if name in _MODEL_MAJOR else arr[mask])
+
+    def keep_append(self, mask: np.ndarray | None, rows: dict[str, np.ndarray] | None) -> None:
+        """Drop the rows where ``mask`` is False and append ``rows``, copying each field once."""
+        if mask is not None and mask.all():
+            mask = None
+        if mask is None and rows is None:
+            return
+        if rows is None:
+            self.keep(mask)
+            return
+        for name in FIELD_NAMES:
+            arr = getattr(self, name)
+            axis = 1 if name in _MODEL_MAJOR else 0
+            if mask is not None:
+                arr = arr[:, mask] if axis else arr[mask]
+            setattr(self, name, np.concatenate([arr, rows[name]], axis=axis))
 
     def index_of(self, track_ids) -> np.ndarray:
         """Row indices of ``track_ids`` (-1 where not live)."""

@@ -19,7 +19,7 @@ from bastion.track.associate import candidate_pairs, gnn, jpda_weights
 from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
-from bastion.track.models import KDRAG, OMEGA, STATE_DIM
+from bastion.track.models import KDRAG, OMEGA, state_dim
 from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
 
 
@@ -28,7 +28,8 @@ class ScanUpdate:
     """What one call of :meth:`Tracker.process` changed.
 
     Attributes:
-        time: the batch time (s): its latest detection time (or the previous time if it was empty).
+        time: the batch time (s): its latest detection time (or the previous batch time if it was
+            empty; -inf before any detection).
         confirmed: ids of tracks confirmed by this batch.
         deleted: ids of tracks deleted by this batch.
         updated: ids of tracks updated by a detection of this batch.
@@ -58,7 +59,8 @@ class Tracker:
         self.model_names: tuple[str, ...] = tuple(self.config.models)
         self._sojourn = np.asarray(self.config.sojourns(), dtype=float)
         self._prior = np.asarray(self.config.priors(), dtype=float)
-        self.table = TrackTable(len(self.model_names), STATE_DIM)
+        self._dim = state_dim(self.model_names)
+        self.table = TrackTable(len(self.model_names), self._dim)
         self._next_id = 1
         self._sensor_bits: dict[str, int] = {}
         self._gate = {m: float(chi2.ppf(self.config.gate_prob, m)) for m in sorted(set(MEAS_DIM.values()))}
@@ -70,17 +72,24 @@ class Tracker:
         self.time = -np.inf
         nwin = self.config.confirm_n
         self._win_mask = np.uint64((1 << nwin) - 1)
+        self._popcount = None
+        if nwin <= 16:
+            table = np.arange(1 << nwin)
+            self._popcount = np.array([bin(v).count("1") for v in table], dtype=np.int64)
 
     # ------------------------------------------------------------------ public API
     def predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """States of all live tracks predicted to time t (s), without changing the table.
 
+        Each IMM model is predicted from its own estimate, weighted by the current model
+        probabilities (no model switching over the horizon: a ballistic track stays ballistic).
         Returns ids (N,), x (N, 6) [e, n, u, ve, vn, vu] (m, m/s) and P (N, 6, 6).
         """
         tab = self.table
         if len(tab) == 0:
             return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
-        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state)
+        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state,
+                                       switching=False)
         x, P = imm.combine(xp, Pp, c)
         return tab.id.copy(), x, P
 
@@ -110,7 +119,8 @@ class Tracker:
         if N and n:
             dt_ref = t_ref - tab.t_state
             xp, Pp, c = self._predict_rows(slice(None), dt_ref)
-            x6, P6 = imm.combine(xp, Pp, c)
+            # Gating needs the combined position covariance only (plus velocity for range rate).
+            x6, P6 = imm.combine(xp, Pp, c, 6, 6 if kind == "radar_doppler" else 3)
             pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
             ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_ref)
             if cfg.association == "jpda" and len(ti):
@@ -123,14 +133,19 @@ class Tracker:
             det_track[ad] = tab.id[at]
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
 
-        confirmed, deleted = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
+        confirmed, deleted, alive = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
         updated = np.unique(det_track[det_track >= 0])
 
+        new_rows = None
         if n and kind != "bearing":
             free = np.ones(n, bool)
             free[ad] = False
             free &= ~blocked
-            confirmed = np.concatenate([confirmed, self._initiate(batch, np.flatnonzero(free), bit)])
+            new_rows = self._initiate(batch, np.flatnonzero(free), bit)
+            if new_rows is not None:
+                confirmed = np.concatenate([confirmed, new_rows["id"][new_rows["status"] == CONFIRMED]])
+        # Deletions and new tracks in one pass over the table's arrays.
+        tab.keep_append(alive, new_rows)
         return ScanUpdate(t_ref, confirmed, deleted, updated, det_track)
 
     # ------------------------------------------------------------------ internals
@@ -141,10 +156,10 @@ class Tracker:
             self._sensor_bits[sensor_id] = len(self._sensor_bits)
         return self._sensor_bits[sensor_id]
 
-    def _predict_rows(self, rows, dt: np.ndarray):
+    def _predict_rows(self, rows, dt: np.ndarray, switching: bool = True):
         tab = self.table
-        return imm.predict(tab.xm[rows], tab.Pm[rows], tab.mode_prob[rows], dt, self.model_names,
-                           self._sojourn, self.config)
+        return imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
+                           self._sojourn, self.config, switching)
 
     def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
         """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations."""
@@ -182,6 +197,7 @@ class Tracker:
             nu = batch.z[dj] - xpair[:, :3]
         else:
             zhat, H = predict_measurement(kind, xpair, batch.sensor_pos)
+            H = H[:, :, :Pt.shape[1]]  # P6 holds the position block only unless range rate is measured
             S = H @ Pt @ H.transpose(0, 2, 1) + batch.R[dj]
             nu = innovation(kind, batch.z[dj], zhat)
         Sinv, logdet = inv_logdet(S)
@@ -221,21 +237,21 @@ class Tracker:
         spread -= nu_bar[:, :, None] * nu_bar[:, None, :]
         # A pseudo-measurement at zhat + nu_bar (zhat of the combined prediction) through the IMM EKF,
         # then the PDA covariance terms: no-detection weight and spread of the innovations.
-        xr, Pr, cr = xp[rows], Pp[rows], c[rows]
-        K, M, D = xr.shape
+        xr, Pr, cr = xp[:, rows], Pp[:, rows], c[rows]
+        M, K, D = xr.shape
         xc, _ = imm.combine(xr, Pr, cr, dims=D)
         zhat_c, _ = predict_measurement(batch.kind, xc, batch.sensor_pos)
         first_pair = np.unique(ti, return_index=True)[1]
         R_rows = batch.R[dj[first_pair]]
         xu, Pu, mu, _ = imm.update(xr, Pr, cr, batch.kind, zhat_c + nu_bar[rows], R_rows, batch.sensor_pos)
-        _, H = predict_measurement(batch.kind, xr.reshape(K * M, D), batch.sensor_pos)
-        Pf = Pr.reshape(K * M, D, D)
+        _, H = predict_measurement(batch.kind, xr.reshape(M * K, D), batch.sensor_pos)
+        Pf = Pr.reshape(M * K, D, D)
         PHt = Pf @ H.transpose(0, 2, 1)
-        gain = PHt @ np.linalg.inv(H @ PHt + np.repeat(R_rows, M, axis=0))
-        b0 = np.repeat(beta0[rows], M)[:, None, None]
-        Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(K * M, D, D)
-        Pc += gain @ np.repeat(spread[rows], M, axis=0) @ gain.transpose(0, 2, 1)
-        Pu = Pc.reshape(K, M, D, D)
+        gain = PHt @ np.linalg.inv(H @ PHt + np.tile(R_rows, (M, 1, 1)))
+        b0 = np.tile(beta0[rows], M)[:, None, None]
+        Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(M * K, D, D)
+        Pc += gain @ np.tile(spread[rows], (M, 1, 1)) @ gain.transpose(0, 2, 1)
+        Pu = Pc.reshape(M, K, D, D)
         self._write_rows(rows, xu, Pu, mu, t_ref)
         # For bookkeeping, the detection each track is most likely to have produced.
         best = np.lexsort((-beta, ti))
@@ -251,7 +267,7 @@ class Tracker:
         tab = self.table
         t_det = batch.time[ad]
         if np.all(t_det == t_ref):
-            xa, Pa, ca = xp[at], Pp[at], c[at]
+            xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
         else:
             xa, Pa, ca = self._predict_rows(at, t_det - tab.t_state[at])
         xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
@@ -259,8 +275,8 @@ class Tracker:
 
     def _write_rows(self, rows, xu, Pu, mu, t):
         tab = self.table
-        tab.xm[rows] = xu
-        tab.Pm[rows] = Pu
+        tab.xm[:, rows] = xu
+        tab.Pm[:, rows] = Pu
         tab.mode_prob[rows] = mu
         x6, P6 = imm.combine(xu, Pu, mu)
         tab.x[rows] = x6
@@ -268,18 +284,19 @@ class Tracker:
         tab.t_state[rows] = t
         if "ballistic" in self.model_names:
             j = self.model_names.index("ballistic")
-            k = xu[:, j, KDRAG]
-            var = Pu[:, j, KDRAG, KDRAG]
+            k = xu[j, :, KDRAG]
+            var = Pu[j, :, KDRAG, KDRAG]
             learnt = (var < 0.25 * self.config.drag_sigma0**2) & (k > 0.0)
             tab.ballistic_coef[rows] = np.where(learnt, 1.0 / np.where(k > 0, k, 1.0), np.nan)
 
     def _manage(self, batch, bit, at, ad, pos_sigma, t_ref):
-        """Hit/miss bookkeeping, confirmation, coasting and deletion; returns (confirmed, deleted) ids."""
+        """Hit/miss bookkeeping, confirmation, coasting and deletion: returns the confirmed and deleted
+        ids and the mask of rows that stay (the caller drops the others)."""
         cfg = self.config
         tab = self.table
         N = len(tab)
         if N == 0:
-            return _EMPTY_IDS, _EMPTY_IDS
+            return _EMPTY_IDS, _EMPTY_IDS, None
         hit = np.zeros(N, bool)
         hit[at] = True
         opp = hit | ((tab.sensors & bit) != 0)
@@ -314,21 +331,21 @@ class Tracker:
         dead |= firm & (tab.misses >= cfg.max_misses)
         dead |= (t_ref - tab.t_last_update) > cfg.max_coast_s
         dead |= pos_sigma > cfg.max_pos_sigma
-        confirmed = tab.id[newly].copy()
-        deleted = tab.id[dead].copy()
-        if np.any(dead):
-            tab.keep(~dead)
-        return confirmed, deleted
+        return tab.id[newly].copy(), tab.id[dead].copy(), ~dead
 
     def _window_hits(self, history: np.ndarray) -> np.ndarray:
+        """Hits among the last ``confirm_n`` opportunities (a popcount by table lookup)."""
         h = history & self._win_mask
+        if self._popcount is not None:
+            return self._popcount[h.astype(np.int64)]
         count = np.zeros(h.shape, np.int64)
         for k in range(self.config.confirm_n):
             count += ((h >> np.uint64(k)) & np.uint64(1)).astype(np.int64)
         return count
 
-    def _initiate(self, batch: DetectionBatch, idx: np.ndarray, bit) -> np.ndarray:
-        """Two-point initiation with a velocity gate; unpaired detections wait as single points."""
+    def _initiate(self, batch: DetectionBatch, idx: np.ndarray, bit) -> dict[str, np.ndarray] | None:
+        """Two-point initiation with a velocity gate; unpaired detections wait as single points.
+        Returns the table rows of the new tracks (None if none)."""
         cfg = self.config
         now = self.time
         keep = (now - self._pend_t) <= cfg.init_max_dt
@@ -337,7 +354,7 @@ class Tracker:
             self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[keep], self._pend_bits[keep], \
                 self._pend_rcs[keep]
         if len(idx) == 0:
-            return _EMPTY_IDS
+            return None
         pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
         t_new = batch.time[idx]
         rcs_new = batch.rcs_m2[idx]
@@ -348,7 +365,8 @@ class Tracker:
             pend_noise = 3.0 * np.sqrt(np.trace(self._pend_cov, axis1=1, axis2=2))
             radius = cfg.v_max * cfg.init_max_dt + noise.max() + pend_noise.max()
             # Pre-gate with one generous radius, then the exact velocity gate per pair.
-            ci, cj = candidate_pairs(self._pend_pos, np.full(P_n, radius), pos)
+            # The tree holds the (older, more numerous) waiting points; the new detections query it.
+            cj, ci = candidate_pairs(pos, np.full(len(pos), radius), self._pend_pos)
             dt = t_new[cj] - self._pend_t[ci]
             dist = np.linalg.norm(pos[cj] - self._pend_pos[ci], axis=1)
             lim = cfg.v_max * dt + np.hypot(noise[cj], pend_noise[ci])
@@ -358,9 +376,9 @@ class Tracker:
                 pi, pj = gnn(ci, cj, (dist / lim) ** 2, np.full(P_n, 2.0), P_n, len(idx))
         paired = np.zeros(len(idx), bool)
         paired[pj] = True
-        new_conf = _EMPTY_IDS
+        new_rows = None
         if len(pi):
-            new_conf = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
+            new_rows = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
                                         self._pend_bits[pi] | bit)
             used = np.ones(P_n, bool)
@@ -374,18 +392,19 @@ class Tracker:
         self._pend_t = np.concatenate([self._pend_t, t_new[rest]])
         self._pend_bits = np.concatenate([self._pend_bits, np.full(int(rest.sum()), bit, np.int64)])
         self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
-        return new_conf
+        return new_rows
 
-    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> np.ndarray:
+    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> dict[str, np.ndarray]:
+        """Table rows of new tracks from detection pairs (1: older, 2: newer)."""
         cfg = self.config
         k = len(t2)
         M = len(self.model_names)
         dt = (t2 - t1)[:, None]
         v = (p2 - p1) / dt
-        x = np.zeros((k, STATE_DIM))
+        D = self._dim
+        x = np.zeros((k, D))
         x[:, :3], x[:, 3:6] = p2, v
-        x[:, KDRAG] = cfg.drag_k0
-        P = np.zeros((k, STATE_DIM, STATE_DIM))
+        P = np.zeros((k, D, D))
         P[:, :3, :3] = C2
         P[:, :3, 3:6] = C2 / dt[:, :, None]
         P[:, 3:6, :3] = C2 / dt[:, :, None]
@@ -394,12 +413,14 @@ class Tracker:
         q_term = (cfg.q_cv * dt[:, 0] / 3.0)[:, None, None] * np.eye(3)
         P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
         P[:, OMEGA, OMEGA] = cfg.omega_sigma0**2
-        P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
-        xm = np.repeat(x[:, None], M, axis=1)
+        if D > KDRAG:
+            x[:, KDRAG] = cfg.drag_k0
+            P[:, KDRAG, KDRAG] = cfg.drag_sigma0**2
+        xm = np.repeat(x[None], M, axis=0)
         if "ballistic" in self.model_names:
             # Two points give the mean velocity over the interval; at its end gravity has added g dt/2.
-            xm[:, self.model_names.index("ballistic"), 5] -= cfg.gravity * dt[:, 0] / 2.0
-        Pm = np.repeat(P[:, None], M, axis=1)
+            xm[self.model_names.index("ballistic"), :, 5] -= cfg.gravity * dt[:, 0] / 2.0
+        Pm = np.repeat(P[None], M, axis=0)
         mu = np.broadcast_to(self._prior, (k, M)).copy()
         x6, P6 = imm.combine(xm, Pm, mu)
         ids = np.arange(self._next_id, self._next_id + k, dtype=np.int64)
@@ -418,5 +439,4 @@ class Tracker:
             "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
             "sensors": bits.astype(np.int64), "xm": xm, "Pm": Pm,
         }
-        self.table.append(rows)
-        return ids[status == CONFIRMED]
+        return rows

@@ -1,0 +1,1 @@
+"""Wire and file formats in and out of Bastion (exchange files, ASTERIX, SAPIENT, ...)."""
