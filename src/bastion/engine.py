@@ -169,8 +169,14 @@ class Engine:
             beta = tab.ballistic_coef[rows]
             default = np.array([DEFAULT_BETA[c] for c, b in zip(classes, bal, strict=True) if b])
             beta = np.where(np.isfinite(beta) & (beta > 0), beta, default)
-            pred = predict_ballistic_impact(t, x[bal], P[bal], beta, site_alt_m=self.site.alt_m)
-            origin = predict_ballistic_origin(x[bal], P[bal], beta, site_alt_m=self.site.alt_m)
+            xb, Pb, tb = x[bal], P[bal], np.full(rows.size, t)
+            if "ballistic" in names:
+                # The ballistic model's own estimate, at its last update: the IMM's combined state mixes
+                # in the manoeuvre models' spread, which is not how a round flies.
+                b = names.index("ballistic")
+                xb, Pb, tb = tab.xm[b, rows, :6], tab.Pm[b, rows, :6, :6], tab.t_state[rows]
+            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m)
+            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m)
             for j, k in enumerate(np.flatnonzero(bal)):
                 if not np.isfinite(pred.t_impact[j]):
                     continue
@@ -189,7 +195,7 @@ class Engine:
                     out.append(OriginPredicted(
                         t, int(ids[k]), tuple(float(v) for v in origin.impact[j]),
                         (round(float(lat), 7), round(float(lon), 7), round(float(alt), 1)),
-                        float(t - origin.t_impact[j]), tuple(tuple(float(v) for v in row) for row in origin.cov_en[j]),
+                        float(tb[j] - origin.t_impact[j]), tuple(tuple(float(v) for v in row) for row in origin.cov_en[j]),
                     ))
         drone = np.array([c in DRONE_CLASSES for c in classes], bool)
         if drone.any():

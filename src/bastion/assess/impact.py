@@ -47,11 +47,11 @@ def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[
 
 
 def predict_ballistic_impact(
-    t_now: float, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
+    t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
     site_alt_m: float = 0.0,
 ) -> ImpactPrediction:
     """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
-    at ``t_now`` (s), ballistic coefficients ``beta`` (N,) kg/m^2."""
+    at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2."""
     n_trk = x.shape[0]
     if n_trk == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))

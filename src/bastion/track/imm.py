@@ -143,7 +143,15 @@ def update(xp: np.ndarray, Pp: np.ndarray, c: np.ndarray, kind: str, z: np.ndarr
     Sinv, logdet = inv_logdet(S)
     gain = PHt @ Sinv
     x_new = xf + (gain @ nu[:, :, None])[:, :, 0]
-    P_new = Pf - gain @ np.ascontiguousarray(PHt.transpose(0, 2, 1))
+    if kind == "cartesian":
+        P_new = Pf - gain @ np.ascontiguousarray(PHt.transpose(0, 2, 1))
+    else:
+        # Joseph form for the nonlinear (radar, bearing) updates: the short form P - K S K' loses
+        # positive definiteness when the state mixes metre-scale and 1e-4-scale (drag) components,
+        # which made covariances indefinite and then NaN on counter-mortar radar tracks.
+        A = np.broadcast_to(np.eye(D), (M * K, D, D)) - gain @ H
+        P_new = A @ Pf @ A.transpose(0, 2, 1) + gain @ Rr @ gain.transpose(0, 2, 1)
+    P_new = 0.5 * (P_new + P_new.transpose(0, 2, 1))
     d2 = np.einsum("ki,kij,kj->k", nu, Sinv, nu)
     loglik = (-0.5 * (d2 + logdet + m * np.log(2.0 * np.pi))).reshape(M, K).T
     logpost = loglik + np.log(np.maximum(c, 1e-300))
