@@ -195,7 +195,8 @@ class Engine:
                     out.append(OriginPredicted(
                         t, int(ids[k]), tuple(float(v) for v in origin.impact[j]),
                         (round(float(lat), 7), round(float(lon), 7), round(float(alt), 1)),
-                        float(tb[j] - origin.t_impact[j]), tuple(tuple(float(v) for v in row) for row in origin.cov_en[j]),
+                        float(tb[j] - origin.t_impact[j]),
+                        tuple(tuple(float(v) for v in row) for row in origin.cov_en[j]),
                     ))
         drone = np.array([c in DRONE_CLASSES for c in classes], bool)
         if drone.any():
