@@ -115,7 +115,9 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     objects = []
     impacts_by_zone: dict[str, list[float]] = defaultdict(list)
     totals = Counter(threats=0, defeated=0, leaked=0, fratricide_engagements=0, rounds_fired=0,
-                     missed_warnings=0, false_warnings=0)
+                     missed_warnings=0, false_warnings=0, engagements=0, kills=0)
+    burst_cost = {e.name: e.cost_per_burst for e in scenario.effectors}
+    cost = 0.0
     for obj in world.objects:
         tids = tracks_of.get(obj.index, [])
         t_conf = min((confirmed[t] for t in tids if t in confirmed), default=None)
@@ -137,6 +139,9 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                     "result": res.result if res else "pending", "result_t": _r(res.t) if res else None,
                 })
                 totals["rounds_fired"] += f.rounds
+                totals["engagements"] += 1
+                totals["kills"] += bool(res and res.result == "kill")
+                cost += burst_cost.get(f.effector, 0.0)
                 if not obj.hostile:
                     totals["fratricide_engagements"] += 1
         engagements.sort(key=lambda e: (e["fire_t"], e["engagement_id"]))
@@ -204,6 +209,6 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                 totals["false_warnings"] += 1
     return {
         "summary_version": SUMMARY_VERSION, "scenario": scenario.name, "seed": seed,
-        "duration_s": _r(world.duration), "objects": objects, "totals": dict(totals),
+        "duration_s": _r(world.duration), "objects": objects, "totals": {**totals, "cost": _r(cost)},
         "warnings": {z: [[_r(s), _r(e)] for s, e in eps] for z, eps in sorted(episodes.items())},
     }
