@@ -161,6 +161,16 @@ class RoeChanged(Record):
 
 
 @dataclass(frozen=True)
+class CommandRejected(Record):
+    """An operator command the engine could not apply (unknown sector, state, engagement or action)."""
+
+    KIND: ClassVar[str] = "engage.command_rejected"
+    by: str
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ApprovalRequested(Record):
     KIND: ClassVar[str] = "engage.approval_requested"
     engagement_id: int
