@@ -276,12 +276,20 @@ class Operator(Strict):
     approves: bool = True
 
 
+class Environment(Strict):
+    """Conditions over the site: darkness (for cameras) and a constant wind (ENU m/s) that carries rounds."""
+
+    night: bool = False
+    wind_mps: Point3 = [0.0, 0.0, 0.0]
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
     seed: Annotated[int, Field(ge=0)] = 0
     duration_s: PositiveFloat
     site: Site
+    environment: Environment = Environment()
     assets: list[Asset] = []
     warning_zones: list[WarningZone] = []
     no_fire_zones: list[NoFireZone] = []

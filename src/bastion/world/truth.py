@@ -92,8 +92,10 @@ class World:
             aim_point = np.asarray(spec.target, float).copy()
             aim_point[:2] += rng.normal(0.0, spec.aim_error_m, 2)
             # Aiming on a 0.2 s step lands within centimetres of the 0.05 s flight, at a quarter of the cost.
-            az, el = aim(preset, launch, aim_point, dt=0.2)
-            flight = fly(preset, launch, az, el, dt=self.dt)
+            wind = np.asarray(self.scenario.environment.wind_mps, float)
+            alt = self.scenario.site.alt_m
+            az, el = aim(preset, launch, aim_point, dt=0.2, wind=wind, site_alt_m=alt)
+            flight = fly(preset, launch, az, el, dt=self.dt, wind=wind, site_alt_m=alt)
             traj = Trajectory(np.asarray(flight.t) + spec.t_launch_s, np.asarray(flight.pos), np.asarray(flight.vel))
             t_impact = float(traj.t[-1])
             natural = "impact" if t_impact <= dur else "none"
