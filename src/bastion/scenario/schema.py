@@ -158,29 +158,31 @@ def _known_preset(name: str) -> str:
     return name
 
 
-class Rocket(Strict):
+class _Round(Strict):
+    """A rocket or mortar bomb fired from ``launch`` at ``target``, aimed with a random error of
+    ``aim_error_m`` (standard deviation per horizontal axis)."""
+
+    name: str
+    preset: str
+    launch: Point3
+    target: Point3
+    t_launch_s: NonNegFloat
+    aim_error_m: NonNegFloat = 30.0
+
+    @field_validator("preset")
+    @classmethod
+    def _preset_known(cls, v: str) -> str:
+        return _known_preset(v)
+
+
+class Rocket(_Round):
     kind: Literal["rocket"]
-    name: str
     preset: str = "rocket_107mm"
-    launch: Point3
-    target: Point3
-    t_launch_s: NonNegFloat
-    aim_error_m: NonNegFloat = 30.0
 
 
-    _preset = field_validator("preset")(classmethod(lambda cls, v: _known_preset(v)))
-
-
-class Mortar(Strict):
+class Mortar(_Round):
     kind: Literal["mortar"]
-    name: str
     preset: str = "mortar_81mm"
-    launch: Point3
-    target: Point3
-    t_launch_s: NonNegFloat
-    aim_error_m: NonNegFloat = 30.0
-
-    _preset = field_validator("preset")(classmethod(lambda cls, v: _known_preset(v)))
 
 
 class OwaDrone(Strict):
