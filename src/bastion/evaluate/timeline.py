@@ -20,6 +20,10 @@ def timeline_table(summary: dict[str, Any]) -> Table:
         warn = ", ".join(o["warned_zones"]) or "-"
         if o["warning_lead_s"] is not None:
             warn += f" (lead {o['warning_lead_s']:.1f} s)"
+        would = o.get("would_have_hit")
+        if would and would["impact_zone"]:
+            lead = "not warned" if would["warning_lead_s"] is None else f"lead {would['warning_lead_s']:.1f} s"
+            warn += f" (would have hit {would['impact_zone']}: {lead})"
         engs = "; ".join(
             f"{e['effector']} @ {_t(e['fire_t'])} by {e['authorised_by']}: {e['result']}" for e in o["engagements"]
         ) or "-"
