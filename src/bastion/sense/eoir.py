@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from bastion.geo import enu_to_rae
 from bastion.sense.detections import DetectionBatch
@@ -38,9 +39,10 @@ def ttpf(n_cycles, n50: float) -> np.ndarray:
     """Target transfer probability function: probability of the task (here detection) given ``n_cycles``
     resolvable cycles across the target and the task's ``n50`` (both in cycles)."""
     x = np.maximum(np.asarray(n_cycles, float), 0.0) / n50
-    e = 2.7 + 0.7 * x
-    xe = np.power(x, e)
-    return xe / (1.0 + xe)
+    with np.errstate(divide="ignore"):
+        log_x = np.log(x)  # -inf at x = 0 -> P = 0
+    # x^E / (1 + x^E) = expit(E ln x): no overflow for very many cycles (a target close in).
+    return expit((2.7 + 0.7 * x) * log_x)
 
 
 @dataclass(frozen=True)
