@@ -165,6 +165,8 @@ def quadcopter_path(
                                rng.uniform(*height_range, n_waypoints)])
     else:
         wps = np.asarray(waypoints, float).reshape(-1, 3)
+    if len(wps) == 0 and target is None:
+        wps = pos.reshape(1, 3).copy()  # nowhere to go: hover where it is
     hovers = rng.uniform(*hover_s, len(wps))
     tgt = None if target is None else np.asarray(target, float)
     vel = np.zeros(3)
@@ -182,10 +184,10 @@ def quadcopter_path(
             d = wps[leg] - pos
             dist = float(np.linalg.norm(d))
             if hover_left is not None:  # hovering on the waypoint (small station-keeping jitter)
-                want = 0.2 * jitter - 0.5 * d
+                want = 0.2 * jitter + 0.5 * d
                 hover_left -= dt
-                if hover_left <= 0.0:
-                    leg, hover_left = leg + 1, None
+                if hover_left <= 0.0 and (leg < len(wps) - 1 or tgt is not None):
+                    leg, hover_left = leg + 1, None  # without a target it holds the last waypoint
             elif dist < 2.0 and np.linalg.norm(vel) < 2.0:
                 hover_left = hovers[leg]
                 want = np.zeros(3)
@@ -197,7 +199,7 @@ def quadcopter_path(
             if step > accel_max * dt:
                 dv *= accel_max * dt / step
             vel = vel + dv
-        elif tgt is not None:  # terminal dive: straight at the target, accelerating
+        else:  # terminal dive: straight at the target, accelerating
             d = tgt - pos
             dist = float(np.linalg.norm(d))
             sp = min(dive_speed, float(np.linalg.norm(vel)) + accel_max * 2.0 * dt)
@@ -208,8 +210,6 @@ def quadcopter_path(
                 ts.append(t)
                 ps.append(tgt.copy())
                 break
-        else:  # no target: hover on the last waypoint
-            vel = 0.9 * vel
         if tgt is None or leg < len(wps):
             vel[2] = max(vel[2], min(0.0, (1.0 - pos[2]) / dt))  # no descent below 1 m except in the dive
         sp = float(np.linalg.norm(vel))

@@ -77,10 +77,10 @@ SIGNATURES: dict[str, Signature] = {
             "assumed: 5-inch FPV frame seen side-on, ~0.1 m tall with battery and camera",
         ),
         Signature(
-            "owa_drone", 0.2, 0.25, 0.5,
+            "owa_drone", 0.2, 0.2, 0.5,
             # Shahed-136 class: delta wing, 2.5 m span, 3.5 m long, mostly composite with a metal engine. No
             # measured RCS is public; Skolnik's "conventional unmanned winged missile" is 0.5 m^2, an upper
-            # bound for a smaller, largely composite airframe: assumed 0.2 m^2 (0.07-0.6 m^2 at 95 %).
+            # bound for a smaller, largely composite airframe: assumed 0.2 m^2 (0.08-0.5 m^2 at 95 %).
             "assumed 0.2 m^2: below the 0.5 m^2 of a conventional unmanned winged missile (" + SKOLNIK_T22 + ")",
             "assumed 0.5 m (fuselage and fins side-on); span 2.5 m, length 3.5 m (evz.ro, 2025-09-15, Shahed-136)",
         ),
