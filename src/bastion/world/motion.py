@@ -129,3 +129,96 @@ def bird_path(
         ps[k], vs[k] = pos, vel
         pos = pos + vel * dt
     return Trajectory(t_start + dt * np.arange(n), ps, vs)
+
+
+QUADCOPTER_SPEED_MAX_MPS = 25.0  # small quadcopters/FPV cruise up to ~25 m/s (assumed, docs/models.md)
+
+
+def quadcopter_path(
+    start, t_start: float, dt: float, t_max: float, rng: np.random.Generator, *,
+    waypoints=None, n_waypoints: int = 4, area_center=None, area_radius: float = 300.0,
+    height_range: tuple[float, float] = (20.0, 120.0), speed: float = 15.0, accel_max: float = 6.0,
+    hover_s: tuple[float, float] = (0.0, 6.0), jitter_mps: float = 1.5, target=None, dive_speed: float = 25.0,
+) -> Trajectory:
+    """A quadcopter or FPV drone: erratic waypoint-to-waypoint flight with hovers, then optionally a
+    terminal dive onto ``target``.
+
+    Kinematics: the velocity steers towards the current waypoint at up to ``speed`` (m/s), braking so as
+    to stop on it (v <= sqrt(2 a d)), with acceleration limited to ``accel_max`` (m/s^2); an
+    Ornstein-Uhlenbeck gust/pilot jitter of ``jitter_mps`` (m/s rms, 2 s correlation) makes the path
+    erratic. At each waypoint it hovers for a time drawn from ``hover_s`` (s). Waypoints are ``waypoints``
+    ((k, 3) ENU m) or, if None, ``n_waypoints`` drawn uniformly within ``area_radius`` (m) of
+    ``area_center`` (default: ``start``) at heights in ``height_range`` (m). With a ``target`` (ENU m) it
+    then dives straight at it, accelerating to ``dive_speed``; the path ends on the target (last sample)
+    or at ``t_max`` (s). All speeds are capped at :data:`QUADCOPTER_SPEED_MAX_MPS`.
+
+    Returns a :class:`~bastion.world.trajectory.Trajectory` sampled every ``dt`` (s) from ``t_start``.
+    """
+    vmax = QUADCOPTER_SPEED_MAX_MPS
+    speed, dive_speed = min(speed, vmax), min(dive_speed, vmax)
+    pos = np.asarray(start, float).copy()
+    centre = pos if area_center is None else np.asarray(area_center, float)
+    if waypoints is None:
+        ang = rng.uniform(0.0, 2.0 * np.pi, n_waypoints)
+        rad = area_radius * np.sqrt(rng.uniform(0.0, 1.0, n_waypoints))
+        wps = np.column_stack([centre[0] + rad * np.sin(ang), centre[1] + rad * np.cos(ang),
+                               rng.uniform(*height_range, n_waypoints)])
+    else:
+        wps = np.asarray(waypoints, float).reshape(-1, 3)
+    if len(wps) == 0 and target is None:
+        wps = pos.reshape(1, 3).copy()  # nowhere to go: hover where it is
+    hovers = rng.uniform(*hover_s, len(wps))
+    tgt = None if target is None else np.asarray(target, float)
+    vel = np.zeros(3)
+    jitter = np.zeros(3)
+    tau = 2.0  # s, jitter correlation time
+    a_j = np.exp(-dt / tau)
+    b_j = jitter_mps * np.sqrt(1.0 - a_j**2)
+    leg, hover_left = 0, None
+    ts, ps, vs = [t_start], [pos.copy()], []
+    t = t_start
+    n_steps = int(np.ceil((t_max - t_start) / dt - 1e-9))
+    for k in range(1, n_steps + 1):
+        jitter = a_j * jitter + b_j * rng.normal(size=3)
+        if leg < len(wps):
+            d = wps[leg] - pos
+            dist = float(np.linalg.norm(d))
+            if hover_left is not None:  # hovering on the waypoint (small station-keeping jitter)
+                want = 0.2 * jitter + 0.5 * d
+                hover_left -= dt
+                if hover_left <= 0.0 and (leg < len(wps) - 1 or tgt is not None):
+                    leg, hover_left = leg + 1, None  # without a target it holds the last waypoint
+            elif dist < 2.0 and np.linalg.norm(vel) < 2.0:
+                hover_left = hovers[leg]
+                want = np.zeros(3)
+            else:
+                v_des = min(speed, np.sqrt(2.0 * accel_max * max(dist - 1.0, 0.0)))
+                want = d / max(dist, 1e-9) * v_des + jitter * min(1.0, dist / 20.0)
+            dv = want - vel
+            step = float(np.linalg.norm(dv))
+            if step > accel_max * dt:
+                dv *= accel_max * dt / step
+            vel = vel + dv
+        else:  # terminal dive: straight at the target, accelerating
+            d = tgt - pos
+            dist = float(np.linalg.norm(d))
+            sp = min(dive_speed, float(np.linalg.norm(vel)) + accel_max * 2.0 * dt)
+            vel = d / max(dist, 1e-9) * max(sp, 1.0)
+            if dist <= np.linalg.norm(vel) * dt:
+                vs.append(vel.copy())
+                t += dist / np.linalg.norm(vel)
+                ts.append(t)
+                ps.append(tgt.copy())
+                break
+        if tgt is None or leg < len(wps):
+            vel[2] = max(vel[2], min(0.0, (1.0 - pos[2]) / dt))  # no descent below 1 m except in the dive
+        sp = float(np.linalg.norm(vel))
+        if sp > vmax:
+            vel *= vmax / sp
+        vs.append(vel.copy())
+        pos = pos + vel * dt
+        t = t_start + k * dt
+        ts.append(t)
+        ps.append(pos.copy())
+    vs.append(vel.copy())
+    return Trajectory(np.array(ts), np.array(ps), np.array(vs))
