@@ -24,9 +24,12 @@ from bastion.events import (
     Record,
     Tick,
 )
-from bastion.scenario.schema import CooperativeSensor, RadarSensor, Scenario
+from bastion.scenario.schema import CameraSensor, CooperativeSensor, RadarSensor, RfSensor, Scenario
 from bastion.sense.cooperative import CooperativeModel
+from bastion.sense.eoir import EoirModel
 from bastion.sense.radar import RadarModel
+from bastion.sense.rf import RfDetectorModel
+from bastion.world.signatures import critical_dimensions
 from bastion.world.truth import World
 
 TICK_S = 0.5  # decision cycle period (s)
@@ -41,6 +44,26 @@ def radar_model(spec: RadarSensor) -> RadarModel:
         spec.ref_range_m, spec.ref_rcs_m2, spec.ref_pd, spec.pfa, spec.false_alarms_per_scan,
         spec.sigma_range_m, np.radians(spec.sigma_az_deg), np.radians(spec.sigma_el_deg),
         np.radians(spec.el_min_deg), np.radians(spec.el_max_deg), spec.sigma_range_rate_mps,
+        az_center=np.radians(spec.az_center_deg), az_width=np.radians(spec.az_width_deg),
+    )
+
+
+def camera_model(spec: CameraSensor) -> EoirModel:
+    return EoirModel(
+        spec.name, np.asarray(spec.position, float), "visible" if spec.type == "eo_camera" else "infrared",
+        spec.ifov_mrad * 1e-3, az_center=np.radians(spec.az_center_deg), az_width=np.radians(spec.az_width_deg),
+        el_min=np.radians(spec.el_min_deg), el_max=np.radians(spec.el_max_deg),
+        sigma_angle=spec.sigma_angle_mrad * 1e-3, revisit=spec.revisit_s, range_max=spec.range_m,
+        false_alarms_per_scan=spec.false_alarms_per_scan,
+    )
+
+
+def rf_model(spec: RfSensor) -> RfDetectorModel:
+    return RfDetectorModel(
+        spec.name, np.asarray(spec.position, float), range_50=spec.range_50_m, range_max=spec.range_m,
+        sigma_bearing=np.radians(spec.sigma_bearing_deg), revisit=spec.revisit_s,
+        az_center=np.radians(spec.az_center_deg), az_width=np.radians(spec.az_width_deg),
+        false_alarms_per_scan=spec.false_alarms_per_scan,
     )
 
 
@@ -83,8 +106,11 @@ class Simulation:
         for k, (spec, s) in enumerate(zip(scenario.sensors, ss, strict=False)):
             rng = np.random.default_rng(s)
             if isinstance(spec, RadarSensor):
-                model = radar_model(spec)
-                period = spec.revisit_s
+                model, period = radar_model(spec), spec.revisit_s
+            elif isinstance(spec, CameraSensor):
+                model, period = camera_model(spec), spec.revisit_s
+            elif isinstance(spec, RfSensor):
+                model, period = rf_model(spec), spec.revisit_s
             else:
                 assert isinstance(spec, CooperativeSensor)
                 model = CooperativeModel(spec.name, "adsb" if spec.type == "adsb_receiver" else "iff",
@@ -93,8 +119,10 @@ class Simulation:
                 period = spec.interval_s
             phase = (0.137 * (k + 1)) % period  # sensors do not all report at the same instant
             self._sensors.append((model, rng, period))
-            self._push(phase, PRIO_DETECTION if isinstance(model, RadarModel) else PRIO_COOP, ("sensor", k))
+            self._push(phase, self._prio(model), ("sensor", k))
         self._guns = {e.name: Gun(e) for e in scenario.effectors}
+        self._sizes = critical_dimensions(self.world.objects)
+        self._night = scenario.environment.night
         objs = self.world.objects
         self._adsb = np.array([o.adsb for o in objs], bool)
         self._iff = np.array([o.iff for o in objs], bool)
@@ -147,10 +175,15 @@ class Simulation:
     # --- the simulated world's side ---------------------------------------------------------------
     def _sense(self, k: int, t: float, result: RunResult):
         model, rng, period = self._sensors[k]
-        self._push(t + period, PRIO_DETECTION if isinstance(model, RadarModel) else PRIO_COOP, ("sensor", k))
+        self._push(t + period, self._prio(model), ("sensor", k))
         alive, pos, vel = self.world.state(t)
-        if isinstance(model, RadarModel):
-            batch, truth = model.scan(t, pos, vel, self.world.rcs, alive, rng)
+        if not isinstance(model, CooperativeModel):
+            if isinstance(model, RadarModel):
+                batch, truth = model.scan(t, pos, vel, self.world.rcs, alive, rng)
+            elif isinstance(model, EoirModel):
+                batch, truth = model.scan(t, pos, vel, self._sizes, alive, rng, night=self._night)
+            else:
+                batch, truth = model.scan(t, pos, vel, self.world.rf_link, alive, rng)
             for i in np.unique(truth[truth >= 0]).tolist():
                 result.first_detection.setdefault(int(i), t)
             return batch
@@ -158,6 +191,10 @@ class Simulation:
         ids = self._adsb_ids if model.kind == "adsb" else self._iff_ids
         report, _ = model.report(t, pos, vel, alive, coop, ids, rng)
         return report if len(report) else None
+
+    @staticmethod
+    def _prio(model) -> int:
+        return PRIO_COOP if isinstance(model, CooperativeModel) else PRIO_DETECTION
 
     def _react(self, ev: Record) -> None:
         if isinstance(ev, ApprovalRequested):

@@ -91,6 +91,8 @@ class RadarSensor(Strict):
     sigma_range_rate_mps: PositiveFloat | None = None
     el_min_deg: float = Field(default=-2.0, ge=-90, le=90)
     el_max_deg: float = Field(default=70.0, ge=-90, le=90)
+    az_center_deg: float = Field(default=0.0, ge=0, le=360)
+    az_width_deg: float = Field(default=360.0, gt=0, le=360)
 
     @model_validator(mode="after")
     def _consistent(self) -> RadarSensor:
@@ -112,7 +114,41 @@ class CooperativeSensor(Strict):
     sigma_position_m: PositiveFloat = 30.0
 
 
-Sensor = Annotated[RadarSensor | CooperativeSensor, Field(discriminator="type")]
+class CameraSensor(Strict):
+    """An EO (visible) or IR camera: angle-only detections; detection range from the pixel count on the
+    target (Johnson criteria, ``bastion.sense.eoir``); the visible camera sees far less at night."""
+
+    name: str
+    type: Literal["eo_camera", "ir_camera"]
+    position: Point3
+    ifov_mrad: PositiveFloat = 0.1
+    sigma_angle_mrad: PositiveFloat = 0.2
+    revisit_s: PositiveFloat = 0.2
+    range_m: PositiveFloat = 20000.0
+    az_center_deg: float = Field(default=0.0, ge=0, le=360)
+    az_width_deg: float = Field(default=360.0, gt=0, le=360)
+    el_min_deg: float = Field(default=-5.0, ge=-90, le=90)
+    el_max_deg: float = Field(default=60.0, ge=-90, le=90)
+    false_alarms_per_scan: NonNegFloat = 0.0
+
+
+class RfSensor(Strict):
+    """An RF direction finder: bearings to drones whose control link is on the air; nothing from
+    autonomous drones."""
+
+    name: str
+    type: Literal["rf_detector"]
+    position: Point3
+    range_50_m: PositiveFloat = 3000.0
+    range_m: PositiveFloat = 8000.0
+    sigma_bearing_deg: PositiveFloat = 3.0
+    revisit_s: PositiveFloat = 1.0
+    az_center_deg: float = Field(default=0.0, ge=0, le=360)
+    az_width_deg: float = Field(default=360.0, gt=0, le=360)
+    false_alarms_per_scan: NonNegFloat = 0.0
+
+
+Sensor = Annotated[RadarSensor | CooperativeSensor | CameraSensor | RfSensor, Field(discriminator="type")]
 
 
 class GunEffector(Strict):
@@ -202,6 +238,24 @@ class OwaDrone(Strict):
     rcs_m2: PositiveFloat = 0.1
 
 
+class Quadcopter(Strict):
+    """A quadcopter or FPV drone: erratic flight between waypoints (drawn within ``area_radius_m`` of
+    ``start`` if none are given) with hovers, then, with a ``target``, a terminal dive onto it."""
+
+    kind: Literal["quadcopter"]
+    name: str
+    start: Point3
+    waypoints: list[Point3] | None = None
+    n_waypoints: Annotated[int, Field(ge=1, le=50)] = 4
+    area_radius_m: PositiveFloat = 300.0
+    target: Point3 | None = None
+    t_start_s: NonNegFloat = 0.0
+    speed_mps: float = Field(default=15.0, gt=0, le=25)
+    rf_link: bool = True
+    hostile: bool = True
+    rcs_m2: PositiveFloat = 0.01
+
+
 class Birds(Strict):
     """A flock wandering about a centre (within ``radius_m``) at ``speed_mps``."""
 
@@ -243,7 +297,7 @@ class Helicopter(Strict):
 
 
 SceneObject = Annotated[
-    Rocket | Mortar | OwaDrone | Birds | Aircraft | Helicopter, Field(discriminator="kind")
+    Rocket | Mortar | OwaDrone | Quadcopter | Birds | Aircraft | Helicopter, Field(discriminator="kind")
 ]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bastion.scenario.schema import Aircraft, Birds, Helicopter, Mortar, OwaDrone, Rocket, Scenario
+from bastion.scenario.schema import Aircraft, Birds, Helicopter, Mortar, OwaDrone, Quadcopter, Rocket, Scenario
 from bastion.world import motion
 from bastion.world.trajectory import Trajectory
 
@@ -119,6 +119,18 @@ class World:
                 meta={"impact_point": [float(v) for v in traj.pos[-1]]} if hit else {},
             )
             yield obj, traj
+        elif isinstance(spec, Quadcopter):
+            traj = motion.quadcopter_path(
+                spec.start, spec.t_start_s, dt, dur, rng, waypoints=spec.waypoints, n_waypoints=spec.n_waypoints,
+                area_radius=spec.area_radius_m, speed=spec.speed_mps, target=spec.target,
+            )
+            hit = spec.target is not None and np.allclose(traj.pos[-1], spec.target, atol=1e-6)
+            end = float(min(traj.t[-1], dur))
+            yield TruthObject(
+                -1, spec.name, "quadcopter", spec.hostile, spec.rcs_m2, spec.t_start_s, end,
+                "impact" if hit and traj.t[-1] <= dur else "none", rf_link=spec.rf_link,
+                target=None if spec.target is None else tuple(float(v) for v in spec.target),
+            ), traj
         elif isinstance(spec, Birds):
             for b in range(spec.count):
                 traj = motion.bird_path(spec.center, spec.radius_m, spec.speed_mps * rng.uniform(0.8, 1.2),
