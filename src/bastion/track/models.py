@@ -78,6 +78,11 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     atmosphere, with the partial derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
     rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
     speed = np.linalg.norm(v, axis=1)
+    # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
+    # wild tentative track from overflowing before it is deleted.
+    slow = np.minimum(1.0, 3000.0 / np.maximum(speed, 1e-9))
+    v = v * slow[:, None]
+    speed = speed * slow
     half = 0.5 * rho * speed
     a = -(k * half)[:, None] * v
     a[:, 2] -= cfg.gravity

@@ -117,16 +117,25 @@ class Tracker:
         pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0) if N else np.zeros(0)
 
         if N and n:
-            dt_ref = t_ref - tab.t_state
-            xp, Pp, c = self._predict_rows(slice(None), dt_ref)
+            # Predict (with model mixing) to the batch's earliest detection time; each track that gets
+            # a detection is then carried forward to that detection's own time (no second mixing).
+            t_gate = float(batch.time.min())
+            xp, Pp, c = self._predict_rows(slice(None), t_gate - tab.t_state)
             # Gating needs the combined position covariance only (plus velocity for range rate).
             x6, P6 = imm.combine(xp, Pp, c, 6, 6 if kind == "radar_doppler" else 3)
             pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
-            ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_ref)
+            broken = ~(np.isfinite(x6).all(axis=1) & np.isfinite(pos_sigma))
+            if np.any(broken):
+                # A diverged track (numerically) is parked far away for gating and deleted below.
+                x6[broken] = 0.0
+                x6[broken, :3] = 1e12
+                P6[broken] = np.eye(P6.shape[1])
+                pos_sigma[broken] = np.inf
+            ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_gate)
             if cfg.association == "jpda" and len(ti):
-                at, ad = self._jpda_update(batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref)
+                at, ad = self._jpda_update(batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_gate)
             else:
-                at, ad = self._gnn_update(batch, ti, dj, d2, logdet, xp, Pp, c, t_ref)
+                at, ad = self._gnn_update(batch, ti, dj, d2, logdet, xp, Pp, c, t_gate)
             if cfg.block_init_in_gate and len(ti):
                 firm = tab.status[ti] != TENTATIVE
                 blocked[dj[firm]] = True
@@ -161,11 +170,12 @@ class Tracker:
         return imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
                            self._sojourn, self.config, switching)
 
-    def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
-        """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations."""
+    def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_gate):
+        """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations.
+        Tracks are at ``t_gate``, the batch's earliest detection time."""
         cfg = self.config
         kind = batch.kind
-        spread = float(t_ref - batch.time.min())
+        spread = float(batch.time.max() - t_gate)
         speed = np.linalg.norm(x6[:, 3:6], axis=1)
         track_sig = np.sqrt(np.max(np.diagonal(P6[:, :3, :3], axis1=1, axis2=2), axis=1))
         if kind == "bearing":
@@ -186,9 +196,9 @@ class Tracker:
         if len(ti) == 0:
             return ti, dj, np.zeros(0), np.zeros((0, m, m)), np.zeros((0, m)), np.zeros(0)
         xpair = x6[ti]
-        shift = batch.time[dj] - t_ref
+        shift = batch.time[dj] - t_gate
         if spread > 0.0:
-            # First-order shift from the batch time to each detection's own time (for gating only).
+            # First-order shift to each detection's own time (for gating only).
             xpair = xpair.copy()
             xpair[:, :3] += xpair[:, 3:6] * shift[:, None]
         Pt = P6[ti]
@@ -205,7 +215,7 @@ class Tracker:
         ok = d2 <= self._gate[m]
         return ti[ok], dj[ok], d2[ok], S[ok], nu[ok], logdet[ok]
 
-    def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_ref):
+    def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_gate):
         tab = self.table
         N, n = len(tab), len(batch)
         if len(ti) == 0:
@@ -216,12 +226,13 @@ class Tracker:
         np.minimum.at(min_logdet, ti, logdet)
         miss_cost = self._gate[batch.dim] + min_logdet
         at, ad = gnn(ti, dj, cost, miss_cost, N, n)
-        self._imm_update(batch, at, ad, xp, Pp, c, t_ref, batch.z[ad], batch.R[ad])
+        self._imm_update(batch, at, ad, xp, Pp, c, t_gate, batch.z[ad], batch.R[ad])
         return at, ad
 
-    def _jpda_update(self, batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref):
+    def _jpda_update(self, batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_gate):
         """JPDA: each gated track is updated with the probability-weighted combined innovation, and its
-        covariance inflated by the spread of the innovations (the standard PDA form), per model."""
+        covariance inflated by the spread of the innovations (the standard PDA form), per model. Tracks
+        are updated at ``t_gate`` (the batch's earliest time): JPDA ignores a batch's time spread."""
         cfg = self.config
         tab = self.table
         N, n = len(tab), len(batch)
@@ -252,7 +263,7 @@ class Tracker:
         Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(M * K, D, D)
         Pc += gain @ np.tile(spread[rows], (M, 1, 1)) @ gain.transpose(0, 2, 1)
         Pu = Pc.reshape(M, K, D, D)
-        self._write_rows(rows, xu, Pu, mu, t_ref)
+        self._write_rows(rows, xu, Pu, mu, t_gate)
         # For bookkeeping, the detection each track is most likely to have produced.
         best = np.lexsort((-beta, ti))
         first = np.ones(len(best), bool)
@@ -261,15 +272,15 @@ class Tracker:
         keep = beta[best[first]] > beta0[at]
         return at[keep], ad[keep]
 
-    def _imm_update(self, batch, at, ad, xp, Pp, c, t_ref, z, R):
+    def _imm_update(self, batch, at, ad, xp, Pp, c, t_gate, z, R):
         if len(at) == 0:
             return
-        tab = self.table
         t_det = batch.time[ad]
-        if np.all(t_det == t_ref):
-            xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
-        else:
-            xa, Pa, ca = self._predict_rows(at, t_det - tab.t_state[at])
+        xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
+        if not np.all(t_det == t_gate):
+            # Forward from the gating time to each detection's time: for white-noise dynamics the two
+            # steps compose exactly into one; model switching over this short span is neglected.
+            xa, Pa = imm.predict_models(xa, Pa, t_det - t_gate, self.model_names, self.config)
         xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
         self._write_rows(at, xu, Pu, mu, t_det)
 
@@ -370,7 +381,7 @@ class Tracker:
             dt = t_new[cj] - self._pend_t[ci]
             dist = np.linalg.norm(pos[cj] - self._pend_pos[ci], axis=1)
             lim = cfg.v_max * dt + np.hypot(noise[cj], pend_noise[ci])
-            ok = (dt > 1e-6) & (dist <= lim)
+            ok = (dt >= max(cfg.init_min_dt, 1e-6)) & (dist <= lim)
             ci, cj, dist, lim = ci[ok], cj[ok], dist[ok], lim[ok]
             if len(ci):
                 pi, pj = gnn(ci, cj, (dist / lim) ** 2, np.full(P_n, 2.0), P_n, len(idx))
@@ -401,6 +412,10 @@ class Tracker:
         M = len(self.model_names)
         dt = (t2 - t1)[:, None]
         v = (p2 - p1) / dt
+        # Noise can make the difference faster than any target; the gate allowed it within 3 sigma,
+        # so start from the fastest plausible speed (the covariance below keeps the uncertainty).
+        speed = np.linalg.norm(v, axis=1, keepdims=True)
+        v *= np.minimum(1.0, cfg.v_max / np.maximum(speed, 1e-9))
         D = self._dim
         x = np.zeros((k, D))
         x[:, :3], x[:, 3:6] = p2, v
