@@ -90,6 +90,13 @@ class TrackerConfig:
     max_pos_sigma: float = 300.0
     quality_alpha: float = 0.25
 
+    def __post_init__(self) -> None:
+        # Sequences given as lists become tuples: the record stays hashable (caches key on it).
+        for name in ("models", "mode_prior", "sojourn_s"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
     def check(self) -> None:
         """Raise ValueError on an inconsistent configuration."""
         if not self.models or any(m not in MODEL_NAMES for m in self.models):
