@@ -200,3 +200,30 @@ def test_rotating_radar_with_clutter_tracks_drones_and_stays_finite():
     e = tab.x[firm, None, :3] - truth_then
     d2 = np.einsum("tni,tij,tnj->tn", e, np.linalg.inv(tab.P[firm, :3, :3]), e)
     assert np.sum(d2.min(axis=0) < chi2.ppf(0.999, 3)) >= n - 1
+
+
+def test_a_sensor_that_saw_a_track_once_does_not_wear_it_down():
+    # A drone on a 1 s surveillance radar; a counter-mortar radar (0.5 s) reports it once at t = 6 s
+    # and never again (it is not a round). The counter-mortar batches that lack it must not coast or
+    # delete the track; when the surveillance radar loses it, it is coasted then deleted as usual.
+    rng = np.random.default_rng(17)
+    cfg = TrackerConfig(models=("cv", "ct"), q_cv=0.5, q_ct=0.5, v_max=100.0)
+    tracker = Tracker(cfg)
+    p0, v = np.array([1000.0, 2000.0, 120.0]), np.array([30.0, -10.0, 0.0])
+    statuses = []
+    for k in range(40):
+        t = k * 0.5
+        truth = p0 + v * t
+        if k % 2 == 0 and t < 15.0:
+            tracker.process(_cartesian(t, truth + rng.normal(0, 5.0, 3), 5.0, sensor="surveillance"))
+        z = truth + rng.normal(0, 5.0, 3) if k == 12 else np.zeros((0, 3))
+        upd = tracker.process(_cartesian(t + 0.25, z, 5.0, sensor="counter-mortar"), time=t + 0.25)
+        if 4.0 <= t < 15.0:
+            assert len(tracker.table) == 1
+            statuses.append(int(tracker.table.status[0]))
+        if k == 12:
+            assert len(upd.updated) == 1
+    assert set(statuses) == {int(CONFIRMED)}
+    assert tracker.table.sensors.tolist() in ([], [0b11])
+    # After t = 15 s only empty counter-mortar batches come: deleted max_coast_s after its last plot.
+    assert len(tracker.table) == 0

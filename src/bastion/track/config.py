@@ -49,8 +49,8 @@ class TrackerConfig:
             edges of adjacent sectors of one rotating-radar scan) carry no usable velocity.
         block_init_in_gate: detections inside the gate of a confirmed track never start a new track.
         confirm_m, confirm_n: a tentative track is confirmed once it has ``confirm_m`` hits in its
-            last ``confirm_n`` opportunities (an opportunity is a batch of a sensor that has already
-            updated the track); it is deleted once that has become impossible.
+            last ``confirm_n`` opportunities (an opportunity is a batch of the sensor that made the
+            track's latest update); it is deleted once that has become impossible.
         max_misses: a confirmed track is deleted after this many consecutive misses.
         max_coast_s: ... or when it has not been updated for this long (s).
         max_pos_sigma: ... or when its position standard deviation (m, RMS over axes) exceeds this.

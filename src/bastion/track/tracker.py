@@ -28,8 +28,8 @@ class ScanUpdate:
     """What one call of :meth:`Tracker.process` changed.
 
     Attributes:
-        time: the batch time (s): its latest detection time (or the previous batch time if it was
-            empty; -inf before any detection).
+        time: the batch time (s): its latest detection time; for an empty batch the ``time`` given
+            to ``process``, else the previous batch time (-inf before any).
         confirmed: ids of tracks confirmed by this batch.
         deleted: ids of tracks deleted by this batch.
         updated: ids of tracks updated by a detection of this batch.
@@ -99,17 +99,23 @@ class Tracker:
         if len(ids) and len(self.table):
             self.table.keep(~np.isin(self.table.id, ids))
 
-    def process(self, batch: DetectionBatch) -> ScanUpdate:
+    def process(self, batch: DetectionBatch, time: float | None = None) -> ScanUpdate:
         """Run one detection batch (one sensor dwell) through gating, association, update,
-        initiation and track management. Batches must come in time order."""
+        initiation and track management. Batches must come in time order.
+
+        ``time`` (s) is the dwell's time; it matters only for an empty batch, which has no detection
+        times of its own (without it, an empty batch counts misses but does not advance the clock
+        that ``max_coast_s`` is measured on)."""
         cfg = self.config
         tab = self.table
         n = len(batch)
         kind = batch.kind
         bit = np.int64(1) << np.int64(self._sensor_bit(batch.sensor_id))
-        t_ref = float(batch.time.max()) if n else self.time
         if n:
-            self.time = max(self.time, t_ref)
+            t_ref = float(batch.time.max())
+        else:
+            t_ref = self.time if time is None else float(time)
+        self.time = max(self.time, t_ref)
         det_track = np.full(n, -1, np.int64)
         N = len(tab)
         at = ad = _EMPTY_IDS
@@ -310,7 +316,10 @@ class Tracker:
             return _EMPTY_IDS, _EMPTY_IDS, None
         hit = np.zeros(N, bool)
         hit[at] = True
-        opp = hit | ((tab.sensors & bit) != 0)
+        # Only the sensor that made a track's last two updates can miss it: a counter-mortar radar
+        # that once saw a drone must not wear the drone's track down with every batch that (rightly)
+        # lacks it.
+        opp = hit | ((tab.last_sensor == bit) & (tab.prev_sensor == bit))
         hu = hit.astype(np.uint64)
         tab.history[opp] = (tab.history[opp] << np.uint64(1)) | hu[opp]
         tab.opportunities[opp] += 1
@@ -320,6 +329,8 @@ class Tracker:
         tab.hits[hit] += 1
         tab.t_last_update[at] = batch.time[ad]
         tab.sensors[hit] |= bit
+        tab.prev_sensor[hit] = tab.last_sensor[hit]
+        tab.last_sensor[hit] = bit
         rcs = batch.rcs_m2[ad]
         good = np.isfinite(rcs)
         if np.any(good):
@@ -391,7 +402,7 @@ class Tracker:
         if len(pi):
             new_rows = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
-                                        self._pend_bits[pi] | bit)
+                                        self._pend_bits[pi], bit)
             used = np.ones(P_n, bool)
             used[pi] = False
             self._pend_pos, self._pend_cov = self._pend_pos[used], self._pend_cov[used]
@@ -405,7 +416,7 @@ class Tracker:
         self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
         return new_rows
 
-    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> dict[str, np.ndarray]:
+    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, first_bits, last_bit) -> dict[str, np.ndarray]:
         """Table rows of new tracks from detection pairs (1: older, 2: newer)."""
         cfg = self.config
         k = len(t2)
@@ -445,6 +456,7 @@ class Tracker:
         rcs_mean = np.where(rcs_count > 0, np.nansum(np.nan_to_num(rcs_stack, nan=0.0), axis=1)
                             / np.maximum(rcs_count, 1), np.nan)
         status = np.full(k, CONFIRMED if cfg.confirm_m <= 2 else TENTATIVE, np.int8)
+        bits = first_bits | last_bit
         rows = {
             "id": ids, "x": x6, "P": P6, "t_state": t2.copy(), "status": status, "t_first": t1.copy(),
             "t_confirmed": np.where(status == CONFIRMED, t2, np.nan), "t_last_update": t2.copy(),
@@ -452,6 +464,8 @@ class Tracker:
             "history": np.full(k, 3, np.uint64), "opportunities": np.full(k, 2, np.int64),
             "quality": np.full(k, 0.5 + 0.5 * cfg.quality_alpha), "mode_prob": mu,
             "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
-            "sensors": bits.astype(np.int64), "xm": xm, "Pm": Pm,
+            "sensors": bits.astype(np.int64), "last_sensor": np.full(k, last_bit, np.int64),
+            "prev_sensor": first_bits.astype(np.int64),
+            "xm": xm, "Pm": Pm,
         }
         return rows
