@@ -70,7 +70,7 @@ def track_scenario(scenario: Scenario, config: TrackerConfig | None = None,
                                scan.detections, R)
         c0 = time.process_time()
         t0 = time.perf_counter()
-        tracker.process(batch)
+        tracker.process(batch, time=scan.t)
         t1 = time.perf_counter()
         if timings is not None:
             timings.append(t1 - t0)

@@ -45,10 +45,12 @@ class TrackerConfig:
         v_max: initiation velocity gate (m/s): two detections can start a track only if the speed
             between them is at most this (plus 3 sigma of measurement noise).
         init_max_dt: oldest a single unused detection may be (s) to pair with a new one.
+        init_min_dt: shortest time (s) between the two initiating detections: closer pairs (e.g. the
+            edges of adjacent sectors of one rotating-radar scan) carry no usable velocity.
         block_init_in_gate: detections inside the gate of a confirmed track never start a new track.
         confirm_m, confirm_n: a tentative track is confirmed once it has ``confirm_m`` hits in its
-            last ``confirm_n`` opportunities (an opportunity is a batch of a sensor that has already
-            updated the track); it is deleted once that has become impossible.
+            last ``confirm_n`` opportunities (an opportunity is a batch of the sensor that made the
+            track's latest update); it is deleted once that has become impossible.
         max_misses: a confirmed track is deleted after this many consecutive misses.
         max_coast_s: ... or when it has not been updated for this long (s).
         max_pos_sigma: ... or when its position standard deviation (m, RMS over axes) exceeds this.
@@ -69,7 +71,7 @@ class TrackerConfig:
     gravity: float = 9.80665
     rho0: float = 1.225
     scale_height: float = 8500.0
-    ballistic_substep_s: float = 0.25
+    ballistic_substep_s: float = 1.0
 
     gate_prob: float = 0.9995
     gate_sigmas: float = 5.0
@@ -79,6 +81,7 @@ class TrackerConfig:
 
     v_max: float = 600.0
     init_max_dt: float = 2.5
+    init_min_dt: float = 0.2
     block_init_in_gate: bool = True
     confirm_m: int = 4
     confirm_n: int = 5
@@ -86,6 +89,13 @@ class TrackerConfig:
     max_coast_s: float = 5.0
     max_pos_sigma: float = 300.0
     quality_alpha: float = 0.25
+
+    def __post_init__(self) -> None:
+        # Sequences given as lists become tuples: the record stays hashable (caches key on it).
+        for name in ("models", "mode_prior", "sojourn_s"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
 
     def check(self) -> None:
         """Raise ValueError on an inconsistent configuration."""

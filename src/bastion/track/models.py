@@ -78,6 +78,11 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     atmosphere, with the partial derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
     rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
     speed = np.linalg.norm(v, axis=1)
+    # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
+    # wild tentative track from overflowing before it is deleted.
+    slow = np.minimum(1.0, 3000.0 / np.maximum(speed, 1e-9))
+    v = v * slow[:, None]
+    speed = speed * slow
     half = 0.5 * rho * speed
     a = -(k * half)[:, None] * v
     a[:, 2] -= cfg.gravity
@@ -94,38 +99,52 @@ def predict_ballistic(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gravity and drag, with the drag parameter k estimated; integrated in equal sub-steps no longer
     than ``cfg.ballistic_substep_s`` with Heun's method (the acceleration at both ends of a sub-step;
-    position from the linear-in-time acceleration). The Jacobian is that of the first-order step,
-    which is ample for the covariance."""
+    position from the linear-in-time acceleration); F is the exact Jacobian of that map. Each track
+    takes as many sub-steps as its own dt needs, so one long-coasting track does not slow the rest."""
     K = x.shape[0]
-    n_sub = max(1, int(np.ceil(np.max(np.abs(dt), initial=0.0) / cfg.ballistic_substep_s)))
-    h = dt / n_sub
-    h2 = 0.5 * h * h
+    n_i = np.maximum(1, np.ceil(np.abs(dt) / cfg.ballistic_substep_s)).astype(np.int64)
+    n_max = int(n_i.max(initial=1))
+    h = dt / n_i
     xp = x.copy()
-    F = _eye_stack(K)
-    eye3 = np.eye(3)
-    for _ in range(n_sub):
-        p, v, k = xp[:, :3], xp[:, 3:6], xp[:, KDRAG]
-        a, G = _accel_and_jacobian(p, v, k, cfg)
-        # Euler predictor to the end of the sub-step, and its Jacobian E.
-        p_end = p + v * h[:, None] + a * h2[:, None]
-        v_end = v + a * h[:, None]
-        E = _eye_stack(K)
-        E[:, 0:3, 3:6] += h[:, None, None] * eye3
-        E[:, 0:3, :] += h2[:, None, None] * G
-        E[:, 3:6, :] += h[:, None, None] * G
-        a_end, G_end = _accel_and_jacobian(p_end, v_end, k, cfg)
-        GE = G_end @ E
-        # Heun corrector: average accelerations (position from the linear-in-time acceleration).
-        new = xp.copy()
-        new[:, :3] = p + v * h[:, None] + (a / 3.0 + a_end / 6.0) * (h * h)[:, None]
-        new[:, 3:6] = v + 0.5 * (a + a_end) * h[:, None]
-        step = _eye_stack(K)
-        step[:, 0:3, 3:6] += h[:, None, None] * eye3
-        step[:, 0:3, :] += (h * h)[:, None, None] * (G / 3.0 + GE / 6.0)
-        step[:, 3:6, :] += (0.5 * h)[:, None, None] * (G + GE)
-        xp = new
-        F = step @ F
+    F = _eye_stack(K, x.shape[1])
+    uniform = bool(np.all(n_i == n_max))
+    for s in range(n_max):
+        if uniform:
+            xp, step = _heun_step(xp, h, cfg)
+            F = step @ F
+        else:
+            rows = np.flatnonzero(n_i > s)
+            xs, step = _heun_step(xp[rows], h[rows], cfg)
+            xp[rows] = xs
+            F[rows] = step @ F[rows]
     return xp, F
+
+
+def _heun_step(x: np.ndarray, h: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """One Heun sub-step of length h (K,) of the ballistic model and its exact Jacobian (K, D, D)."""
+    K, D = x.shape
+    eye3 = np.eye(3)
+    h2 = 0.5 * h * h
+    p, v, k = x[:, :3], x[:, 3:6], x[:, KDRAG]
+    a, G = _accel_and_jacobian(p, v, k, cfg)
+    # Euler predictor to the end of the sub-step, and its Jacobian E.
+    p_end = p + v * h[:, None] + a * h2[:, None]
+    v_end = v + a * h[:, None]
+    E = _eye_stack(K, D)
+    E[:, 0:3, 3:6] += h[:, None, None] * eye3
+    E[:, 0:3, :] += h2[:, None, None] * G
+    E[:, 3:6, :] += h[:, None, None] * G
+    a_end, G_end = _accel_and_jacobian(p_end, v_end, k, cfg)
+    GE = G_end @ E
+    # Heun corrector: average accelerations (position from the linear-in-time acceleration).
+    new = x.copy()
+    new[:, :3] = p + v * h[:, None] + (a / 3.0 + a_end / 6.0) * (h * h)[:, None]
+    new[:, 3:6] = v + 0.5 * (a + a_end) * h[:, None]
+    step = _eye_stack(K, D)
+    step[:, 0:3, 3:6] += h[:, None, None] * eye3
+    step[:, 0:3, :] += (h * h)[:, None, None] * (G / 3.0 + GE / 6.0)
+    step[:, 3:6, :] += (0.5 * h)[:, None, None] * (G + GE)
+    return new, step
 
 
 def _accel_and_jacobian(p, v, k, cfg: TrackerConfig):

@@ -29,6 +29,8 @@ _FIELDS = (
     ("rcs_m2", np.float64, lambda M, D: ()),
     ("rcs_count", np.int64, lambda M, D: ()),
     ("sensors", np.int64, lambda M, D: ()),
+    ("last_sensor", np.int64, lambda M, D: ()),
+    ("prev_sensor", np.int64, lambda M, D: ()),
     ("xm", np.float64, lambda M, D: (D,)),
     ("Pm", np.float64, lambda M, D: (D, D)),
 )
@@ -52,13 +54,16 @@ class TrackTable:
         t_last_update (N,): time (s) of the last detection that updated the track.
         hits (N,): number of detections that updated the track; misses (N,): consecutive misses.
         history (N,) uint64: hit (1) / miss (0) at the last 64 opportunities, newest in bit 0.
-        opportunities (N,): number of opportunities (batches of a sensor that updates the track).
+        opportunities (N,): number of opportunities (see ``last_sensor``).
         quality (N,) in [0, 1]: exponentially smoothed hit ratio.
         mode_prob (N, M): IMM model probabilities (model names in ``Tracker.model_names``).
         ballistic_coef (N,): estimated ballistic coefficient beta = m/(Cd A) (kg/m^2), NaN until the
             ballistic model has learnt it.
         rcs_m2 (N,): running mean of detection radar cross-sections (m^2), NaN when none was given.
         sensors (N,) int64: bitmask of sensors that updated the track (bit i = i-th sensor seen).
+        last_sensor, prev_sensor (N,) int64: bits of the sensors that made the latest and the one
+            before; a sensor's batches count as opportunities (hits or misses) for the track only
+            when it made both.
         xm (M, N, D), Pm (M, N, D, D): model-conditioned augmented states (internal to the IMM;
             model-major so that each model's slice is contiguous).
     """

@@ -28,8 +28,8 @@ class ScanUpdate:
     """What one call of :meth:`Tracker.process` changed.
 
     Attributes:
-        time: the batch time (s): its latest detection time (or the previous batch time if it was
-            empty; -inf before any detection).
+        time: the batch time (s): its latest detection time; for an empty batch the ``time`` given
+            to ``process``, else the previous batch time (-inf before any).
         confirmed: ids of tracks confirmed by this batch.
         deleted: ids of tracks deleted by this batch.
         updated: ids of tracks updated by a detection of this batch.
@@ -99,17 +99,23 @@ class Tracker:
         if len(ids) and len(self.table):
             self.table.keep(~np.isin(self.table.id, ids))
 
-    def process(self, batch: DetectionBatch) -> ScanUpdate:
+    def process(self, batch: DetectionBatch, time: float | None = None) -> ScanUpdate:
         """Run one detection batch (one sensor dwell) through gating, association, update,
-        initiation and track management. Batches must come in time order."""
+        initiation and track management. Batches must come in time order.
+
+        ``time`` (s) is the dwell's time; it matters only for an empty batch, which has no detection
+        times of its own (without it, an empty batch counts misses but does not advance the clock
+        that ``max_coast_s`` is measured on)."""
         cfg = self.config
         tab = self.table
         n = len(batch)
         kind = batch.kind
         bit = np.int64(1) << np.int64(self._sensor_bit(batch.sensor_id))
-        t_ref = float(batch.time.max()) if n else self.time
         if n:
-            self.time = max(self.time, t_ref)
+            t_ref = float(batch.time.max())
+        else:
+            t_ref = self.time if time is None else float(time)
+        self.time = max(self.time, t_ref)
         det_track = np.full(n, -1, np.int64)
         N = len(tab)
         at = ad = _EMPTY_IDS
@@ -117,16 +123,25 @@ class Tracker:
         pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0) if N else np.zeros(0)
 
         if N and n:
-            dt_ref = t_ref - tab.t_state
-            xp, Pp, c = self._predict_rows(slice(None), dt_ref)
+            # Predict (with model mixing) to the batch's earliest detection time; each track that gets
+            # a detection is then carried forward to that detection's own time (no second mixing).
+            t_gate = float(batch.time.min())
+            xp, Pp, c = self._predict_rows(slice(None), t_gate - tab.t_state)
             # Gating needs the combined position covariance only (plus velocity for range rate).
             x6, P6 = imm.combine(xp, Pp, c, 6, 6 if kind == "radar_doppler" else 3)
             pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
-            ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_ref)
+            broken = ~(np.isfinite(x6).all(axis=1) & np.isfinite(pos_sigma))
+            if np.any(broken):
+                # A diverged track (numerically) is parked far away for gating and deleted below.
+                x6[broken] = 0.0
+                x6[broken, :3] = 1e12
+                P6[broken] = np.eye(P6.shape[1])
+                pos_sigma[broken] = np.inf
+            ti, dj, d2, S, nu, logdet = self._gate_pairs(batch, x6, P6, t_gate)
             if cfg.association == "jpda" and len(ti):
-                at, ad = self._jpda_update(batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref)
+                at, ad = self._jpda_update(batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_gate)
             else:
-                at, ad = self._gnn_update(batch, ti, dj, d2, logdet, xp, Pp, c, t_ref)
+                at, ad = self._gnn_update(batch, ti, dj, d2, logdet, xp, Pp, c, t_gate)
             if cfg.block_init_in_gate and len(ti):
                 firm = tab.status[ti] != TENTATIVE
                 blocked[dj[firm]] = True
@@ -161,11 +176,12 @@ class Tracker:
         return imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
                            self._sojourn, self.config, switching)
 
-    def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_ref):
-        """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations."""
+    def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_gate):
+        """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations.
+        Tracks are at ``t_gate``, the batch's earliest detection time."""
         cfg = self.config
         kind = batch.kind
-        spread = float(t_ref - batch.time.min())
+        spread = float(batch.time.max() - t_gate)
         speed = np.linalg.norm(x6[:, 3:6], axis=1)
         track_sig = np.sqrt(np.max(np.diagonal(P6[:, :3, :3], axis1=1, axis2=2), axis=1))
         if kind == "bearing":
@@ -186,9 +202,9 @@ class Tracker:
         if len(ti) == 0:
             return ti, dj, np.zeros(0), np.zeros((0, m, m)), np.zeros((0, m)), np.zeros(0)
         xpair = x6[ti]
-        shift = batch.time[dj] - t_ref
+        shift = batch.time[dj] - t_gate
         if spread > 0.0:
-            # First-order shift from the batch time to each detection's own time (for gating only).
+            # First-order shift to each detection's own time (for gating only).
             xpair = xpair.copy()
             xpair[:, :3] += xpair[:, 3:6] * shift[:, None]
         Pt = P6[ti]
@@ -205,7 +221,7 @@ class Tracker:
         ok = d2 <= self._gate[m]
         return ti[ok], dj[ok], d2[ok], S[ok], nu[ok], logdet[ok]
 
-    def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_ref):
+    def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_gate):
         tab = self.table
         N, n = len(tab), len(batch)
         if len(ti) == 0:
@@ -216,12 +232,13 @@ class Tracker:
         np.minimum.at(min_logdet, ti, logdet)
         miss_cost = self._gate[batch.dim] + min_logdet
         at, ad = gnn(ti, dj, cost, miss_cost, N, n)
-        self._imm_update(batch, at, ad, xp, Pp, c, t_ref, batch.z[ad], batch.R[ad])
+        self._imm_update(batch, at, ad, xp, Pp, c, t_gate, batch.z[ad], batch.R[ad])
         return at, ad
 
-    def _jpda_update(self, batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_ref):
+    def _jpda_update(self, batch, ti, dj, d2, logdet, nu, xp, Pp, c, t_gate):
         """JPDA: each gated track is updated with the probability-weighted combined innovation, and its
-        covariance inflated by the spread of the innovations (the standard PDA form), per model."""
+        covariance inflated by the spread of the innovations (the standard PDA form), per model. Tracks
+        are updated at ``t_gate`` (the batch's earliest time): JPDA ignores a batch's time spread."""
         cfg = self.config
         tab = self.table
         N, n = len(tab), len(batch)
@@ -252,7 +269,7 @@ class Tracker:
         Pc = b0 * Pf + (1.0 - b0) * Pu.reshape(M * K, D, D)
         Pc += gain @ np.tile(spread[rows], (M, 1, 1)) @ gain.transpose(0, 2, 1)
         Pu = Pc.reshape(M, K, D, D)
-        self._write_rows(rows, xu, Pu, mu, t_ref)
+        self._write_rows(rows, xu, Pu, mu, t_gate)
         # For bookkeeping, the detection each track is most likely to have produced.
         best = np.lexsort((-beta, ti))
         first = np.ones(len(best), bool)
@@ -261,15 +278,15 @@ class Tracker:
         keep = beta[best[first]] > beta0[at]
         return at[keep], ad[keep]
 
-    def _imm_update(self, batch, at, ad, xp, Pp, c, t_ref, z, R):
+    def _imm_update(self, batch, at, ad, xp, Pp, c, t_gate, z, R):
         if len(at) == 0:
             return
-        tab = self.table
         t_det = batch.time[ad]
-        if np.all(t_det == t_ref):
-            xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
-        else:
-            xa, Pa, ca = self._predict_rows(at, t_det - tab.t_state[at])
+        xa, Pa, ca = xp[:, at], Pp[:, at], c[at]
+        if not np.all(t_det == t_gate):
+            # Forward from the gating time to each detection's time: for white-noise dynamics the two
+            # steps compose exactly into one; model switching over this short span is neglected.
+            xa, Pa = imm.predict_models(xa, Pa, t_det - t_gate, self.model_names, self.config)
         xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
         self._write_rows(at, xu, Pu, mu, t_det)
 
@@ -299,7 +316,10 @@ class Tracker:
             return _EMPTY_IDS, _EMPTY_IDS, None
         hit = np.zeros(N, bool)
         hit[at] = True
-        opp = hit | ((tab.sensors & bit) != 0)
+        # Only the sensor that made a track's last two updates can miss it: a counter-mortar radar
+        # that once saw a drone must not wear the drone's track down with every batch that (rightly)
+        # lacks it.
+        opp = hit | ((tab.last_sensor == bit) & (tab.prev_sensor == bit))
         hu = hit.astype(np.uint64)
         tab.history[opp] = (tab.history[opp] << np.uint64(1)) | hu[opp]
         tab.opportunities[opp] += 1
@@ -309,6 +329,8 @@ class Tracker:
         tab.hits[hit] += 1
         tab.t_last_update[at] = batch.time[ad]
         tab.sensors[hit] |= bit
+        tab.prev_sensor[hit] = tab.last_sensor[hit]
+        tab.last_sensor[hit] = bit
         rcs = batch.rcs_m2[ad]
         good = np.isfinite(rcs)
         if np.any(good):
@@ -370,7 +392,7 @@ class Tracker:
             dt = t_new[cj] - self._pend_t[ci]
             dist = np.linalg.norm(pos[cj] - self._pend_pos[ci], axis=1)
             lim = cfg.v_max * dt + np.hypot(noise[cj], pend_noise[ci])
-            ok = (dt > 1e-6) & (dist <= lim)
+            ok = (dt >= max(cfg.init_min_dt, 1e-6)) & (dist <= lim)
             ci, cj, dist, lim = ci[ok], cj[ok], dist[ok], lim[ok]
             if len(ci):
                 pi, pj = gnn(ci, cj, (dist / lim) ** 2, np.full(P_n, 2.0), P_n, len(idx))
@@ -380,7 +402,7 @@ class Tracker:
         if len(pi):
             new_rows = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
-                                        self._pend_bits[pi] | bit)
+                                        self._pend_bits[pi], bit)
             used = np.ones(P_n, bool)
             used[pi] = False
             self._pend_pos, self._pend_cov = self._pend_pos[used], self._pend_cov[used]
@@ -394,13 +416,17 @@ class Tracker:
         self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
         return new_rows
 
-    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, bits) -> dict[str, np.ndarray]:
+    def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, first_bits, last_bit) -> dict[str, np.ndarray]:
         """Table rows of new tracks from detection pairs (1: older, 2: newer)."""
         cfg = self.config
         k = len(t2)
         M = len(self.model_names)
         dt = (t2 - t1)[:, None]
         v = (p2 - p1) / dt
+        # Noise can make the difference faster than any target; the gate allowed it within 3 sigma,
+        # so start from the fastest plausible speed (the covariance below keeps the uncertainty).
+        speed = np.linalg.norm(v, axis=1, keepdims=True)
+        v *= np.minimum(1.0, cfg.v_max / np.maximum(speed, 1e-9))
         D = self._dim
         x = np.zeros((k, D))
         x[:, :3], x[:, 3:6] = p2, v
@@ -430,6 +456,7 @@ class Tracker:
         rcs_mean = np.where(rcs_count > 0, np.nansum(np.nan_to_num(rcs_stack, nan=0.0), axis=1)
                             / np.maximum(rcs_count, 1), np.nan)
         status = np.full(k, CONFIRMED if cfg.confirm_m <= 2 else TENTATIVE, np.int8)
+        bits = first_bits | last_bit
         rows = {
             "id": ids, "x": x6, "P": P6, "t_state": t2.copy(), "status": status, "t_first": t1.copy(),
             "t_confirmed": np.where(status == CONFIRMED, t2, np.nan), "t_last_update": t2.copy(),
@@ -437,6 +464,8 @@ class Tracker:
             "history": np.full(k, 3, np.uint64), "opportunities": np.full(k, 2, np.int64),
             "quality": np.full(k, 0.5 + 0.5 * cfg.quality_alpha), "mode_prob": mu,
             "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
-            "sensors": bits.astype(np.int64), "xm": xm, "Pm": Pm,
+            "sensors": bits.astype(np.int64), "last_sensor": np.full(k, last_bit, np.int64),
+            "prev_sensor": first_bits.astype(np.int64),
+            "xm": xm, "Pm": Pm,
         }
         return rows

@@ -167,3 +167,63 @@ def test_engine_api_predict_delete_and_table_fields():
     assert np.linalg.norm(err) < 50.0
     tracker.delete([ids[i]])
     assert list(tracker.table.id) == [ids[1 - i]]
+
+
+def test_rotating_radar_with_clutter_tracks_drones_and_stays_finite():
+    # Engine defaults (cv, ct, ballistic): a 3-D radar whose plots carry their own times across the
+    # scan, with 100 clutter plots out to 20 km. Clutter pairs across sector edges once produced
+    # absurd initial speeds that overflowed the ballistic model; every state must stay finite and
+    # every drone must be held.
+    rng = np.random.default_rng(31)
+    n = 40
+    p = rng.uniform([-8000, -8000, 50], [8000, 8000, 800], (n, 3))
+    v = rng.normal(0, 30, (n, 3)) * [1, 1, 0.1]
+    R = np.diag([10.0, np.radians(0.4), np.radians(0.4)]) ** 2
+    tracker = Tracker(TrackerConfig())
+    for k in range(15):
+        # The beam sweeps north through east in 0.99 s: each plot is timed (and placed) by its azimuth.
+        t_tgt = k + enu_to_rae(p + v * k, np.zeros(3))[:, 1] / (2 * np.pi) * 0.99
+        rae = enu_to_rae(p + v * t_tgt[:, None], np.zeros(3))
+        clutter = np.column_stack([rng.uniform(500, 20000, 100), rng.uniform(0, 2 * np.pi, 100),
+                                   rng.uniform(0, 0.1, 100)])
+        z = np.vstack([rae, clutter]) + rng.multivariate_normal(np.zeros(3), R, n + 100)
+        times = np.concatenate([t_tgt, k + clutter[:, 1] / (2 * np.pi) * 0.99])
+        order = np.argsort(times)
+        tracker.process(DetectionBatch("sr", "radar", np.zeros(3), times[order], z[order], R))
+        ids, x, P = tracker.predict(k + 1.0)
+        assert np.all(np.isfinite(x)) and np.all(np.isfinite(P))
+    tab = tracker.table
+    firm = tab.status != TENTATIVE
+    # Each track's state is at its own last update time: compare with the truth at that time, in
+    # the track's own covariance (cross-range noise is ~70 m at 10 km).
+    truth_then = p[None] + v[None] * tab.t_state[firm, None, None]
+    e = tab.x[firm, None, :3] - truth_then
+    d2 = np.einsum("tni,tij,tnj->tn", e, np.linalg.inv(tab.P[firm, :3, :3]), e)
+    assert np.sum(d2.min(axis=0) < chi2.ppf(0.999, 3)) >= n - 1
+
+
+def test_a_sensor_that_saw_a_track_once_does_not_wear_it_down():
+    # A drone on a 1 s surveillance radar; a counter-mortar radar (0.5 s) reports it once at t = 6 s
+    # and never again (it is not a round). The counter-mortar batches that lack it must not coast or
+    # delete the track; when the surveillance radar loses it, it is coasted then deleted as usual.
+    rng = np.random.default_rng(17)
+    cfg = TrackerConfig(models=("cv", "ct"), q_cv=0.5, q_ct=0.5, v_max=100.0)
+    tracker = Tracker(cfg)
+    p0, v = np.array([1000.0, 2000.0, 120.0]), np.array([30.0, -10.0, 0.0])
+    statuses = []
+    for k in range(40):
+        t = k * 0.5
+        truth = p0 + v * t
+        if k % 2 == 0 and t < 15.0:
+            tracker.process(_cartesian(t, truth + rng.normal(0, 5.0, 3), 5.0, sensor="surveillance"))
+        z = truth + rng.normal(0, 5.0, 3) if k == 12 else np.zeros((0, 3))
+        upd = tracker.process(_cartesian(t + 0.25, z, 5.0, sensor="counter-mortar"), time=t + 0.25)
+        if 4.0 <= t < 15.0:
+            assert len(tracker.table) == 1
+            statuses.append(int(tracker.table.status[0]))
+        if k == 12:
+            assert len(upd.updated) == 1
+    assert set(statuses) == {int(CONFIRMED)}
+    assert tracker.table.sensors.tolist() in ([], [0b11])
+    # After t = 15 s only empty counter-mortar batches come: deleted max_coast_s after its last plot.
+    assert len(tracker.table) == 0

@@ -146,3 +146,17 @@ def test_radar_to_cartesian_covariance_matches_monte_carlo():
 
     emp = np.cov(rae_to_enu(draws).T)
     np.testing.assert_allclose(cov[0], emp, rtol=0.05, atol=5.0)
+
+
+def test_ballistic_mixed_horizons_equal_separate_predictions():
+    # Tracks with different elapsed times take different numbers of sub-steps; each must get exactly
+    # what it would get predicted alone.
+    x = np.array([[0.0, 0.0, 500.0, 200.0, 50.0, 150.0, 0.0, 2e-4],
+                  [100.0, 0.0, 800.0, -150.0, 20.0, 100.0, 0.0, 1e-4],
+                  [0.0, 300.0, 300.0, 80.0, 80.0, 250.0, 0.0, 3e-4]])
+    dt = np.array([0.2, 3.1, 1.0])
+    xp, F = PREDICTORS["ballistic"](x, dt, CFG)
+    for i in range(3):
+        xi, Fi = PREDICTORS["ballistic"](x[i:i + 1], dt[i:i + 1], CFG)
+        np.testing.assert_allclose(xp[i], xi[0], rtol=1e-13, atol=1e-9)
+        np.testing.assert_allclose(F[i], Fi[0], rtol=1e-12, atol=1e-12)
