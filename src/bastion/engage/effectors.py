@@ -230,11 +230,18 @@ class Gun:
     ``spec`` is the scenario's :class:`GunEffector`; ``round`` the projectile (drag, lethality);
     ``fragment_fall_radius_m`` the radius about the self-destruct point's ground projection where fragments
     may land; ``include_duds`` adds the ballistic landing point of a round that fails to self-destruct to
-    the footprint.
+    the footprint. ``pk_model`` chooses what :meth:`burst_pk` returns: ``"dispersion"`` the dispersion
+    model (:func:`burst_kill_probability`), ``"legacy"`` (the default until fire control and the
+    simulation are wired to pass target areas) the earlier ``pk_burst * exp(-miss^2 / 2 s^2)`` with
+    ``s = hypot(dispersion * range, pattern_radius_m)``.
     """
 
     def __init__(self, spec: GunEffector, round: GunRound = GUN_ROUND_20MM, *, rate_rpm: float = RATE_RPM,
-                 fragment_fall_radius_m: float = 100.0, include_duds: bool = False) -> None:
+                 fragment_fall_radius_m: float = 100.0, include_duds: bool = False,
+                 pk_model: str = "legacy") -> None:
+        if pk_model not in ("legacy", "dispersion"):
+            raise ValueError("pk_model must be 'legacy' or 'dispersion'")
+        self.pk_model = pk_model
         self.spec = spec
         self.name = spec.name
         self.round = round
@@ -301,7 +308,15 @@ class Gun:
     def burst_pk(self, miss_distance_m, range_m, area_m2=None) -> np.ndarray:
         """Kill probability of one burst whose pattern centre passes ``miss_distance_m`` from a target
         presenting ``area_m2`` (default: an 81 mm mortar bomb side-on) at ``range_m``
-        (:func:`burst_kill_probability` with this gun's dispersion, burst length and round)."""
+        (:func:`burst_kill_probability` with this gun's dispersion, burst length and round). With
+        ``pk_model="legacy"`` the earlier Gaussian fall-off (no target size)."""
+        if self.pk_model == "legacy":
+            sigma = np.hypot(self.dispersion_m(range_m), self.spec.pattern_radius_m)
+            return self.spec.pk_burst * np.exp(-0.5 * (np.asarray(miss_distance_m) / sigma) ** 2)
+        return self.dispersion_burst_pk(miss_distance_m, range_m, area_m2)
+
+    def dispersion_burst_pk(self, miss_distance_m, range_m, area_m2=None) -> np.ndarray:
+        """The dispersion model of :meth:`burst_pk`, whatever ``pk_model`` is."""
         if area_m2 is None:
             area_m2 = PRESENTED_AREA_M2[DEFAULT_AREA_CLASS][1]
         return burst_kill_probability(miss_distance_m, self.dispersion_m(range_m), area_m2,
@@ -316,7 +331,7 @@ class Gun:
         sig = np.asarray(aim_sigma_m, float)[..., None]
         miss = sig * np.sqrt(-2.0 * np.log1p(-_RAYLEIGH_U))
         area = PRESENTED_AREA_M2[DEFAULT_AREA_CLASS][1] if area_m2 is None else np.asarray(area_m2, float)[..., None]
-        return self.burst_pk(miss, rng, area).mean(axis=-1)
+        return self.dispersion_burst_pk(miss, rng, area).mean(axis=-1)
 
     # firing and where the rounds go
     def fire(self, t: float, aim: np.ndarray) -> int:

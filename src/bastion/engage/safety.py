@@ -96,7 +96,7 @@ def _segments_cross(a, b, c, d) -> np.ndarray:
     def orient(p, q, r):
         return (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
 
-    o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
+    o1, o2, o3, o4 = (np.sign(o) for o in (orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)))
     return (o1 * o2 <= 0) & (o3 * o4 <= 0) & ~((o1 == 0) & (o2 == 0) & (o3 == 0) & (o4 == 0)) | (
         # collinear: overlap of the projections
         (o1 == 0) & (o2 == 0) & (o3 == 0) & (o4 == 0)
