@@ -38,7 +38,7 @@ def _region(kind: str, cx, cy, w, h, ang, t):
     else:
         local = np.array([[0, 0], [w, 0], [w, t], [t, t], [t, h], [0, h]], float)
         boxes_local = [(w / 2, t / 2, w / 2, t / 2), (t / 2, h / 2, t / 2, h / 2)]
-    poly = local @ rot.T + [cx, cy]
+    poly = np.round(local @ rot.T + [cx, cy], 9)  # no 1e-180 coordinates (overflow warnings)
     boxes = [(rot @ [bx, by] + [cx, cy], hx, hy, ang) for bx, by, hx, hy in boxes_local]
     return poly, boxes
 
@@ -57,63 +57,85 @@ def _box_distance(pts: np.ndarray, boxes) -> np.ndarray:
     return best, depth
 
 
-coord = st.floats(-3000, 3000, allow_nan=False)
-size = st.floats(50, 2500, allow_nan=False)
-angle = st.floats(0, math.pi / 2)
+# Strategies are built once (building one per draw dominated the run time); continuous parameters are
+# unit floats drawn only when used and scaled.
+UNIT = st.floats(0.0, 1.0, allow_nan=False)
+KIND = st.sampled_from(["rect", "rect", "L"])
+FLOOR = st.sampled_from([0.0, 0.0, 150.0])
+IDENT = st.sampled_from(["neutral", "hostile", "unknown", "friend"])
+TRACK_CLASS = st.sampled_from(["bird", "rocket", "unknown", "aircraft", "helicopter"])
+STATE = st.sampled_from(["FREE", "FREE", "FREE", "TIGHT", "HOLD"])
+TARGET_IDENT = st.sampled_from(["hostile", "hostile", "hostile", "unknown", "friend", "neutral"])
+TARGET_CLASS = st.sampled_from([None, "rocket", "owa_drone", "aircraft"])
+COUNT2, COUNT4 = st.integers(0, 2), st.integers(0, 4)
 
 
-@st.composite
-def regions(draw):
-    kind = draw(st.sampled_from(["rect", "rect", "L"]))
-    w, h = draw(size), draw(size)
-    t = draw(st.floats(0.1, 0.9)) * min(w, h)
-    return _region(kind, draw(coord), draw(coord), w, h, draw(angle), t)
+class _U:
+    """Scaled unit-float draws."""
+
+    def __init__(self, draw):
+        self.draw = draw
+
+    def __call__(self, lo, hi):
+        return lo + (hi - lo) * self.draw(UNIT)
+
+
+def _draw_region(draw, u, near: np.ndarray):
+    """A region; half the time its corner is placed near a point ``near`` (on the line of fire or the
+    fall of missed rounds) so that the interlocks are often close to binding."""
+    kind = draw(KIND)
+    w, h = u(50, 2500), u(50, 2500)
+    t = u(0.1, 0.9) * min(w, h)
+    if draw(st.booleans()):
+        cx, cy = near[0] + u(-400, 400), near[1] + u(-400, 400)
+    else:
+        cx, cy = u(-3000, 3000), u(-3000, 3000)
+    return _region(kind, cx, cy, w, h, u(0, math.pi / 2), t)
 
 
 @st.composite
 def situations(draw):
-    corridors, corridor_boxes = [], []
-    for k in range(draw(st.integers(0, 2))):
-        poly, boxes = draw(regions())
-        floor = draw(st.sampled_from([0.0, 0.0, 150.0]))
-        ceil = floor + draw(st.floats(100, 2000))
-        corridors.append((f"c{k}", poly, floor, ceil))
-        corridor_boxes.append((boxes, floor, ceil))
-    nfz, nfz_boxes = [], []
-    for k in range(draw(st.integers(0, 2))):
-        poly, boxes = draw(regions())
-        nfz.append((f"n{k}", poly))
-        nfz_boxes.append(boxes)
-    n_air = draw(st.integers(0, 4))
-    positions = np.array([[draw(coord), draw(coord), draw(st.floats(0, 2500))] for _ in range(n_air)]).reshape(-1, 3)
-    idents = tuple(draw(st.sampled_from(["friend", "neutral", "hostile", "unknown"])) for _ in range(n_air))
-    kinds = ["aircraft", "helicopter", "bird", "rocket", "unknown"]
-    classes = tuple(draw(st.sampled_from(kinds)) for _ in range(n_air))
-    target_index = draw(st.sampled_from([None, *range(n_air)]))
-    gun = np.array([draw(st.floats(-300, 300)), draw(st.floats(-300, 300)), 5.0])
-    direction = np.array([draw(st.floats(-1, 1)), draw(st.floats(-1, 1)), draw(st.floats(-0.1, 1))])
+    u = _U(draw)
+    gun = np.array([u(-300, 300), u(-300, 300), 5.0])
+    direction = np.array([u(-1, 1), u(-1, 1), u(-0.1, 1)])
     if np.linalg.norm(direction) < 0.1:
         direction = np.array([0.0, 1.0, 0.1])
     direction /= np.linalg.norm(direction)
-    aim = gun + direction * draw(st.floats(200, 2000))
+    aim = gun + direction * u(200, 2000)
     # The round drops below the line of sight beyond the aim point: the self-destruct point is off the line.
-    sd = gun + direction * 2500.0 - np.array([0.0, 0.0, draw(st.floats(0.0, 80.0))])
-    if draw(st.booleans()):
-        radius = np.array([draw(st.floats(0, 300))])
-        footprint = _Footprint(aim[None, :2], sd[None, :2], radius)
-    else:
-        footprint = None
+    sd = gun + direction * 2500.0 - np.array([0.0, 0.0, u(0.0, 80.0)])
+    corridors, corridor_boxes = [], []
+    for k in range(draw(COUNT2)):
+        poly, boxes = _draw_region(draw, u, gun + (sd - gun) * u(0, 1))
+        floor = draw(FLOOR)
+        ceil = floor + u(100, 2000)
+        corridors.append((f"c{k}", poly, floor, ceil))
+        corridor_boxes.append((boxes, floor, ceil))
+    nfz, nfz_boxes = [], []
+    for k in range(draw(COUNT2)):
+        poly, boxes = _draw_region(draw, u, aim + (sd - aim) * u(0, 1))
+        nfz.append((f"n{k}", poly))
+        nfz_boxes.append(boxes)
+    n_air = draw(COUNT4)
+    positions = np.zeros((n_air, 3))
+    for j in range(n_air):
+        if corridor_boxes and draw(st.booleans()):  # inside a corridor (its first box)
+            boxes, floor, ceil = corridor_boxes[draw(st.integers(0, len(corridor_boxes) - 1))]
+            centre, hx, hy, ang = boxes[0]
+            ox, oy = u(-0.9, 0.9) * hx, u(-0.9, 0.9) * hy
+            c, s = math.cos(ang), math.sin(ang)
+            positions[j] = [centre[0] + c * ox - s * oy, centre[1] + s * ox + c * oy, u(floor, ceil)]
+        else:
+            positions[j] = [u(-3000, 3000), u(-3000, 3000), u(0, 2500)]
+    idents = tuple(draw(IDENT) for _ in range(n_air))
+    classes = tuple(draw(TRACK_CLASS) for _ in range(n_air))
+    target_index = draw(st.sampled_from([None, *range(n_air)]))
+    footprint = _Footprint(aim[None, :2], sd[None, :2], np.array([u(0, 300)])) if draw(st.booleans()) else None
     sectors = None
     if draw(st.booleans()):
-        sectors = tuple(
-            FireSector(draw(st.floats(0, 360)), draw(st.floats(0, 360)), draw(st.floats(-10, 40)),
-                       draw(st.floats(40, 90)))
-            for _ in range(draw(st.integers(0, 2)))
-        )
+        sectors = tuple(FireSector(u(0, 360), u(0, 360), u(-10, 40), u(40, 90)) for _ in range(draw(COUNT2)))
     kw = dict(
-        sector_state=draw(st.sampled_from(["HOLD", "TIGHT", "FREE", "FREE", "FREE"])),
-        target_identity=draw(st.sampled_from(["friend", "neutral", "hostile", "hostile", "hostile", "unknown"])),
-        target_class=draw(st.sampled_from([None, "rocket", "owa_drone", "aircraft"])),
+        sector_state=draw(STATE), target_identity=draw(TARGET_IDENT), target_class=draw(TARGET_CLASS),
         gun_pos=gun, aim=aim, self_destruct=sd, zones=Zones(tuple(corridors), tuple(nfz)),
         air=AirPicture(positions, idents, classes), target_index=target_index, sectors=sectors, footprint=footprint,
     )
