@@ -446,10 +446,15 @@ class Interceptor:
 
     @property
     def rounds_left(self) -> int:
-        return self.ready + self.reloads_left * self.spec.magazine
+        """Interceptors left in all: on the launcher, being loaded and in reserve."""
+        loading = self.spec.magazine if np.isfinite(self.reload_done) else 0
+        return self.ready + loading + self.reloads_left * self.spec.magazine
 
     def intercept(self, t: float, x: np.ndarray, ballistic: np.ndarray, t_end: np.ndarray,
-                  iterations: int = 8) -> Intercept:
+                  iterations: int = 30) -> Intercept:
+        """Constant-mean-speed flyout lead for N tracks (as :meth:`Gun.intercept`): launch when the
+        battery is free and loaded plus the reaction time; feasible inside the range and altitude
+        envelope, before ``t_end`` less a second, with an interceptor left."""
         s = self.spec
         p0, v0 = x[:, :3], x[:, 3:6]
         acc = np.where(np.asarray(ballistic, bool)[:, None], np.array([0.0, 0.0, -G]), 0.0)
