@@ -325,3 +325,30 @@ def test_hold_after_start():
     assert check_fire(**{**BASE, "sector_state": state}) == ["ROE HOLD"]
     rs.set("n", "FREE")
     assert RoeState(roe).state["n"] == HOLD  # a restart (a new RoeState) is back in HOLD
+
+
+def test_gun_footprint_and_trajectory_feed_the_interlocks():
+    """With the gun's own trajectory and miss footprint, a no-fire zone beside the fall of shot (outside
+    the bare ground track, inside the fragment spread) holds fire; a corridor under the line of sight but
+    above the dropping trajectory does not."""
+    from bastion.engage.effectors import Gun
+    from bastion.scenario.schema import GunEffector
+
+    gun = Gun(GunEffector(name="g", position=[0.0, 0.0, 5.0]))
+    aim = np.array([0.0, 1200.0, 300.0])
+    sd = gun.self_destruct_point(aim)
+    fp = gun.miss_footprint(aim)
+    side = Zones((), (("camp", _box(60.0, 1600.0, 100.0, 100.0)),))  # 60 m east of the ground track
+    kw = {**BASE, "gun_pos": gun.position, "aim": aim, "self_destruct": sd, "zones": side}
+    assert check_fire(**kw) == []
+    assert any("missed rounds" in r for r in check_fire(**kw, footprint=fp))
+    # A thin corridor layer just under the straight line beyond the aim point, above the real trajectory's
+    # end: the straight line to the *straight* self-destruct point would cross it.
+    straight = gun.position + (aim - gun.position) / np.linalg.norm(aim - gun.position) * 2500.0
+    z_mid = 0.5 * (sd[2] + straight[2])
+    layer = ("layer", _box(-100.0, 2300.0, 200.0, 200.0), z_mid, z_mid + 5.0)
+    heli = AirPicture(np.array([[0.0, 2400.0, z_mid + 2.0]]), ("friend",), ("helicopter",))
+    cfg = SafetyConfig(friendly_clearance_m=1.0)
+    kw2 = {**BASE, "gun_pos": gun.position, "aim": aim, "zones": Zones((layer,), ()), "air": heli, "config": cfg}
+    assert any("corridor" in r for r in check_fire(**{**kw2, "self_destruct": straight}))
+    assert check_fire(**{**kw2, "self_destruct": sd, "trajectory": gun.trajectory(aim)}) == []
