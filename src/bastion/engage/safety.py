@@ -3,26 +3,36 @@
 ``check_fire`` is called last, immediately before any fire order, and returns the reasons to hold fire
 (empty: clear to fire). The checks:
 
-1. ROE: HOLD blocks everything; the target must not be a friend or a neutral; under TIGHT it must be
-   positively hostile (an unknown is not enough).
-2. Airspace: the line of fire (gun to self-destruct point) must not pass through an airspace corridor
-   while any friendly, neutral or aircraft-class track is inside that corridor, and must not pass
-   within ``friendly_clearance_m`` of any friendly or neutral track.
-3. Ground: the intercept point, the debris footprint under it and the fall of missed rounds (the
-   ground track of the line of fire beyond the intercept, out to the self-destruct point) must not be
-   over a no-fire zone.
+1. ROE: HOLD (and any state other than TIGHT or FREE) blocks everything; the target must not be a friend
+   or a neutral (nor of a protected class, aircraft or helicopter, when its class is given); under TIGHT
+   it must be positively hostile (an unknown is not enough).
+2. Sectors: when the effector has allowed azimuth/elevation sectors, the line of fire (effector to aim
+   point) must lie inside one of them.
+3. Airspace: the line of fire (the trajectory from the effector through the aim point to the
+   self-destruct point; a polyline) must not pass through an airspace corridor while any friendly,
+   neutral or aircraft-class track is inside that corridor, and must not pass within
+   ``friendly_clearance_m`` of any friendly or neutral track.
+4. Ground: the debris footprint about the intercept point, and the fall of missed rounds (a footprint of
+   stadiums, e.g. :meth:`bastion.engage.effectors.Gun.miss_footprint`, by default the ground track from
+   the aim point to the self-destruct point) must not touch a no-fire zone.
+
+All geometric tests are exact (segment/polygon distances and intersections, a segment clipped to a
+corridor's floor and ceiling), not sampled; the property tests check them against an independent dense
+sampling.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bastion.engage.roe import FREE, HOLD, TIGHT
-from bastion.geometry import clip_segment_to_prism, points_in_polygon, segment_polygon_overlap
+from bastion.geometry import points_in_polygon
 
 FRIEND, NEUTRAL, HOSTILE = "friend", "neutral", "hostile"
+PROTECTED_CLASSES = ("aircraft", "helicopter")
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class AirPicture:
 
     def protected_mask(self) -> np.ndarray:
         pairs = zip(self.identities, self.classes, strict=True)
-        return np.array([i in (FRIEND, NEUTRAL) or c in ("aircraft", "helicopter") for i, c in pairs], bool)
+        return np.array([i in (FRIEND, NEUTRAL) or c in PROTECTED_CLASSES for i, c in pairs], bool)
 
 
 @dataclass(frozen=True)
@@ -53,20 +63,105 @@ class Zones:
     no_fire: tuple[tuple[str, np.ndarray], ...]
 
 
-def _segment_min_distance(a: np.ndarray, b: np.ndarray, pts: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class FireSector:
+    """An allowed sector of fire from an effector: compass azimuth clockwise from ``az_from_deg`` to
+    ``az_to_deg`` (wrapping through north when ``az_to_deg < az_from_deg``; 0 to 360 is all round) and
+    elevation between ``el_min_deg`` and ``el_max_deg``."""
+
+    az_from_deg: float = 0.0
+    az_to_deg: float = 360.0
+    el_min_deg: float = -90.0
+    el_max_deg: float = 90.0
+
+    def contains(self, az_deg: float, el_deg: float) -> bool:
+        span = (self.az_to_deg - self.az_from_deg) % 360.0
+        if span == 0.0 and self.az_to_deg != self.az_from_deg:
+            span = 360.0
+        in_az = span >= 360.0 or (az_deg - self.az_from_deg) % 360.0 <= span
+        return bool(in_az and self.el_min_deg <= el_deg <= self.el_max_deg)
+
+
+# --- exact plane geometry ----------------------------------------------------------------------------------
+def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from points p (...,D) to segments a-b (...,D) (broadcasting)."""
     d = b - a
-    s = np.clip(((pts - a) @ d) / max(float(d @ d), 1e-12), 0.0, 1.0)
-    return np.linalg.norm(pts - (a + s[:, None] * d), axis=1)
+    dd = np.einsum("...i,...i->...", d, d)
+    s = np.clip(np.einsum("...i,...i->...", p - a, d) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
+    return np.linalg.norm(p - (a + s[..., None] * d), axis=-1)
 
 
+def _segments_cross(a, b, c, d) -> np.ndarray:
+    """Whether 2-D segments a-b and c-d (broadcasting) intersect, touching included."""
+    def orient(p, q, r):
+        return (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+
+    o1, o2, o3, o4 = (np.sign(o) for o in (orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)))
+    return (o1 * o2 <= 0) & (o3 * o4 <= 0) & ~((o1 == 0) & (o2 == 0) & (o3 == 0) & (o4 == 0)) | (
+        # collinear: overlap of the projections
+        (o1 == 0) & (o2 == 0) & (o3 == 0) & (o4 == 0)
+        & (np.minimum(a[..., 0], b[..., 0]) <= np.maximum(c[..., 0], d[..., 0]))
+        & (np.minimum(c[..., 0], d[..., 0]) <= np.maximum(a[..., 0], b[..., 0]))
+        & (np.minimum(a[..., 1], b[..., 1]) <= np.maximum(c[..., 1], d[..., 1]))
+        & (np.minimum(c[..., 1], d[..., 1]) <= np.maximum(a[..., 1], b[..., 1]))
+    )
+
+
+def segment_polygon_distance(a, b, polygon) -> float:
+    """Distance (m) between the 2-D segment a-b and the polygon region (V,2): 0 if they touch."""
+    a, b = np.asarray(a, float)[:2], np.asarray(b, float)[:2]
+    poly = np.asarray(polygon, float)
+    if points_in_polygon(np.array([a, b]), poly).any():
+        return 0.0
+    c, d = poly, np.roll(poly, -1, axis=0)
+    if _segments_cross(a, b, c, d).any():
+        return 0.0
+    return float(min(_point_segment_distance(a, c, d).min(), _point_segment_distance(b, c, d).min(),
+                     _point_segment_distance(c, a, b).min()))
+
+
+def stadium_touches_polygon(a, b, radius: float, polygon) -> bool:
+    """Whether every-point-within-``radius``-of-segment-a-b touches the polygon region."""
+    return segment_polygon_distance(a, b, polygon) <= radius
+
+
+def segment_crosses_prism(p, q, polygon, floor: float, ceiling: float) -> bool:
+    """Whether the 3-D segment p-q passes through the vertical prism over ``polygon`` between ``floor``
+    and ``ceiling`` (m): the segment is clipped to the height band, then tested in the plane."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    dz = q[2] - p[2]
+    if dz == 0.0:
+        if not floor <= p[2] <= ceiling:
+            return False
+        s0, s1 = 0.0, 1.0
+    else:
+        sa, sb = (floor - p[2]) / dz, (ceiling - p[2]) / dz
+        s0, s1 = max(min(sa, sb), 0.0), min(max(sa, sb), 1.0)
+        if s0 > s1:
+            return False
+    d = q - p
+    return segment_polygon_distance(p + s0 * d, p + s1 * d, polygon) == 0.0
+
+
+# --- the interlocks ----------------------------------------------------------------------------------------
 def check_fire(
     *, sector_state: str, target_identity: str, gun_pos: np.ndarray, aim: np.ndarray,
     self_destruct: np.ndarray, zones: Zones, air: AirPicture, config: SafetyConfig | None = None,
-    target_index: int | None = None,
+    target_index: int | None = None, target_class: str | None = None,
+    sectors: Sequence[FireSector] | None = None, trajectory: np.ndarray | None = None, footprint=None,
 ) -> list[str]:
     """Reasons not to fire at ``aim`` (empty list: clear). ``target_index`` is the target's row in
-    ``air`` (excluded from the clearance checks)."""
+    ``air`` (excluded from the clearance checks).
+
+    Optional (safe defaults): ``target_class`` (aircraft and helicopters are never targets);
+    ``sectors`` the effector's allowed fire sectors (None: no sector limits; an empty sequence allows
+    nothing); ``trajectory`` (K,3) the line of fire as a polyline from the effector to the self-destruct
+    point (default: effector -> aim -> self-destruct); ``footprint`` where missed rounds fall, an object
+    with ``a`` (K,2), ``b`` (K,2), ``radius`` (K,) stadiums (default: the ground track aim ->
+    self-destruct, radius 0).
+    """
     cfg = config or SafetyConfig()
+    gun_pos, aim, self_destruct = (np.asarray(v, float) for v in (gun_pos, aim, self_destruct))
     reasons: list[str] = []
     if sector_state == HOLD or sector_state not in (TIGHT, FREE):
         reasons.append("ROE HOLD")
@@ -74,29 +169,39 @@ def check_fire(
         reasons.append(f"target identified {target_identity}")
     elif sector_state == TIGHT and target_identity != HOSTILE:
         reasons.append(f"ROE TIGHT and target {target_identity}")
+    if target_class in PROTECTED_CLASSES:
+        reasons.append(f"target class {target_class} is protected")
 
+    if sectors is not None:
+        d = aim - gun_pos
+        az = float(np.degrees(np.arctan2(d[0], d[1]))) % 360.0
+        el = float(np.degrees(np.arctan2(d[2], np.hypot(d[0], d[1]))))
+        if not any(s.contains(az, el) for s in sectors):
+            reasons.append(f"line of fire (az {az:.1f}, el {el:.1f} deg) outside the effector's fire sectors")
+
+    path = np.asarray(trajectory, float) if trajectory is not None else np.array([gun_pos, aim, self_destruct])
     protected = air.protected_mask()
-    if target_index is not None:
+    if target_index is not None and protected.size:
         protected[target_index] = False
-    prot_pos = air.positions[protected]
-    for name, poly, floor, ceiling in zones.corridors:
-        if not clip_segment_to_prism(gun_pos, self_destruct, poly, floor, ceiling):
-            continue
-        if prot_pos.size:
-            inside = points_in_polygon(prot_pos[:, :2], poly) & (prot_pos[:, 2] >= floor) & (prot_pos[:, 2] <= ceiling)
-            if inside.any():
-                reasons.append(f"line of fire crosses occupied corridor {name}")
+    prot_pos = np.asarray(air.positions, float).reshape(-1, 3)[protected]
     if prot_pos.size:
-        near = _segment_min_distance(gun_pos, self_destruct, prot_pos) < cfg.friendly_clearance_m
-        if near.any():
+        for name, poly, floor, ceiling in zones.corridors:
+            inside = (points_in_polygon(prot_pos[:, :2], poly) & (prot_pos[:, 2] >= floor)
+                      & (prot_pos[:, 2] <= ceiling))
+            if inside.any() and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
+                                    for k in range(len(path) - 1)):
+                reasons.append(f"line of fire crosses occupied corridor {name}")
+        dist = _point_segment_distance(prot_pos[None, :, :], path[:-1, None, :], path[1:, None, :])
+        if (dist < cfg.friendly_clearance_m).any():
             reasons.append(f"line of fire within {cfg.friendly_clearance_m:.0f} m of a friendly or neutral track")
 
-    ang = np.linspace(0.0, 2.0 * np.pi, 16, endpoint=False)
-    debris = aim[:2] + cfg.debris_radius_m * np.stack([np.cos(ang), np.sin(ang)], axis=1)
-    debris = np.vstack([aim[:2], debris])
+    if footprint is None:
+        fa, fb, fr = aim[None, :2], self_destruct[None, :2], np.zeros(1)
+    else:
+        fa, fb, fr = np.asarray(footprint.a, float), np.asarray(footprint.b, float), np.asarray(footprint.radius, float)
     for name, poly in zones.no_fire:
-        if points_in_polygon(debris, poly).any():
+        if stadium_touches_polygon(aim[:2], aim[:2], cfg.debris_radius_m, poly):
             reasons.append(f"intercept debris over no-fire zone {name}")
-        if segment_polygon_overlap(aim[:2], self_destruct[:2], poly):
+        if any(stadium_touches_polygon(fa[k], fb[k], fr[k], poly) for k in range(len(fr))):
             reasons.append(f"fall of missed rounds over no-fire zone {name}")
     return reasons
