@@ -33,6 +33,7 @@ GOAL_S = 5.0
 def one_run(name: str, seed: int) -> dict:
     scenario = load_scenario(name)
     with tempfile.TemporaryDirectory() as tmp:
+        c0 = time.process_time()
         t0 = time.perf_counter()
         sim = Simulation(scenario, seed)
         t1 = time.perf_counter()
@@ -41,8 +42,9 @@ def one_run(name: str, seed: int) -> dict:
             t2 = time.perf_counter()
             build_summary(scenario, result.world, result.events, result.first_detection, seed)
         t3 = time.perf_counter()
-    return {"seed": seed, "build_s": t1 - t0, "run_s": t2 - t1, "summary_s": t3 - t2, "total_s": t3 - t0,
-            "messages": result.messages, "events": len(result.events), "sim_s": scenario.duration_s}
+        c3 = time.process_time()
+    return {"cpu_s": c3 - c0, "seed": seed, "build_s": t1 - t0, "run_s": t2 - t1, "summary_s": t3 - t2,
+            "total_s": t3 - t0, "messages": result.messages, "events": len(result.events), "sim_s": scenario.duration_s}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,21 +56,26 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     seeds = [1] if args.quick else list(range(1, args.seeds + 1))
     runs = [one_run(args.scenario, s) for s in seeds]
-    med = {k: statistics.median(r[k] for r in runs) for k in ("build_s", "run_s", "summary_s", "total_s")}
+    med = {k: statistics.median(r[k] for r in runs) for k in ("build_s", "run_s", "summary_s", "total_s", "cpu_s")}
+    load = os.getloadavg()[0]
     rate = runs[0]["sim_s"] / med["total_s"]
     print(f"{args.scenario}: {len(seeds)} seed(s), {runs[0]['sim_s']:.0f} s simulated, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'seed':>5} {'build s':>8} {'run s':>7} {'summary s':>9} {'total s':>8} {'messages':>9} {'events':>7}")
+    print(f"{'seed':>5} {'build s':>8} {'run s':>7} {'summary s':>9} {'total s':>8} {'CPU s':>6} {'messages':>9} "
+          f"{'events':>7}")
     for r in runs:
         print(f"{r['seed']:>5} {r['build_s']:8.2f} {r['run_s']:7.2f} {r['summary_s']:9.2f} {r['total_s']:8.2f} "
-              f"{r['messages']:>9} {r['events']:>7}")
+              f"{r['cpu_s']:6.2f} {r['messages']:>9} {r['events']:>7}")
     print("\n| figure | Bastion (median) | goal |\n|---|---:|---:|")
-    print(f"| whole run (s) | {med['total_s']:.2f} | < {GOAL_S:.0f} |")
+    print(f"| whole run, wall (s) | {med['total_s']:.2f} | < {GOAL_S:.0f} |")
+    print(f"| whole run, CPU time of the process (s) | {med['cpu_s']:.2f} | < {GOAL_S:.0f} |")
     print(f"| simulated s per wall s | {rate:.0f} | > {runs[0]['sim_s'] / GOAL_S:.0f} |")
-    print(f"goal met: {'yes' if med['total_s'] < GOAL_S else 'no'}")
+    print(f"goal met (wall): {'yes' if med['total_s'] < GOAL_S else 'no'}; load average during the run {load:.1f} "
+          "(wall time exceeds CPU time when other jobs share the 2 cores)")
     if args.json:
         args.json.write_text(json.dumps({"scenario": args.scenario, "runs": runs, "median": med,
-                                         "sim_per_wall": rate, "goal_s": GOAL_S}, indent=2))
+                                         "sim_per_wall": rate, "goal_s": GOAL_S,
+                                         "load_average": load}, indent=2))
     return 0
 
 

@@ -56,9 +56,7 @@ class Engine:
     def __init__(self, scenario: Scenario, tracker_config: TrackerConfig | None = None) -> None:
         self.site = scenario.site
         self.frame = SiteFrame(scenario.site.lat_deg, scenario.site.lon_deg, scenario.site.alt_m)
-        # Half-second ballistic sub-steps: the same impact predictions as 0.25 s (measured on night-raid and
-        # airport-rocket) at half the prediction cost.
-        self.tracker = Tracker(tracker_config or TrackerConfig(ballistic_substep_s=0.5))
+        self.tracker = Tracker(tracker_config or TrackerConfig())
         self.classifier = Classifier()
         self.identity = IdentityAssessor()
         self.warning = WarningController(
@@ -132,9 +130,8 @@ class Engine:
     def cycle(self, t: float) -> list[Record]:
         out: list[Record] = []
         tab = self.tracker.table
-        ids_all, x_all, P_all = self.tracker.predict(t)
         show = np.isin(tab.status, (CONFIRMED, COASTING)) if len(tab) else np.zeros(0, bool)
-        ids, x, P = ids_all[show], x_all[show], P_all[show]
+        ids, x, P = self.tracker.predict(t, show)
         n = ids.size
         names = self.tracker.model_names
         bprob = tab.mode_prob[show, names.index("ballistic")] if "ballistic" in names else np.full(n, np.nan)

@@ -78,8 +78,9 @@ class Tracker:
             self._popcount = np.array([bin(v).count("1") for v in table], dtype=np.int64)
 
     # ------------------------------------------------------------------ public API
-    def predict(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """States of all live tracks predicted to time t (s), without changing the table.
+    def predict(self, t: float, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """States of all live tracks (or of the table rows selected by ``rows``, a boolean mask or
+        indices) predicted to time t (s), without changing the table.
 
         Each IMM model is predicted from its own estimate, weighted by the current model
         probabilities (no model switching over the horizon: a ballistic track stays ballistic).
@@ -88,10 +89,13 @@ class Tracker:
         tab = self.table
         if len(tab) == 0:
             return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
-        xp, Pp, c = self._predict_rows(slice(None), np.full(len(tab), float(t)) - tab.t_state,
-                                       switching=False)
+        sel = np.arange(len(tab)) if rows is None else np.flatnonzero(np.asarray(rows)) if np.asarray(
+            rows).dtype == bool else np.asarray(rows, np.int64)
+        if sel.size == 0:
+            return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
+        xp, Pp, c = self._predict_rows(sel, float(t) - tab.t_state[sel], switching=False)
         x, P = imm.combine(xp, Pp, c)
-        return tab.id.copy(), x, P
+        return tab.id[sel].copy(), x, P
 
     def delete(self, track_ids) -> None:
         """Remove tracks by id (e.g. after an assessed kill); unknown ids are ignored."""
