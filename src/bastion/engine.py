@@ -20,7 +20,7 @@ from bastion.assess.impact import (
     predict_ballistic_impact,
     predict_ballistic_origin,
 )
-from bastion.engage.effectors import Gun
+from bastion.engage.build import build_effector
 from bastion.engage.fire_control import FireControl, ThreatPicture
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import Zones
@@ -67,7 +67,7 @@ class Engine:
             tuple((c.name, np.asarray(c.polygon, float), c.floor_m, c.ceiling_m) for c in scenario.corridors),
             tuple((z.name, np.asarray(z.polygon, float)) for z in scenario.no_fire_zones),
         )
-        self.fire_control = FireControl([Gun(e) for e in scenario.effectors], self.roe, zones)
+        self.fire_control = FireControl([build_effector(e) for e in scenario.effectors], self.roe, zones)
         self.asset_names = [a.name for a in scenario.assets]
         self.asset_values = np.array([a.value for a in scenario.assets], float)
         self.asset_centres = np.array([polygon_centroid(a.polygon) for a in scenario.assets]).reshape(-1, 2)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bastion.engage.effectors import Gun
+from bastion.engage.build import build_effector
+from bastion.engage.effectors import Interceptor
 from bastion.engine import Engine
 from bastion.events import (
     ApprovalRequested,
@@ -120,7 +121,7 @@ class Simulation:
             phase = (0.137 * (k + 1)) % period  # sensors do not all report at the same instant
             self._sensors.append((model, rng, period))
             self._push(phase, self._prio(model), ("sensor", k))
-        self._guns = {e.name: Gun(e) for e in scenario.effectors}
+        self._guns = {e.name: build_effector(e) for e in scenario.effectors}
         self._sizes = critical_dimensions(self.world.objects)
         self._night = scenario.environment.night
         objs = self.world.objects
@@ -216,7 +217,12 @@ class Simulation:
         if np.isfinite(d).any():
             i = int(np.argmin(d))
             miss = float(d[i])
-            pk = float(gun.burst_pk(miss, np.linalg.norm(aim - gun.position)))
+            if isinstance(gun, Interceptor):
+                # A homing interceptor acquires a target near its predicted intercept and then kills
+                # with its single-shot probability.
+                pk = gun.spec.pk if miss <= gun.scenario_spec.seeker_acquisition_m else 0.0
+            else:
+                pk = float(gun.burst_pk(miss, np.linalg.norm(aim - gun.position)))
             obj = self.world.objects[i].name
             kill = u < pk
             if kill:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from bastion.engage.assignment import plan_shots
-from bastion.engage.effectors import Gun
+from bastion.engage.build import cost_per_shot, line_of_fire_end, planning_pk
+from bastion.engage.effectors import Gun, Interceptor
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
 from bastion.events import (
@@ -60,8 +61,10 @@ class Engagement:
 
 
 class FireControl:
-    def __init__(self, guns: list[Gun], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None) -> None:
-        self.guns = guns
+    def __init__(
+        self, guns: list[Gun | Interceptor], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None
+    ) -> None:
+        self.guns = guns  # every effector: guns and interceptor batteries
         self.roe = roe
         self.zones = zones
         self.safety = safety or SafetyConfig()
@@ -155,12 +158,12 @@ class FireControl:
         ok = np.array([a is not None for a in authorised])
         free = np.array([g.busy_until <= t for g in self.guns])
         pk = np.array([
-            np.where(icp.feasible & ok, g.spec.pk_burst, 0.0) if f else np.zeros(idx.size)
+            np.where(icp.feasible & ok, planning_pk(g), 0.0) if f else np.zeros(idx.size)
             for g, icp, f in zip(self.guns, intercepts, free, strict=True)
         ])
         if not pk.any():
             return out
-        cost = np.array([[g.spec.cost_per_burst] * idx.size for g in self.guns])
+        cost = np.array([[cost_per_shot(g)] * idx.size for g in self.guns])
         plan = plan_shots(pic.value[idx] * self._urgency(pic, idx), pk, free.astype(np.int64), cost)
         air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
         for gi, k in zip(*np.nonzero(plan.x), strict=True):
@@ -170,7 +173,7 @@ class FireControl:
             state_aim, _ = self.roe.state_at(aim)
             reasons = check_fire(
                 sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
-                self_destruct=gun.self_destruct_point(aim), zones=self.zones, air=air, config=self.safety,
+                self_destruct=line_of_fire_end(gun, aim), zones=self.zones, air=air, config=self.safety,
                 target_index=int(i),
             )
             if reasons:

@@ -183,7 +183,36 @@ class GunEffector(Strict):
         return self
 
 
-Effector = GunEffector
+class InterceptorEffector(Strict):
+    """An interceptor missile battery (defaults: an Iron Dome class battery, docs/models.md "Effectors").
+    ``cost_per_shot`` is in the units of asset value; a homing interceptor kills with probability ``pk``
+    a target within ``seeker_acquisition_m`` of its predicted intercept point."""
+
+    name: str
+    type: Literal["interceptor"]
+    position: Point3
+    min_range_m: NonNegFloat = 4000.0
+    max_range_m: PositiveFloat = 70000.0
+    max_alt_m: PositiveFloat = 10000.0
+    min_intercept_alt_m: NonNegFloat = 100.0
+    mean_speed_mps: PositiveFloat = 700.0
+    reaction_s: NonNegFloat = 3.0
+    salvo_interval_s: NonNegFloat = 1.0
+    magazine: Annotated[int, Field(gt=0)] = 20
+    reloads: Annotated[int, Field(ge=0)] = 1
+    reload_s: NonNegFloat = 600.0
+    pk: Probability = 0.9
+    cost_per_shot: NonNegFloat = 20.0
+    seeker_acquisition_m: PositiveFloat = 150.0
+
+    @model_validator(mode="after")
+    def _ranges(self) -> InterceptorEffector:
+        if self.min_range_m >= self.max_range_m:
+            raise ValueError("min_range_m must be below max_range_m")
+        return self
+
+
+Effector = Annotated[GunEffector | InterceptorEffector, Field(discriminator="type")]
 
 
 def _known_preset(name: str) -> str:
