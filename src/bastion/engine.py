@@ -73,6 +73,7 @@ class Engine:
         self.asset_centres = np.array([polygon_centroid(a.polygon) for a in scenario.assets]).reshape(-1, 2)
         self.asset_radii = np.array([np.sqrt(polygon_area(a.polygon) / np.pi) for a in scenario.assets])
         self._class: dict[int, tuple[str, float]] = {}
+        self._rf_tracks: set[int] = set()  # tracks an RF detector has tied a control link to
         self.time = 0.0
 
     # --- dispatch ---------------------------------------------------------------------------------
@@ -100,6 +101,8 @@ class Engine:
     def _on_detections(self, batch: DetectionBatch) -> list[Record]:
         upd = self.tracker.process(batch)
         out: list[Record] = []
+        if batch.rf_link.any():
+            self._rf_tracks.update(int(v) for v in upd.det_track[batch.rf_link & (upd.det_track >= 0)])
         tab = self.tracker.table
         if upd.confirmed.size:
             rows = tab.index_of(upd.confirmed)
@@ -219,7 +222,9 @@ class Engine:
 
         live = set(ids.tolist())
         out += self.warning.update(t, threats, live, self.fire_control.killed)
-        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score)
+        self._rf_tracks &= live
+        rf_link = np.array([tid in self._rf_tracks for tid in ids.tolist()], bool)
+        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score, rf_link)
         out += self.fire_control.cycle(pic)
         out.append(TrackPicture(
             t, tuple(int(v) for v in ids), tuple(tuple(round(float(v), 3) for v in row) for row in x),

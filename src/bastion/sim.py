@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bastion.engage.build import build_effector
-from bastion.engage.effectors import Interceptor
+from bastion.engage.effectors import Interceptor, Jammer
 from bastion.engine import Engine
 from bastion.events import (
     ApprovalRequested,
@@ -217,7 +217,13 @@ class Simulation:
         if np.isfinite(d).any():
             i = int(np.argmin(d))
             miss = float(d[i])
-            if isinstance(gun, Interceptor):
+            if isinstance(gun, Jammer):
+                # Jamming defeats the drone whose link it cuts (it returns home or lands): only drones
+                # that fly on an RF link, and only if the jammed object is the one truly there.
+                obj_i = self.world.objects[i]
+                near = miss <= gun.spec.range_m * 0.1 + 50.0
+                pk = float(gun.kill_probability(np.array([obj_i.rf_link]))[0]) if near else 0.0
+            elif isinstance(gun, Interceptor):
                 # A homing interceptor acquires a target near its predicted intercept and then kills
                 # with its single-shot probability.
                 pk = gun.spec.pk if miss <= gun.scenario_spec.seeker_acquisition_m else 0.0

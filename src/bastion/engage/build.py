@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from bastion.engage.effectors import Gun, Interceptor, InterceptorSpec
-from bastion.scenario.schema import GunEffector, InterceptorEffector
+import numpy as np
+
+from bastion.engage.effectors import Gun, Interceptor, InterceptorSpec, Jammer, JammerSpec
+from bastion.scenario.schema import GunEffector, InterceptorEffector, JammerEffector
+
+Model = Gun | Interceptor | Jammer
 
 
-def build_effector(spec: GunEffector | InterceptorEffector) -> Gun | Interceptor:
+def build_effector(spec: GunEffector | InterceptorEffector | JammerEffector) -> Model:
     """The model of one effector, in its initial state."""
+    if isinstance(spec, JammerEffector):
+        model = Jammer(JammerSpec(spec.name, tuple(spec.position), spec.range_m, spec.reaction_s, spec.dwell_s,
+                                  spec.p_defeat, spec.effect))
+        model.scenario_spec = spec
+        return model
     if isinstance(spec, InterceptorEffector):
         model = Interceptor(InterceptorSpec(
             spec.name, tuple(spec.position), spec.min_range_m, spec.max_range_m, spec.max_alt_m,
@@ -19,17 +28,33 @@ def build_effector(spec: GunEffector | InterceptorEffector) -> Gun | Interceptor
     return Gun(spec)
 
 
-def planning_pk(model: Gun | Interceptor) -> float:
-    """Kill probability per shot used for planning (before the outcome is known)."""
-    return model.spec.pk if isinstance(model, Interceptor) else model.spec.pk_burst
+def intercepts(model: Model, t: float, x: np.ndarray, ballistic: np.ndarray, rf_link: np.ndarray,
+               t_end: np.ndarray, classes: tuple[str, ...]):
+    """The model's intercept (or, for a jammer, time-to-effect) computation over N tracks."""
+    if isinstance(model, Jammer):
+        return model.intercept(t, x, rf_link, t_end, classes)
+    return model.intercept(t, x, ballistic, t_end)
 
 
-def cost_per_shot(model: Gun | Interceptor) -> float:
-    """Cost of one shot (a burst or an interceptor) in the units of asset value."""
-    return model.scenario_spec.cost_per_shot if isinstance(model, Interceptor) else model.spec.cost_per_burst
+def planning_pk(model: Model, rf_link: np.ndarray) -> np.ndarray:
+    """Kill probability per shot used for planning (before the outcome is known), per track."""
+    if isinstance(model, Jammer):
+        return model.kill_probability(rf_link)
+    pk = model.spec.pk if isinstance(model, Interceptor) else model.spec.pk_burst
+    return np.full(np.shape(rf_link), pk)
 
 
-def line_of_fire_end(model: Gun | Interceptor, aim):
+def cost_per_shot(model: Model) -> float:
+    """Cost of one shot (a burst, an interceptor, a jamming dwell) in the units of asset value."""
+    return model.spec.cost_per_burst if isinstance(model, Gun) else model.scenario_spec.cost_per_shot
+
+
+def kinetic(model: Model) -> bool:
+    """Whether the effector puts anything in the air (a jammer does not)."""
+    return not isinstance(model, Jammer)
+
+
+def line_of_fire_end(model: Model, aim):
     """Where the line of fire ends for the safety checks: a gun's rounds fly on to their self-destruct
     point; an interceptor's flyout ends at the intercept."""
-    return aim if isinstance(model, Interceptor) else model.self_destruct_point(aim)
+    return model.self_destruct_point(aim) if isinstance(model, Gun) else aim

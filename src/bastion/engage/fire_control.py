@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bastion.engage.assignment import plan_shots
-from bastion.engage.build import cost_per_shot, line_of_fire_end, planning_pk
-from bastion.engage.effectors import Gun, Interceptor
+from bastion.engage.build import Model, cost_per_shot, intercepts, kinetic, line_of_fire_end, planning_pk
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
 from bastion.events import (
@@ -47,6 +46,7 @@ class ThreatPicture:
     t_end: np.ndarray
     value: np.ndarray
     score: np.ndarray
+    rf_link: np.ndarray | None = None  # (N,) True where an RF detector has tied a control link to the track
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Engagement:
 
 class FireControl:
     def __init__(
-        self, guns: list[Gun | Interceptor], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None
+        self, guns: list[Model], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None
     ) -> None:
         self.guns = guns  # every effector: guns and interceptor batteries
         self.roe = roe
@@ -132,7 +132,9 @@ class FireControl:
         idx = np.flatnonzero(cand)
         idx = idx[np.argsort(-pic.score[idx], kind="stable")]
         ballistic = np.array([pic.classes[i] in BALLISTIC for i in idx])
-        intercepts = [g.intercept(t, pic.x[idx], ballistic, pic.t_end[idx]) for g in self.guns]
+        rf = np.zeros(idx.size, bool) if pic.rf_link is None else np.asarray(pic.rf_link, bool)[idx]
+        cls_idx = tuple(pic.classes[i] for i in idx)
+        icps = [intercepts(g, t, pic.x[idx], ballistic, rf, pic.t_end[idx], cls_idx) for g in self.guns]
 
         # Approval: the request goes out as soon as a hostile needs one, so that the operator has the
         # most time; its deadline is the last moment the threat can still be stopped.
@@ -158,8 +160,8 @@ class FireControl:
         ok = np.array([a is not None for a in authorised])
         free = np.array([g.busy_until <= t for g in self.guns])
         pk = np.array([
-            np.where(icp.feasible & ok, planning_pk(g), 0.0) if f else np.zeros(idx.size)
-            for g, icp, f in zip(self.guns, intercepts, free, strict=True)
+            np.where(icp.feasible & ok, planning_pk(g, rf), 0.0) if f else np.zeros(idx.size)
+            for g, icp, f in zip(self.guns, icps, free, strict=True)
         ])
         if not pk.any():
             return out
@@ -167,13 +169,14 @@ class FireControl:
         plan = plan_shots(pic.value[idx] * self._urgency(pic, idx), pk, free.astype(np.int64), cost)
         air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
         for gi, k in zip(*np.nonzero(plan.x), strict=True):
-            gun, icp, i = self.guns[gi], intercepts[gi], idx[k]
+            gun, icp, i = self.guns[gi], icps[gi], idx[k]
             tid, cls = int(pic.ids[i]), pic.classes[i]
             aim = icp.aim[k]
             state_aim, _ = self.roe.state_at(aim)
             reasons = check_fire(
                 sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
-                self_destruct=line_of_fire_end(gun, aim), zones=self.zones, air=air, config=self.safety,
+                self_destruct=line_of_fire_end(gun, aim), zones=self.zones if kinetic(gun) else Zones((), ()),
+                air=air, config=self.safety,
                 target_index=int(i),
             )
             if reasons:

@@ -212,7 +212,22 @@ class InterceptorEffector(Strict):
         return self
 
 
-Effector = Annotated[GunEffector | InterceptorEffector, Field(discriminator="type")]
+class JammerEffector(Strict):
+    """A directional RF jammer (docs/models.md "Effectors"): defeats only drones with an RF link, inside
+    ``range_m``, after jamming for ``dwell_s``; the drone then returns home or lands."""
+
+    name: str
+    type: Literal["rf_jammer"]
+    position: Point3
+    range_m: PositiveFloat = 2000.0
+    reaction_s: NonNegFloat = 2.0
+    dwell_s: PositiveFloat = 3.0
+    p_defeat: Probability = 0.9
+    effect: Literal["return", "land"] = "return"
+    cost_per_shot: NonNegFloat = 0.05
+
+
+Effector = Annotated[GunEffector | InterceptorEffector | JammerEffector, Field(discriminator="type")]
 
 
 def _known_preset(name: str) -> str:
