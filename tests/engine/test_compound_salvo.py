@@ -57,3 +57,13 @@ def test_cameras_and_rf_detector_report_and_update_tracks():
     sim.run()
     assert seen.get("ir-camera", 0) > 50 and seen.get("rf-detector", 0) > 10
     assert updates.get("ir-camera", 0) > 10 and updates.get("rf-detector", 0) > 5
+
+
+def test_jammer_only_defeats_drones_flying_on_an_rf_link():
+    scenario, result, _ = simulated("compound-salvo", 1)
+    jam_ids = {e.engagement_id for e in result.events if isinstance(e, FireOrder) and e.effector == "jammer-1"}
+    assert jam_ids, "the jammer was never used on the FPV"
+    rf = {o.name: o.rf_link for o in result.world.objects}
+    for icp in result.intercepts:
+        if icp.engagement_id in jam_ids and icp.kill:
+            assert rf[icp.object_name]

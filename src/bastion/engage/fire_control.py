@@ -14,6 +14,7 @@ import numpy as np
 
 from bastion.engage.assignment import plan_shots
 from bastion.engage.build import Model, cost_per_shot, intercepts, kinetic, line_of_fire_end, planning_pk
+from bastion.engage.effectors import Gun
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
 from bastion.events import (
@@ -176,7 +177,9 @@ class FireControl:
             reasons = check_fire(
                 sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
                 self_destruct=line_of_fire_end(gun, aim), zones=self.zones if kinetic(gun) else Zones((), ()),
-                air=air, config=self.safety,
+                air=air, config=self.safety, target_class=cls,
+                trajectory=gun.trajectory(aim) if isinstance(gun, Gun) else None,
+                footprint=gun.miss_footprint(aim) if isinstance(gun, Gun) else None,
                 target_index=int(i),
             )
             if reasons:
