@@ -29,9 +29,9 @@ UNKNOWN = "unknown"
 # are far more common than hostile quadcopters, so a bird-like track needs real evidence to be one).
 _PROFILE = {
     #               speed  sd     lrcs  sd   gamma  ballistic  |gamma| sd   log prior
-    "rocket":     (270.0, 70.0, -1.6, 0.6, 90.0, True, 25.0, 15.0, 0.0),
+    "rocket":     (350.0, 160.0, -1.6, 0.6, 90.0, True, 25.0, 15.0, 0.0),
     "mortar":     (160.0, 60.0, -2.0, 0.6, 90.0, True, 60.0, 15.0, 0.0),
-    "artillery":  (550.0, 150.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -1.0),
+    "artillery":  (700.0, 200.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -4.0),
     "owa_drone":  (50.0, 12.0, -1.0, 0.7, 45.0, False, 0.0, 0.0, 0.0),
     "quadcopter": (14.0, 7.0, -2.0, 0.6, 60.0, False, 0.0, 0.0, -3.0),
     "bird":       (11.0, 4.0, -2.6, 0.6, 40.0, False, 0.0, 0.0, 0.0),

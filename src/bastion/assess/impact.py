@@ -21,6 +21,11 @@ from bastion.physics.ballistic import integrate_to_ground
 DEFAULT_BETA = {"rocket": 4000.0, "mortar": 2500.0, "artillery": 8000.0}
 PREDICT_DT_S = 0.5  # RK4 step (s): drag and gravity vary smoothly; 0.5 s is within millimetres of 0.05 s
 MAX_FLIGHT_S = 200.0
+# Calibration of the ellipses (variance factors on the unscented east-north covariance), measured by
+# benchmarks/assess_warn.py so that the 95 % ellipse holds the truth in about 95 % of cases
+# (docs/assessment.md, "Ellipse calibration").
+IMPACT_COV_SCALE = 1.0
+ORIGIN_COV_SCALE = 1.0
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,12 @@ def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[
     """Sigma points (N, 2n+1, n) and weights (2n+1,) of states x (N, n) with covariances P (N, n, n)."""
     n = x.shape[1]
     lam = kappa  # alpha = 1, beta = 0: the symmetric set with weights lam / (n + lam) at the centre
-    jitter = 1e-9 * np.eye(n)
-    S = np.linalg.cholesky((n + lam) * (P + jitter))  # (N, n, n); columns are the offsets
+    # Cholesky of the correlation matrix (with a little jitter), scaled back: the components differ by
+    # orders of magnitude (metres against the drag parameter's 1e-4 m^2/kg), so an absolute jitter would
+    # swamp the small ones.
+    d = np.sqrt(np.clip(np.einsum("nii->ni", P), 1e-30, None))  # (N, n)
+    C = P / (d[:, :, None] * d[:, None, :]) + 1e-9 * np.eye(n)
+    S = np.sqrt(n + lam) * d[:, :, None] * np.linalg.cholesky(C)  # (N, n, n); columns are the offsets
     offsets = np.swapaxes(S, 1, 2)  # (N, n, n): row k is column k of S
     pts = np.concatenate([x[:, None, :], x[:, None, :] + offsets, x[:, None, :] - offsets], axis=1)
     w = np.full(2 * n + 1, 1.0 / (2.0 * (n + lam)))
@@ -46,23 +55,26 @@ def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[
     return pts, w
 
 
-def predict_ballistic_impact(
-    t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
-    site_alt_m: float = 0.0,
-) -> ImpactPrediction:
-    """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
-    at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2."""
-    n_trk = x.shape[0]
-    if n_trk == 0:
-        return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
+K_MIN = 1e-6  # m^2/kg: smallest drag parameter a sigma point may carry (beta = 1e6 kg/m^2, near vacuum)
+
+
+def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
+    """Fly the unscented sigma points of states x (N, 6) or (N, 7) (the 7th component the drag parameter
+    k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground. Returns the mean
+    ground point (N, 3), the mean signed flight time (N,) and the east-north covariance (N, 2, 2)."""
+    n_trk, dim = x.shape
     pts, w = unscented_points(x, P)
     k = pts.shape[1]
-    flat = pts.reshape(-1, 6)
+    flat = pts.reshape(-1, dim).copy()
     # Sigma points born below ground (a track near impact) are lifted to it: they have landed.
     flat[:, 2] = np.maximum(flat[:, 2], ground_up + 1e-3)
+    if dim == 7:
+        b = 1.0 / np.maximum(flat[:, 6], K_MIN)
+    else:
+        b = np.repeat(np.asarray(beta, float), k)
     t_hit, p_hit, _ = integrate_to_ground(
-        flat[:, :3], flat[:, 3:], np.repeat(beta, k), dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
-        ground_up=ground_up, site_alt_m=site_alt_m,
+        flat[:, :3], flat[:, 3:6], b, dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
+        ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards,
     )
     t_hit = t_hit.reshape(n_trk, k)
     p_hit = p_hit.reshape(n_trk, k, 3)
@@ -73,40 +85,40 @@ def predict_ballistic_impact(
     mean = np.einsum("k,nkd->nd", w, p_hit)
     t_mean = np.einsum("k,nk->n", w, t_hit)
     d = p_hit[:, :, :2] - mean[:, None, :2]
-    cov = np.einsum("k,nki,nkj->nij", w, d, d)
-    return ImpactPrediction(mean, t_now + t_mean, cov)
+    return mean, t_mean, np.einsum("k,nki,nkj->nij", w, d, d)
+
+
+def predict_ballistic_impact(
+    t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
+    site_alt_m: float = 0.0, cov_scale: float = 1.0,
+) -> ImpactPrediction:
+    """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
+    at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2. With states
+    (N,7) whose last component is the drag parameter k = 1/beta (m^2/kg) and its covariance, ``beta`` is
+    ignored and the drag uncertainty is carried into the ellipse. ``cov_scale`` multiplies the east-north
+    covariance (the calibration of docs/assessment.md)."""
+    if x.shape[0] == 0:
+        return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
+    mean, t_mean, cov = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards=False)
+    return ImpactPrediction(mean, t_now + t_mean, cov * cov_scale)
 
 
 def predict_ballistic_origin(
-    x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0, site_alt_m: float = 0.0
+    x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0, site_alt_m: float = 0.0,
+    cov_scale: float = 1.0,
 ) -> ImpactPrediction:
     """Point of origin of N ballistic tracks: the states flown backwards in time to the ground, with the
     ellipse from the unscented transform. Returns the origin (N,3), the flight time back to it (N,) (s,
     positive: how long ago it was fired, counted from the state time) and the east-north covariance.
+    States may carry the drag parameter as a 7th component, as in :func:`predict_ballistic_impact`.
 
     A rocket's boost phase cannot be flown backwards without knowing its motor, so for rockets the
     answer is where the ballistic arc meets the ground, short of the launcher by part of the boost run.
     """
-    n_trk = x.shape[0]
-    if n_trk == 0:
+    if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
-    pts, w = unscented_points(x, P)
-    k = pts.shape[1]
-    flat = pts.reshape(-1, 6)
-    flat[:, 2] = np.maximum(flat[:, 2], ground_up + 1e-3)
-    t_hit, p_hit, _ = integrate_to_ground(
-        flat[:, :3], flat[:, 3:], np.repeat(beta, k), dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
-        ground_up=ground_up, site_alt_m=site_alt_m, backwards=True,
-    )
-    t_hit = t_hit.reshape(n_trk, k)
-    p_hit = p_hit.reshape(n_trk, k, 3)
-    bad = ~np.isfinite(t_hit)
-    t_hit = np.where(bad, t_hit[:, :1], t_hit)
-    p_hit = np.where(bad[..., None], p_hit[:, :1], p_hit)
-    mean = np.einsum("k,nkd->nd", w, p_hit)
-    t_back = -np.einsum("k,nk->n", w, t_hit)
-    d = p_hit[:, :, :2] - mean[:, None, :2]
-    return ImpactPrediction(mean, t_back, np.einsum("k,nki,nkj->nij", w, d, d))
+    mean, t_mean, cov = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards=True)
+    return ImpactPrediction(mean, -t_mean, cov * cov_scale)
 
 
 def drone_target_assets(
