@@ -61,7 +61,7 @@ def test_back_integrated_origin_of_a_noise_free_track_is_the_launch_point():
 def test_cov_scale_scales_the_ellipse():
     x = np.array([[0.0, 0.0, 500.0, 100.0, 0.0, 50.0]])
     P = np.diag([100.0] * 3 + [4.0] * 3)[None]
-    a = predict_ballistic_impact(0.0, x, P, np.array([5000.0]))
+    a = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=1.0)
     b = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=2.0)
     np.testing.assert_allclose(b.cov_en, 2.0 * a.cov_en)
     np.testing.assert_allclose(b.impact, a.impact)

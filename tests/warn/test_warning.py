@@ -31,7 +31,7 @@ def test_only_the_zone_under_the_ellipse_is_warned_then_cleared():
 
 def test_zone_outside_the_ellipse_and_margin_is_never_warned():
     rng = np.random.default_rng(3)
-    cfg = WarningConfig(margin_m=50.0)
+    cfg = WarningConfig(margin_m=50.0, max_ellipse_m=700.0)  # geometry only: every ellipse warrants a warning
     for _ in range(200):
         sigma = rng.uniform(5.0, 60.0)
         k = cfg.ellipse_k
