@@ -65,3 +65,17 @@ def test_cov_scale_scales_the_ellipse():
     b = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=2.0)
     np.testing.assert_allclose(b.cov_en, 2.0 * a.cov_en)
     np.testing.assert_allclose(b.impact, a.impact)
+
+
+def test_origin_fuser_weights_estimates_by_information_and_keeps_the_best_ellipse():
+    from bastion.assess.impact import OriginFuser
+
+    f = OriginFuser()
+    f.update([4], np.array([[100.0, 0.0, 0.0]]), np.array([np.diag([100.0, 100.0])]))
+    o, c = f.update([4], np.array([[0.0, 30.0, 0.0]]), np.array([np.diag([300.0, 25.0])]))
+    # East: weights 1/100 and 1/300 -> 75; north: 1/100 and 1/25 -> 24.
+    np.testing.assert_allclose(o[0, :2], [75.0, 24.0], atol=1e-3)
+    np.testing.assert_allclose(c[0], np.diag([100.0, 100.0]), atol=1e-5)  # the smaller ellipse of the two
+    f.forget([])
+    o, _ = f.update([4], np.array([[5.0, 5.0, 0.0]]), np.array([np.eye(2)]))
+    np.testing.assert_allclose(o[0, :2], [5.0, 5.0])  # forgotten: starts afresh

@@ -146,3 +146,44 @@ def drone_target_assets(
     found = np.isfinite(dist[np.arange(n), best])
     t = np.where(found, dist[np.arange(n), best] / np.maximum(speed, 1e-6), np.inf)
     return np.where(found, best, -1), t
+
+
+class OriginFuser:
+    """Point of origin per track, fused over the track's life.
+
+    Each decision cycle gives an origin estimate (mean, east-north covariance) by flying the current state
+    back to the ground. Later states have flown farther from the launcher, so their back-integration is
+    longer and carries more drag and velocity error; earlier ones are noisier. The fused origin is the
+    information-weighted mean of all the estimates so far, sum(C_i^-1)^-1 sum(C_i^-1 mu_i). The estimates
+    share the same track, so their errors are correlated and the fused information would overstate the
+    accuracy: the reported covariance is that of the single best (smallest) estimate, a conservative bound.
+    """
+
+    def __init__(self) -> None:
+        self._info: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def update(self, ids, origin: np.ndarray, cov_en: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Fold in estimates (origin (N,3), cov (N,2,2)) for tracks ``ids``; return the fused (N,3), (N,2,2)."""
+        out_o, out_c = np.array(origin, float, copy=True), np.array(cov_en, float, copy=True)
+        for j, tid in enumerate(np.asarray(ids).tolist()):
+            c = np.asarray(cov_en[j], float) + 1e-6 * np.eye(2)
+            if not np.all(np.isfinite(c)) or not np.all(np.isfinite(origin[j])):
+                continue
+            inv = np.linalg.inv(c)
+            prev = self._info.get(tid)
+            if prev is None:
+                info, vec, best = inv, inv @ origin[j, :2], c
+            else:
+                info, vec, best = prev[0] + inv, prev[1] + inv @ origin[j, :2], prev[2]
+                if np.trace(c) < np.trace(best):
+                    best = c
+            self._info[tid] = (info, vec, best)
+            out_o[j, :2] = np.linalg.solve(info, vec)
+            out_c[j] = best
+        return out_o, out_c
+
+    def forget(self, live_ids) -> None:
+        """Drop the tracks not in ``live_ids``."""
+        live = set(np.asarray(list(live_ids)).tolist())
+        for tid in [t for t in self._info if t not in live]:
+            del self._info[tid]
