@@ -18,7 +18,7 @@ def _alerts(evs, tier="warning"):
 
 
 def test_only_the_zone_under_the_ellipse_is_warned_then_cleared():
-    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, clear_delay_s=5.0))
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, clear_delay_s=5.0, max_ellipse_m=700.0))
     threat = ThreatImpact(7, np.array([-500.0, 0.0]), np.eye(2) * 30.0**2, 40.0)  # 99 %: 91 m + 50 m
     out = wc.update(10.0, [threat], {7}, set())
     assert _alerts(out) == [("west", "warning")]

@@ -34,7 +34,7 @@ class WarningConfig:
     # A young track's ellipse can cover the whole base; warning everyone is as bad as warning no one.
     # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
     # the zone less than its time to shelter plus ``shelter_margin_s``.
-    max_ellipse_m: float = 150.0
+    max_ellipse_m: float = 60.0
     shelter_margin_s: float = 5.0
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
     path_step_m: float = 25.0  # sampling of a drone's path to its asset
