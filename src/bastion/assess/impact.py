@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bastion.physics.ballistic import integrate_to_ground
+from bastion.physics.atmosphere import density_and_sound_speed_table
+from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 
 # Ballistic coefficients (kg/m^2) used when the tracker has no estimate: the low-Mach beta = m / (Cd0 A)
 # of the munition presets (docs/models.md): 107 mm rocket after burnout (8,387), 81 mm mortar bomb
@@ -61,6 +62,36 @@ def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[
 
 
 K_MIN = 1e-6  # m^2/kg: smallest drag parameter a sigma point may carry (beta = 1e6 kg/m^2, near vacuum)
+# Relative standard deviation of the class's default drag parameter as a prior (the 107 mm and 122 mm
+# rockets' betas differ by a factor of two; the mortars' 60-120 mm span 4,400-10,100 kg/m^2).
+PRIOR_K_REL_SD = 0.5
+
+
+def _mach_factor(x: np.ndarray, site_alt_m: float) -> np.ndarray:
+    """The generic drag curve's factor f(M) at the Mach number of states x (N, >=6)."""
+    _, a = density_and_sound_speed_table(x[:, 2] + site_alt_m)
+    return GENERIC_DRAG_CURVE(np.linalg.norm(x[:, 3:6], axis=1) / a)
+
+
+def _with_drag_prior(x: np.ndarray, P: np.ndarray, beta: np.ndarray, site_alt_m: float):
+    """States (N, 7) whose k is the tracker's constant-drag (effective) estimate, turned into the low-Mach k
+    of the drag-curve model (k_low = k_eff / f(M) at the state's Mach number) and fused with the class's
+    default k = 1/beta (relative sd PRIOR_K_REL_SD) where ``beta`` is finite."""
+    x, P = x.copy(), P.copy()
+    f0 = _mach_factor(x, site_alt_m)
+    k_t, v_t = x[:, 6] / f0, P[:, 6, 6] / f0**2
+    P[:, 6, :] /= f0[:, None]
+    P[:, :, 6] /= f0[:, None]
+    b = np.asarray(beta, float)
+    has = np.isfinite(b) & (b > 0)
+    k_p = np.where(has, 1.0 / np.where(has, b, 1.0), 0.0)
+    v_p = np.where(has, (PRIOR_K_REL_SD * k_p) ** 2, np.inf)
+    w = np.where(has, v_t / (v_t + np.where(has, v_p, 1.0)), 0.0)  # weight of the prior
+    x[:, 6] = (1.0 - w) * k_t + w * k_p
+    shrink = np.sqrt(1.0 - w)  # the fused variance (1 - w) v_t; cross terms scaled alike
+    P[:, 6, :] *= shrink[:, None]
+    P[:, :, 6] *= shrink[:, None]
+    return x, P
 
 
 def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
@@ -68,6 +99,8 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
     k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground. Returns the mean
     ground point (N, 3), the mean signed flight time (N,) and the east-north covariance (N, 2, 2)."""
     n_trk, dim = x.shape
+    if dim == 7:
+        x, P = _with_drag_prior(x, P, beta, site_alt_m)
     pts, w = unscented_points(x, P)
     k = pts.shape[1]
     flat = pts.reshape(-1, dim).copy()
@@ -79,7 +112,7 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
         b = np.repeat(np.asarray(beta, float), k)
     t_hit, p_hit, _ = integrate_to_ground(
         flat[:, :3], flat[:, 3:6], b, dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
-        ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards,
+        ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards, drag_curve=GENERIC_DRAG_CURVE,
     )
     t_hit = t_hit.reshape(n_trk, k)
     p_hit = p_hit.reshape(n_trk, k, 3)
@@ -98,10 +131,12 @@ def predict_ballistic_impact(
     site_alt_m: float = 0.0, cov_scale: float = IMPACT_COV_SCALE,
 ) -> ImpactPrediction:
     """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
-    at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2. With states
-    (N,7) whose last component is the drag parameter k = 1/beta (m^2/kg) and its covariance, ``beta`` is
-    ignored and the drag uncertainty is carried into the ellipse. ``cov_scale`` multiplies the east-north
-    covariance (the calibration of docs/assessment.md)."""
+    at times ``t_now`` (s, scalar or (N,)), low-Mach ballistic coefficients ``beta`` (N,) kg/m^2 (drag
+    follows the generic Mach curve of ``bastion.physics``). With states (N,7) whose last component is the
+    tracker's constant-drag parameter k = 1/beta (m^2/kg) and its covariance, that k is converted to the
+    curve's low-Mach value at the state's Mach number, fused with the prior 1/``beta`` (NaN: none), and its
+    uncertainty carried into the ellipse. ``cov_scale`` multiplies the east-north covariance (the
+    calibration of docs/assessment.md)."""
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
     mean, t_mean, cov = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards=False)
