@@ -75,3 +75,15 @@ def test_a_zone_outside_the_grown_99_percent_ellipse_is_never_warned(x, y, sd, t
         if gap > reach + 1e-6:
             assert name not in wc.zones_touched(th, 0.0)
             assert name not in wc.zones_touched(th)
+
+
+def test_a_threat_lost_before_its_deadline_is_warned_at_once_on_its_last_ellipse():
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, shelter_margin_s=5.0, margin_m=50.0))
+    th = ThreatImpact(5, np.array([500.0, 500.0]), np.eye(2) * 40.0**2, 50.0)  # 99 %: 121 m, 40 s to go
+    assert _tiers(wc.update(10.0, [th], {5}, set())) == [("a", "early_warning")]
+    # The track is lost at 12 s (not defeated): warned now, 38 s before the predicted impact.
+    assert _tiers(wc.update(12.0, [], set(), set())) == [("a", "warning")]
+    # A defeated threat is not warned.
+    wc2 = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0))
+    wc2.update(10.0, [th], {5}, set())
+    assert [z for z, tier in _tiers(wc2.update(12.0, [], set(), {5})) if tier == "warning"] == []

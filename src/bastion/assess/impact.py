@@ -112,7 +112,8 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
         b = np.repeat(np.asarray(beta, float), k)
     t_hit, p_hit, _ = integrate_to_ground(
         flat[:, :3], flat[:, 3:6], b, dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
-        ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards, drag_curve=GENERIC_DRAG_CURVE,
+        ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards,
+        drag_curve=GENERIC_DRAG_CURVE if dim == 7 else None,
     )
     t_hit = t_hit.reshape(n_trk, k)
     p_hit = p_hit.reshape(n_trk, k, 3)
@@ -131,11 +132,12 @@ def predict_ballistic_impact(
     site_alt_m: float = 0.0, cov_scale: float = IMPACT_COV_SCALE,
 ) -> ImpactPrediction:
     """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
-    at times ``t_now`` (s, scalar or (N,)), low-Mach ballistic coefficients ``beta`` (N,) kg/m^2 (drag
-    follows the generic Mach curve of ``bastion.physics``). With states (N,7) whose last component is the
-    tracker's constant-drag parameter k = 1/beta (m^2/kg) and its covariance, that k is converted to the
-    curve's low-Mach value at the state's Mach number, fused with the prior 1/``beta`` (NaN: none), and its
-    uncertainty carried into the ellipse. ``cov_scale`` multiplies the east-north covariance (the
+    at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2, flown with
+    constant drag (the tracker's effective beta, or a class default). With states (N,7) whose last
+    component is the tracker's constant-drag parameter k = 1/beta (m^2/kg) and its covariance, drag follows
+    the generic Mach curve of ``bastion.physics``: that k is converted to the curve's low-Mach value at the
+    state's Mach number, fused with the low-Mach prior 1/``beta`` (NaN: none), and its uncertainty carried
+    into the ellipse. ``cov_scale`` multiplies the east-north covariance (the
     calibration of docs/assessment.md)."""
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))

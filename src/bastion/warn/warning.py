@@ -7,7 +7,8 @@ a threat (grown by a margin) touches it and the threat is due within the horizon
 episode: further threats join the episode silently. The zone stays warned while any threat touches it; a
 threat whose track is lost is held until its predicted impact time has passed; a defeated threat, or one
 whose ellipse moves away, is dropped at once. All-clear is sounded once no threat remains for
-``clear_delay_s``. A drone threat (``path_from_en`` set) also warns the zones its straight path to the
+``clear_delay_s``. A threat whose track is lost before its warning was due is warned at once on its last
+ellipse. A drone threat (``path_from_en`` set) also warns the zones its straight path to the
 asset crosses, each once the drone is due over it within the zone's time to shelter plus the margin.
 See docs/assessment.md for every figure.
 """
@@ -34,7 +35,7 @@ class WarningConfig:
     # A young track's ellipse can cover the whole base; warning everyone is as bad as warning no one.
     # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
     # the zone less than its time to shelter plus ``shelter_margin_s``.
-    max_ellipse_m: float = 60.0
+    max_ellipse_m: float = 100.0
     shelter_margin_s: float = 5.0
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
     path_step_m: float = 25.0  # sampling of a drone's path to its asset
@@ -66,6 +67,7 @@ class WarningController:
         self.zones = [(name, np.asarray(poly, float)) for name, poly, _ in zones]
         self.shelter = {name: float(ts) for name, _, ts in zones}
         self.state = {name: _ZoneState() for name, _ in self.zones}
+        self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
 
     def zones_touched(self, threat: ThreatImpact, t: float | None = None) -> list[str]:
         """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
@@ -107,6 +109,16 @@ class WarningController:
         cfg = self.config
         touching: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
         early: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
+        # A threat whose track is lost before its warning was due is warned at once on its last ellipse:
+        # there will be no better estimate, and waiting for the deadline would wait for ever (a mortar bomb
+        # diving steeply onto the base leaves the radars' elevation cover).
+        now = {th.track_id for th in threats}
+        lost = [th for tid, th in self._last.items()
+                if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
+        self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
+        for th in lost:
+            for name in self.zones_touched(th):
+                touching[name][th.track_id] = th.t_impact
         for th in threats:
             if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
                 continue
