@@ -19,19 +19,21 @@ import numpy as np
 from bastion.scenario.schema import TRACK_CLASSES
 
 CLASSES = TRACK_CLASSES
+G0 = 9.80665  # standard gravity (m/s^2)
 BALLISTIC_CLASSES = ("rocket", "mortar", "artillery")
 UNKNOWN = "unknown"
 
 # Per class: speed mean and sd (m/s); log10 RCS mean and sd (m^2); max typical flight-path angle
 # (deg, |gamma| beyond it is unlikely for powered level flyers); whether it flies ballistically; the
-# typical |flight-path angle| of ballistic rounds (deg, mean and sd: rockets are fired at low
-# quadrant elevations, mortars at high ones); log prior (how common the class is near a base: birds
-# are far more common than hostile quadcopters, so a bird-like track needs real evidence to be one).
+# vacuum launch angle gamma0 of ballistic rounds (deg, mean and sd: rockets are laid low, mortars high;
+# measured on the presets' flights at 2-8 km, docs/assessment.md); log prior (how common the class is
+# near a base: birds are far more common than hostile quadcopters, so a bird-like track needs real
+# evidence to be one).
 _PROFILE = {
-    #               speed  sd     lrcs  sd   gamma  ballistic  |gamma| sd   log prior
-    "rocket":     (270.0, 70.0, -1.6, 0.6, 90.0, True, 25.0, 15.0, 0.0),
-    "mortar":     (160.0, 60.0, -2.0, 0.6, 90.0, True, 60.0, 15.0, 0.0),
-    "artillery":  (550.0, 150.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -1.0),
+    #               speed  sd     lrcs  sd   gamma  ballistic  gamma0 sd   log prior
+    "rocket":     (350.0, 160.0, -1.6, 0.6, 90.0, True, 20.0, 12.0, 0.0),
+    "mortar":     (150.0, 60.0, -2.0, 0.6, 90.0, True, 70.0, 9.0, 0.0),
+    "artillery":  (700.0, 200.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -4.0),
     "owa_drone":  (50.0, 12.0, -1.0, 0.7, 45.0, False, 0.0, 0.0, 0.0),
     "quadcopter": (14.0, 7.0, -2.0, 0.6, 60.0, False, 0.0, 0.0, -3.0),
     "bird":       (11.0, 4.0, -2.6, 0.6, 40.0, False, 0.0, 0.0, 0.0),
@@ -89,8 +91,13 @@ class Classifier:
         # Powered flyers seldom climb or dive steeper than their gamma_max; soft penalty beyond it.
         excess = np.clip(np.abs(gamma)[:, None] - self._gamma_max, 0.0, None)
         ll += np.where(angle_ok[:, None], -0.5 * (excess / np.radians(8.0)) ** 2, 0.0)
-        # Ballistic rounds: rockets fly flatter than mortar bombs.
-        ll_bg = -0.5 * ((np.abs(gamma)[:, None] - self._bgamma_mu) / self._bgamma_sd) ** 2
+        # Ballistic rounds: rockets are laid low, mortars high. The feature is the vacuum launch angle
+        # implied by the current state, gamma0 = atan(sqrt(vu^2 + 2 g h) / v_horizontal) (h the height
+        # above the site's ground): constant along a vacuum arc, so unlike the flight-path angle it does not
+        # pass through zero at the apex, where a mortar bomb would otherwise look like a flat rocket.
+        vh = np.hypot(v[:, 0], v[:, 1])
+        gamma0 = np.arctan2(np.sqrt(v[:, 2] ** 2 + 2.0 * G0 * np.clip(x[:, 2], 0.0, None)), vh)
+        ll_bg = -0.5 * ((gamma0[:, None] - self._bgamma_mu) / self._bgamma_sd) ** 2
         ll += np.where(angle_ok[:, None] & self._ballistic[None, :], ll_bg, 0.0)
         # Height: birds and small drones stay low.
         height = x[:, 2]

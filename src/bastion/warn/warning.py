@@ -1,10 +1,16 @@
 """The warning decision: sound only the zones under a threat's predicted impact, all-clear after.
 
-A zone is warned when the 99 % impact ellipse of a threat (grown by a margin) touches it and the threat
-is due within the horizon. One alert per zone per episode: further threats join the episode silently.
-The zone stays warned while any threat touches it; a threat whose track is lost is held until its
-predicted impact time has passed; a defeated threat, or one whose ellipse moves away, is dropped at once.
-All-clear is sounded once no threat remains for ``clear_delay_s``.
+Tiers: ``early_warning`` (a threat's grown 99 % ellipse touches the zone, but is still too wide to
+warrant sending people to shelter), ``warning`` (the ellipse touches the zone and is tight enough, or the
+zone's time to shelter is running out) and ``all_clear``. A zone is warned when the 99 % impact ellipse of
+a threat (grown by a margin) touches it and the threat is due within the horizon. One alert per zone per
+episode: further threats join the episode silently. The zone stays warned while any threat touches it; a
+threat whose track is lost is held until its predicted impact time has passed; a defeated threat, or one
+whose ellipse moves away, is dropped at once. All-clear is sounded once no threat remains for
+``clear_delay_s``. A threat whose track is lost before its warning was due is warned at once on its last
+ellipse. A drone threat (``path_from_en`` set) also warns the zones its straight path to the
+asset crosses, each once the drone is due over it within the zone's time to shelter plus the margin.
+See docs/assessment.md for every figure.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bastion.events import Alert, AlertJoined
-from bastion.geometry import ellipse_touches_polygon
+from bastion.geometry import ellipse_touches_polygon, points_in_polygon
 
 CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
 
@@ -29,8 +35,10 @@ class WarningConfig:
     # A young track's ellipse can cover the whole base; warning everyone is as bad as warning no one.
     # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
     # the zone less than its time to shelter plus ``shelter_margin_s``.
-    max_ellipse_m: float = 700.0
+    max_ellipse_m: float = 100.0
     shelter_margin_s: float = 5.0
+    early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
+    path_step_m: float = 25.0  # sampling of a drone's path to its asset
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,13 @@ class ThreatImpact:
     mean_en: np.ndarray
     cov_en: np.ndarray
     t_impact: float
+    path_from_en: np.ndarray | None = None  # drones: current ground position (2,), flying to mean_en
 
 
 @dataclass
 class _ZoneState:
     warned: bool = False
+    early: bool = False
     threats: dict[int, float] = field(default_factory=dict)  # track id -> predicted impact time
     empty_since: float | None = None
 
@@ -57,6 +67,7 @@ class WarningController:
         self.zones = [(name, np.asarray(poly, float)) for name, poly, _ in zones]
         self.shelter = {name: float(ts) for name, _, ts in zones}
         self.state = {name: _ZoneState() for name, _ in self.zones}
+        self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
 
     def zones_touched(self, threat: ThreatImpact, t: float | None = None) -> list[str]:
         """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
@@ -70,6 +81,25 @@ class WarningController:
                     continue
             if ellipse_touches_polygon(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, poly):
                 out.append(name)
+        if threat.path_from_en is not None and t is not None:
+            out += [z for z in self.zones_on_path(threat, t) if z not in out]
+        return out
+
+    def zones_on_path(self, threat: ThreatImpact, t: float) -> list[str]:
+        """Zones a drone's straight path from ``path_from_en`` to its asset crosses, where the drone is due
+        within the zone's time to shelter plus the margin."""
+        cfg = self.config
+        a, b = np.asarray(threat.path_from_en, float)[:2], np.asarray(threat.mean_en, float)[:2]
+        length = float(np.linalg.norm(b - a))
+        t_go = max(threat.t_impact - t, 1e-6)
+        s = np.linspace(0.0, 1.0, max(int(length / cfg.path_step_m), 1) + 1)
+        pts = a + s[:, None] * (b - a)
+        due = s * t_go  # constant speed along the path
+        out = []
+        for name, poly in self.zones:
+            inside = points_in_polygon(pts, poly)
+            if inside.any() and due[inside].min() <= self.shelter[name] + cfg.shelter_margin_s:
+                out.append(name)
         return out
 
     def update(
@@ -78,11 +108,25 @@ class WarningController:
         """One decision cycle at ``t`` (s). Returns the alerts to sound (and threats joining a warning)."""
         cfg = self.config
         touching: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
+        early: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
+        # A threat whose track is lost before its warning was due is warned at once on its last ellipse:
+        # there will be no better estimate, and waiting for the deadline would wait for ever (a mortar bomb
+        # diving steeply onto the base leaves the radars' elevation cover).
+        now = {th.track_id for th in threats}
+        lost = [th for tid, th in self._last.items()
+                if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
+        self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
+        for th in lost:
+            for name in self.zones_touched(th):
+                touching[name][th.track_id] = th.t_impact
         for th in threats:
             if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
                 continue
             for name in self.zones_touched(th, t):
                 touching[name][th.track_id] = th.t_impact
+            if cfg.early_warning:
+                for name in self.zones_touched(th):
+                    early[name][th.track_id] = th.t_impact
         alerts: list[Alert | AlertJoined] = []
         for name, _ in self.zones:
             st = self.state[name]
@@ -101,11 +145,17 @@ class WarningController:
                     alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), min(kept.values())))
                 else:
                     alerts += [AlertJoined(t, name, tid) for tid in joined]
-            elif st.warned:
+            elif early[name] and not st.warned:
+                st.empty_since = None
+                if not st.early:
+                    st.early = True
+                    alerts.append(Alert(t, name, "early_warning", tuple(sorted(early[name])),
+                                        min(early[name].values())))
+            elif st.warned or st.early:
                 if st.empty_since is None:
                     st.empty_since = t
                 if t - st.empty_since >= cfg.clear_delay_s:
-                    st.warned = False
+                    st.warned = st.early = False
                     st.empty_since = None
                     alerts.append(Alert(t, name, "all_clear", (), None))
         return alerts

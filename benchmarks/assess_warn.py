@@ -1,0 +1,222 @@
+"""Assessment and warning benchmark: classification, impact and origin prediction, zone warning, measured
+over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) against the goals of issue 5.
+
+    python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--json FILE]
+
+A benchmark, not a test: it prints the tables (markdown) beside each goal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+
+from bastion.assess.classify import CLASSES  # noqa: E402
+from bastion.evaluate.montecarlo import (  # noqa: E402
+    CHI2_2DOF_95,
+    CLASS_WITHIN_S,
+    LEADS_S,
+    REQUIRED_LEAD_S,
+    Mix,
+    ObjectOutcome,
+    run_seed,
+)
+
+KINDS = ("rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter")
+ORIGIN_BINS_KM = ((2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8))
+
+
+def _pct(x: float) -> str:
+    return "n/a" if not np.isfinite(x) else f"{100.0 * x:.1f} %"
+
+
+def _q(v: list[float], q: float) -> float:
+    return float(np.percentile(v, q)) if v else float("nan")
+
+
+def classification(objs: list[ObjectOutcome]) -> dict:
+    cols = [*CLASSES, "unknown"]
+    rows = {}
+    for k in KINDS:
+        mine = [o for o in objs if o.kind == k]
+        conf = [o for o in mine if o.confirmed_t is not None]
+        counts = {c: sum(o.class_at == c for o in conf) for c in cols}
+        within = sum(o.first_correct_s is not None and o.first_correct_s <= CLASS_WITHIN_S for o in conf)
+        rows[k] = {"objects": len(mine), "confirmed": len(conf), "held_at_5s": counts,
+                   "correct_within_5s": within / len(conf) if conf else float("nan"),
+                   "labelled_hostile": sum(o.ever_hostile for o in mine)}
+    civil_hostile = rows["aircraft"]["labelled_hostile"] + rows["helicopter"]["labelled_hostile"]
+    conf_all = [o for o in objs if o.confirmed_t is not None and o.kind in KINDS]
+    ok = sum(o.first_correct_s is not None and o.first_correct_s <= CLASS_WITHIN_S for o in conf_all)
+    return {"rows": rows, "columns": cols, "correct_within_5s": ok / max(len(conf_all), 1),
+            "worst_class_within_5s": min(r["correct_within_5s"] for r in rows.values() if r["confirmed"]),
+            "civil_labelled_hostile": civil_hostile}
+
+
+def impact(objs: list[ObjectOutcome]) -> dict:
+    out = {}
+    for k in ("rocket", "mortar", "all"):
+        mine = [o for o in objs if o.flight_time_s is not None and (k == "all" or o.kind == k)]
+        for lead in LEADS_S:
+            e = [o.impact_err_m[lead] for o in mine if o.impact_err_m.get(lead) is not None]
+            m2 = [o.impact_m2[lead] for o in mine if o.impact_m2.get(lead) is not None]
+            out[f"{k}@{lead}"] = {"rounds": len(mine), "n": len(e), "median_m": _q(e, 50), "p95_m": _q(e, 95),
+                                  "ellipse95_contains": float(np.mean(np.array(m2) <= CHI2_2DOF_95)) if m2
+                                  else float("nan")}
+    return out
+
+
+def origin(objs: list[ObjectOutcome]) -> dict:
+    out = {}
+    for lo, hi in ORIGIN_BINS_KM:
+        mine = [o for o in objs if o.launch_range_m is not None and lo * 1e3 <= o.launch_range_m < hi * 1e3]
+        for k in ("rocket", "mortar", "all"):
+            sel = [o for o in mine if k == "all" or o.kind == k]
+            e = [o.origin_err_m for o in sel if o.origin_err_m is not None]
+            m2 = [o.origin_m2 for o in sel if o.origin_m2 is not None]
+            out[f"{k}@{lo}-{hi}"] = {"rounds": len(sel), "n": len(e), "cep_m": _q(e, 50), "p95_m": _q(e, 95),
+                                     "ellipse95_contains": float(np.mean(np.array(m2) <= CHI2_2DOF_95)) if m2
+                                     else float("nan")}
+    return out
+
+
+def warning(objs: list[ObjectOutcome]) -> dict:
+    out = {}
+    hits = [o for o in objs if o.hostile and o.impact_zone is not None]
+    for k in ("rocket", "mortar", "rounds", "owa_drone"):
+        sel = [o for o in hits if o.kind == k or (k == "rounds" and o.kind in ("rocket", "mortar"))]
+        need = [min(REQUIRED_LEAD_S, o.zone_shelter_s) for o in sel]
+        lead = [o.warn_lead_s for o in sel]
+        ok = [lv is not None and lv >= r for lv, r in zip(lead, need, strict=True)]
+        # Rounds whose whole flight is shorter than the lead required cannot be warned in time by anyone.
+        feas = [o.flight_time_s is None or o.flight_time_s >= r for o, r in zip(sel, need, strict=True)]
+        ratio = [o.warned_area_m2 / o.footprint_m2 for o in sel]
+        false_zones = sum(len([z for z in o.warned_zones if z != o.impact_zone]) for o in sel)
+        out[k] = {
+            "impacts": len(sel), "lead_ok": float(np.mean(ok)) if sel else float("nan"),
+            "missed": int(sum(not x for x in ok)),
+            "not_warned": int(sum(lv is None for lv in lead)),
+            "feasible": int(sum(feas)),
+            "lead_ok_feasible": float(np.mean([x for x, f in zip(ok, feas, strict=True) if f])) if any(feas)
+            else float("nan"),
+            "missed_feasible": int(sum((not x) and f for x, f in zip(ok, feas, strict=True))),
+            "median_lead_s": _q([lv for lv in lead if lv is not None], 50),
+            "p05_lead_s": _q([lv for lv in lead if lv is not None], 5),
+            "area_ratio_median": _q(ratio, 50), "area_ratio_p95": _q(ratio, 95),
+            "area_ratio_le3": float(np.mean(np.array(ratio) <= 3.0)) if ratio else float("nan"),
+            "false_zone_warnings": false_zones,
+        }
+    return out
+
+
+def _markdown(res: dict) -> str:
+    c, imp, org, w = res["classification"], res["impact"], res["origin"], res["warning"]
+    lines = [f"Runs: {res['runs']} seeds x {res['mix']}, {res['objects']} objects, {res['elapsed_s']:.0f} s "
+             f"on {res['machine']}, {res['date']}.", "",
+             f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
+             "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
+             "labelled hostile |",
+             "|---|" + "---:|" * (len(c["columns"]) + 3)]
+    for k, r in c["rows"].items():
+        lines.append(f"| {k} | " + " | ".join(str(r["held_at_5s"][col]) for col in c["columns"])
+                     + f" | {r['confirmed']}/{r['objects']} | {_pct(r['correct_within_5s'])} | "
+                     f"{r['labelled_hostile']} |")
+    worst = c["worst_class_within_5s"]
+    lines += ["", f"Goal: at least 95 % correct within 5 s of confirmation: all {_pct(c['correct_within_5s'])}, "
+              f"worst class {_pct(worst)} - {'met' if worst >= 0.95 else 'NOT met'}. "
+              f"Airliners or helicopters labelled hostile: {c['civil_labelled_hostile']} (goal 0) - "
+              f"{'met' if c['civil_labelled_hostile'] == 0 else 'NOT met'}.", "",
+              "### Impact point error (prediction held that long before impact)", "",
+              "| rounds | lead (s) | rounds | predicted | median (m) | p95 (m) | 95 % ellipse holds truth |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, r in imp.items():
+        k, lead = key.split("@")
+        lines.append(f"| {k} | {lead} | {r['rounds']} | {r['n']} | {r['median_m']:.1f} | {r['p95_m']:.1f} | "
+                     f"{_pct(r['ellipse95_contains'])} |")
+    m10 = max(imp["rocket@10"]["median_m"], imp["mortar@10"]["median_m"])
+    cont = [imp[f"all@{ld}"]["ellipse95_contains"] for ld in LEADS_S]
+    lines += ["", f"Goal: median at most 50 m at 10 s: worst of rockets and mortars {m10:.1f} m - "
+              f"{'met' if m10 <= 50 else 'NOT met'}; 95 % ellipse holds the truth in 93-97 %: "
+              + ", ".join(f"{ld} s {_pct(x)}" for ld, x in zip(LEADS_S, cont, strict=True))
+              + f" - {'met' if all(0.93 <= x <= 0.97 for x in cont) else 'NOT met'}.", "",
+              "### Point of origin error against launch range", "",
+              "| rounds | range (km) | rounds | predicted | CEP (m) | p95 (m) | 95 % ellipse holds truth |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for key, r in org.items():
+        k, b = key.split("@")
+        lines.append(f"| {k} | {b} | {r['rounds']} | {r['n']} | {r['cep_m']:.1f} | {r['p95_m']:.1f} | "
+                     f"{_pct(r['ellipse95_contains'])} |")
+    cep7 = org["all@7-8"]["cep_m"]
+    lines += ["", f"Goal: CEP at most 50 m at 7 km (7-8 km bin, all rounds): {cep7:.1f} m - "
+              f"{'met' if cep7 <= 50 else 'NOT met'}.", "",
+              "### Warning (rockets, mortars and drones that land in a zone; the goals are on the rounds)", "",
+              "| threats | impacts | lead >= required | missed | not warned | feasible | lead >= required (feasible) "
+              "| missed (feasible) | median lead (s) | p5 lead (s) | area / footprint median | p95 | <= 3 | "
+              "zones warned not hit |",
+              "|---|" + "---:|" * 13]
+    for k, r in w.items():
+        lines.append(f"| {k} | {r['impacts']} | {_pct(r['lead_ok'])} | {r['missed']} | {r['not_warned']} | "
+                     f"{r['feasible']} | {_pct(r['lead_ok_feasible'])} | {r['missed_feasible']} | "
+                     f"{r['median_lead_s']:.1f} | {r['p05_lead_s']:.1f} | {r['area_ratio_median']:.2f} | "
+                     f"{r['area_ratio_p95']:.2f} | {_pct(r['area_ratio_le3'])} |  {r['false_zone_warnings']} |")
+    a = w["rounds"]
+    lines += ["", f"Goal: lead at least 15 s (or the zone's time to shelter) in at least 95 % of impacts: "
+              f"{_pct(a['lead_ok'])} ({_pct(a['lead_ok_feasible'])} of those whose flight is long enough) - "
+              f"{'met' if a['lead_ok'] >= 0.95 else 'NOT met'}; no missed warning: {a['missed']} "
+              f"({a['missed_feasible']} feasible) - {'met' if a['missed'] == 0 else 'NOT met'}; warned area at "
+              f"most 3x the footprint: {_pct(a['area_ratio_le3'])} of impacts - "
+              f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'}."]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="2 seeds (a smoke run)")
+    ap.add_argument("--seeds", type=int, default=None, help="number of seeds (default 30, quick 2)")
+    ap.add_argument("--first-seed", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--json", default=None, help="write the figures and per-object outcomes here")
+    args = ap.parse_args(argv)
+    n = args.seeds or (2 if args.quick else 30)
+    mix = Mix()
+    seeds = list(range(args.first_seed, args.first_seed + n))
+    t0 = time.perf_counter()
+    objs: list[ObjectOutcome] = []
+    if args.workers > 1:
+        with ProcessPoolExecutor(args.workers) as ex:
+            for part in ex.map(run_seed, seeds):
+                objs += part
+    else:
+        for s in seeds:
+            objs += run_seed(s, mix)
+    elapsed = time.perf_counter() - t0
+    res = {
+        "runs": n, "mix": f"{mix.ballistic} rounds, {mix.drones} drones, {mix.bird_flocks * mix.birds_per_flock} "
+        f"birds, {mix.aircraft} airliners, {mix.helicopters} helicopters, {mix.duration_s:.0f} s",
+        "objects": len(objs), "elapsed_s": elapsed,
+        "machine": f"{platform.processor() or platform.machine()} ({os.cpu_count()} cores), Python "
+        f"{platform.python_version()}, NumPy {np.__version__}, {args.workers} workers",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "classification": classification(objs), "impact": impact(objs), "origin": origin(objs),
+        "warning": warning(objs),
+    }
+    print(_markdown(res))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({**res, "outcomes": [asdict(o) for o in objs]}, f, indent=1, default=float)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""The goals of benchmarks/assess_warn.py checked on one small Monte Carlo run (so the suite stays fast).
+
+The thresholds are the benchmark's goals, loosened only where a sample of a dozen rounds cannot resolve
+them (a 95 % rate needs hundreds of cases): the tables in benchmarks/README.md hold the full measurement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bastion.evaluate.montecarlo import CHI2_2DOF_95, REQUIRED_LEAD_S, Mix, run_seed
+
+SMALL = Mix(ballistic=15, drones=2, bird_flocks=1, birds_per_flock=4, aircraft=2, helicopters=2, duration_s=130.0)
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    return run_seed(11, SMALL)
+
+
+def test_every_kind_is_present(outcomes):
+    kinds = {o.kind for o in outcomes}
+    assert kinds == {"rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter"}
+    assert sum(o.flight_time_s is not None for o in outcomes) >= 12  # rounds that landed in the run
+
+
+def test_no_airliner_or_helicopter_is_ever_hostile_and_classes_are_right_early(outcomes):
+    assert not any(o.ever_hostile for o in outcomes if o.kind in ("aircraft", "helicopter"))
+    conf = [o for o in outcomes if o.confirmed_t is not None]
+    ok = [o.first_correct_s is not None and o.first_correct_s <= 5.0 for o in conf]
+    assert len(conf) >= 20
+    assert np.mean(ok) >= 0.9
+
+
+def test_impact_error_at_10_s_and_ellipse(outcomes):
+    err = [o.impact_err_m[10] for o in outcomes if o.impact_err_m.get(10) is not None]
+    m2 = [o.impact_m2[10] for o in outcomes if o.impact_m2.get(10) is not None]
+    assert len(err) >= 5
+    assert np.median(err) <= 50.0
+    assert np.mean(np.array(m2) <= CHI2_2DOF_95) >= 0.8
+
+
+def test_warnings_in_time_and_not_too_wide(outcomes):
+    hits = [o for o in outcomes if o.hostile and o.impact_zone is not None and o.flight_time_s is not None]
+    need = [min(REQUIRED_LEAD_S, o.zone_shelter_s) for o in hits]
+    feasible = [(o, r) for o, r in zip(hits, need, strict=True) if o.flight_time_s >= r + 5.0]
+    assert len(feasible) >= 5
+    # No missed warning on a round whose flight leaves time to warn.
+    assert all(o.warn_lead_s is not None and o.warn_lead_s >= r for o, r in feasible)
+    ratio = [o.warned_area_m2 / o.footprint_m2 for o in hits]
+    assert np.median(ratio) <= 3.0

@@ -1,0 +1,81 @@
+"""Impact and origin prediction on flights with known answers: the vacuum model, the drag model with the
+drag parameter carried in the state, and back-integration to the launch point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.assess.impact import predict_ballistic_impact, predict_ballistic_origin
+from bastion.world.munitions import PRESETS, fly
+
+
+def _state(flight, k_idx, extra=None):
+    x = np.concatenate([flight.pos[k_idx], flight.vel[k_idx]])
+    return x if extra is None else np.append(x, extra)
+
+
+def test_rocket_from_a_known_launch_point_lands_where_the_vacuum_model_says():
+    preset = PRESETS["rocket_107mm"]
+    launch = np.array([-4000.0, 3000.0, 0.0])
+    flight = fly(preset, launch, np.radians(120.0), np.radians(35.0), drag=False, dt=0.01)
+    k = int(np.searchsorted(flight.t, 3.0))  # after burnout (0.8 s): vacuum flight from here on
+    pred = predict_ballistic_impact(float(flight.t[k]), _state(flight, k)[None], np.eye(6)[None] * 1e-8,
+                                    np.array([np.inf]))
+    assert np.linalg.norm(pred.impact[0, :2] - flight.pos[-1, :2]) < 2.0
+    assert abs(pred.t_impact[0] - flight.t[-1]) < 0.05
+    # And flown back, the vacuum arc meets the ground short of the launcher by the boost run only.
+    back = predict_ballistic_origin(_state(flight, k)[None], np.eye(6)[None] * 1e-8, np.array([np.inf]))
+    assert np.linalg.norm(back.impact[0, :2] - launch[:2]) < 250.0
+
+
+def test_drag_parameter_in_the_state_gives_the_drag_model_impact_and_widens_the_ellipse():
+    preset = PRESETS["mortar_81mm"]  # subsonic: the generic drag curve is flat, the constant-k model exact
+    flight = fly(preset, [0.0, 0.0, 0.0], np.radians(200.0), np.radians(60.0), dt=0.01)
+    k = len(flight.t) // 2
+    k_true = 1.0 / preset.beta
+    P7 = np.diag([1.0] * 3 + [0.01] * 3 + [(0.001 * k_true) ** 2])[None]
+    pred = predict_ballistic_impact(float(flight.t[k]), _state(flight, k, k_true)[None], P7, np.array([np.nan]))
+    assert np.linalg.norm(pred.impact[0, :2] - flight.pos[-1, :2]) < 5.0
+    # A drag parameter known only to +-50 % must widen the ellipse along the line of flight, and the 95 %
+    # ellipse must still hold the true impact point.
+    P7w = P7.copy()
+    P7w[0, 6, 6] = (0.5 * k_true) ** 2
+    wide = predict_ballistic_impact(float(flight.t[k]), _state(flight, k, k_true)[None], P7w, np.array([np.nan]))
+    assert np.trace(wide.cov_en[0]) > 25.0 * np.trace(pred.cov_en[0])
+    d = flight.pos[-1, :2] - wide.impact[0, :2]
+    assert d @ np.linalg.solve(wide.cov_en[0], d) <= 5.991
+
+
+def test_back_integrated_origin_of_a_noise_free_track_is_the_launch_point():
+    for name, launch in (("mortar_60mm", [1500.0, -2500.0, 0.0]), ("mortar_120mm", [-5000.0, -3000.0, 0.0])):
+        preset = PRESETS[name]
+        flight = fly(preset, launch, np.radians(45.0), np.radians(55.0), dt=0.01)
+        k = len(flight.t) // 3
+        x = _state(flight, k, 1.0 / preset.beta)[None]
+        P = np.diag([1e-4] * 6 + [1e-16])[None]
+        org = predict_ballistic_origin(x, P, np.array([np.nan]))
+        assert np.linalg.norm(org.impact[0, :2] - np.asarray(launch)[:2]) < 10.0
+        assert abs(org.t_impact[0] - flight.t[k]) < 0.2  # fired that long before the state
+
+
+def test_cov_scale_scales_the_ellipse():
+    x = np.array([[0.0, 0.0, 500.0, 100.0, 0.0, 50.0]])
+    P = np.diag([100.0] * 3 + [4.0] * 3)[None]
+    a = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=1.0)
+    b = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=2.0)
+    np.testing.assert_allclose(b.cov_en, 2.0 * a.cov_en)
+    np.testing.assert_allclose(b.impact, a.impact)
+
+
+def test_origin_fuser_weights_estimates_by_information_and_keeps_the_best_ellipse():
+    from bastion.assess.impact import OriginFuser
+
+    f = OriginFuser()
+    f.update([4], np.array([[100.0, 0.0, 0.0]]), np.array([np.diag([100.0, 100.0])]))
+    o, c = f.update([4], np.array([[0.0, 30.0, 0.0]]), np.array([np.diag([300.0, 25.0])]))
+    # East: weights 1/100 and 1/300 -> 75; north: 1/100 and 1/25 -> 24.
+    np.testing.assert_allclose(o[0, :2], [75.0, 24.0], atol=1e-3)
+    np.testing.assert_allclose(c[0], np.diag([100.0, 100.0]), atol=1e-5)  # the smaller ellipse of the two
+    f.forget([])
+    o, _ = f.update([4], np.array([[5.0, 5.0, 0.0]]), np.array([np.eye(2)]))
+    np.testing.assert_allclose(o[0, :2], [5.0, 5.0])  # forgotten: starts afresh

@@ -1,0 +1,89 @@
+"""Warning tiers (early warning, warning, all clear), the deadline rule and drone path zones."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bastion.events import Alert
+from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
+
+# Three 1 km zones in a row along east, shelter 10 s, 15 s, 15 s.
+ZONES = [
+    (name, np.array([[x0, 0.0], [x0 + 1000.0, 0.0], [x0 + 1000.0, 1000.0], [x0, 1000.0]]), ts)
+    for name, x0, ts in (("a", 0.0, 10.0), ("b", 1000.0, 15.0), ("c", 2000.0, 15.0))
+]
+
+
+def _tiers(evs):
+    return sorted((e.zone, e.tier) for e in evs if isinstance(e, Alert))
+
+
+def test_wide_ellipse_gives_early_warning_then_warning_at_the_deadline():
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, shelter_margin_s=5.0, margin_m=50.0))
+    th = lambda sd: ThreatImpact(1, np.array([500.0, 500.0]), np.eye(2) * sd**2, 40.0)  # noqa: E731
+    assert _tiers(wc.update(10.0, [th(100.0)], {1}, set())) == [("a", "early_warning")]
+    assert _tiers(wc.update(20.0, [th(100.0)], {1}, set())) == []  # one alert per tier per episode
+    # 15 s to go: the zone's 10 s shelter plus the 5 s margin -> warn now, whatever the ellipse.
+    assert _tiers(wc.update(25.0, [th(100.0)], {1}, set())) == [("a", "warning")]
+    assert _tiers(wc.update(30.0, [], set(), {1})) == []  # defeated: all clear after the delay
+    assert _tiers(wc.update(35.0, [], set(), {1})) == [("a", "all_clear")]
+
+
+def test_tight_ellipse_warns_at_once_and_only_its_zone():
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, margin_m=50.0))
+    th = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 10.0**2, 60.0)  # 99 %: 30 m
+    assert _tiers(wc.update(0.0, [th], {1}, set())) == [("b", "warning")]
+
+
+def test_ellipse_moving_away_cancels_the_warning():
+    wc = WarningController(ZONES, WarningConfig(clear_delay_s=2.0, margin_m=50.0))
+    near_edge = ThreatImpact(1, np.array([990.0, 500.0]), np.eye(2) * 10.0**2, 30.0)
+    assert _tiers(wc.update(20.0, [near_edge], {1}, set())) == [("a", "warning"), ("b", "warning")]
+    moved = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 10.0**2, 30.0)
+    wc.update(21.0, [moved], {1}, set())
+    assert _tiers(wc.update(23.0, [moved], {1}, set())) == [("a", "all_clear")]
+
+
+def test_drone_warns_the_zones_on_its_path_when_due_over_them():
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, shelter_margin_s=5.0))
+    # A drone at x = -1000 flying east at 50 m/s to an asset at x = 2500 (zone c): 70 s to go.
+    asset = np.array([2500.0, 500.0])
+    drone = lambda t, x: ThreatImpact(  # noqa: E731
+        9, asset, np.eye(2) * 50.0**2, t + (2500.0 - x) / 50.0, path_from_en=np.array([x, 500.0]))
+    warned = lambda evs: [z for z, tier in _tiers(evs) if tier == "warning"]  # noqa: E731
+    # Zone a is 20 s ahead (> its 10 s shelter + 5 s): not yet; zone c, the asset's, only early warning.
+    assert _tiers(wc.update(0.0, [drone(0.0, -1000.0)], {9}, set())) == [("c", "early_warning")]
+    # 14 s from zone a: warned; zone b (34 s) and c (54 s) not yet.
+    assert warned(wc.update(6.0, [drone(6.0, -700.0)], {9}, set())) == ["a"]
+    assert warned(wc.update(26.0, [drone(26.0, 300.0)], {9}, set())) == ["b"]  # b 14 s ahead
+    assert warned(wc.update(46.0, [drone(46.0, 1300.0)], {9}, set())) == ["c"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(0.0, 3000.0), y=st.floats(-3000.0, 4000.0), sd=st.floats(2.0, 300.0),
+       t_go=st.floats(1.0, 100.0))
+def test_a_zone_outside_the_grown_99_percent_ellipse_is_never_warned(x, y, sd, t_go):
+    cfg = WarningConfig(margin_m=50.0)
+    wc = WarningController(ZONES, cfg)
+    th = ThreatImpact(1, np.array([x, y]), np.eye(2) * sd**2, t_go)
+    reach = cfg.ellipse_k * sd + cfg.margin_m
+    for name, poly, _ in ZONES:
+        lo, hi = poly.min(axis=0), poly.max(axis=0)
+        gap = np.hypot(max(lo[0] - x, 0.0, x - hi[0]), max(lo[1] - y, 0.0, y - hi[1]))
+        if gap > reach + 1e-6:
+            assert name not in wc.zones_touched(th, 0.0)
+            assert name not in wc.zones_touched(th)
+
+
+def test_a_threat_lost_before_its_deadline_is_warned_at_once_on_its_last_ellipse():
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, shelter_margin_s=5.0, margin_m=50.0))
+    th = ThreatImpact(5, np.array([500.0, 500.0]), np.eye(2) * 40.0**2, 50.0)  # 99 %: 121 m, 40 s to go
+    assert _tiers(wc.update(10.0, [th], {5}, set())) == [("a", "early_warning")]
+    # The track is lost at 12 s (not defeated): warned now, 38 s before the predicted impact.
+    assert _tiers(wc.update(12.0, [], set(), set())) == [("a", "warning")]
+    # A defeated threat is not warned.
+    wc2 = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0))
+    wc2.update(10.0, [th], {5}, set())
+    assert [z for z, tier in _tiers(wc2.update(12.0, [], set(), {5})) if tier == "warning"] == []
