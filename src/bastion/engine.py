@@ -16,10 +16,14 @@ from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier
 from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
+    IMPACT_COV_SCALE,
+    ORIGIN_COV_SCALE,
+    OriginFuser,
     drone_target_assets,
     predict_ballistic_impact,
     predict_ballistic_origin,
 )
+from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
 from bastion.engage.fire_control import FireControl, ThreatPicture
 from bastion.engage.roe import RoeState
@@ -72,7 +76,9 @@ class Engine:
         self.asset_values = np.array([a.value for a in scenario.assets], float)
         self.asset_centres = np.array([polygon_centroid(a.polygon) for a in scenario.assets]).reshape(-1, 2)
         self.asset_radii = np.array([np.sqrt(polygon_area(a.polygon) / np.pi) for a in scenario.assets])
+        self.asset_polygons = [np.asarray(a.polygon, float) for a in scenario.assets]
         self._class: dict[int, tuple[str, float]] = {}
+        self.origins = OriginFuser()
         self._rf_tracks: set[int] = set()  # tracks an RF detector has tied a control link to
         self.time = 0.0
 
@@ -181,10 +187,21 @@ class Engine:
             if "ballistic" in names:
                 # The ballistic model's own estimate, at its last update: the IMM's combined state mixes
                 # in the manoeuvre models' spread, which is not how a round flies.
+                # With the drag parameter k = 1/beta (state index 7) and its variance, so that an unlearnt
+                # drag widens the ellipse instead of being taken as known.
                 b = names.index("ballistic")
-                xb, Pb, tb = tab.xm[b, rows, :6], tab.Pm[b, rows, :6, :6], tab.t_state[rows]
-            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m)
-            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m)
+                sel = np.array([0, 1, 2, 3, 4, 5, 7]) if tab.xm.shape[2] == 8 else np.arange(6)
+                xb, tb = tab.xm[b, rows][:, sel], tab.t_state[rows]
+                Pb = tab.Pm[b, rows][:, sel][:, :, sel]
+                if sel.size == 7:
+                    beta = default  # the class's drag as the prior the tracker's k is fused with
+            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
+                                            cov_scale=IMPACT_COV_SCALE)
+            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE)
+            self.origins.forget(ids)
+            ok = np.isfinite(origin.t_impact)
+            fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok])
+            origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
             for j, k in enumerate(np.flatnonzero(bal)):
                 if not np.isfinite(pred.t_impact[j]):
                     continue
@@ -218,7 +235,7 @@ class Engine:
                 value[k] = self.asset_values[a_idx[j]]
                 score[k] = value[k] / max(t_go[j], 1.0)
                 if identities[k] == HOSTILE:
-                    threats.append(ThreatImpact(int(ids[k]), centre, cov, float(t_end[k])))
+                    threats.append(ThreatImpact(int(ids[k]), centre, cov, float(t_end[k]), path_from_en=x[k, :2]))
 
         live = set(ids.tolist())
         out += self.warning.update(t, threats, live, self.fire_control.killed)
@@ -233,15 +250,12 @@ class Engine:
         return out
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> float:
-        """Asset value weighted by the Gaussian impact density at each asset (a cheap proxy for the
-        probability that the impact ellipse covers it)."""
+        """Asset value times the probability that the impact lands on (or within a lethal radius of) each
+        asset (bastion.assess.threat), plus 1 so that a round on open ground still counts."""
         if not self.asset_values.size:
             return 1.0
-        d = self.asset_centres - mean
-        c = cov + np.eye(2) * (self.asset_radii[:, None, None] ** 2)
-        inv = np.linalg.inv(c)
-        m2 = np.einsum("ai,aij,aj->a", d, inv, d)
-        return float(np.sum(self.asset_values * np.exp(-0.5 * m2))) + 1.0
+        p = probability_on_assets(mean[None], cov[None], self.asset_polygons)[0]
+        return float(np.sum(self.asset_values * p)) + 1.0
 
     def _asset_at(self, mean: np.ndarray, cov: np.ndarray) -> str | None:
         if not self.asset_values.size:
