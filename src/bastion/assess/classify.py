@@ -42,6 +42,10 @@ _PROFILE = {
 }
 
 
+V0_MIN_BALLISTIC_MPS = 100.0  # lowest vacuum-equivalent launch speed of a round aimed at a base
+V0_SD_MPS = 15.0
+
+
 @dataclass(frozen=True)
 class ClassifierConfig:
     forget: float = 0.85  # weight of the previous log-posterior per cycle
@@ -99,6 +103,13 @@ class Classifier:
         gamma0 = np.arctan2(np.sqrt(v[:, 2] ** 2 + 2.0 * G0 * np.clip(x[:, 2], 0.0, None)), vh)
         ll_bg = -0.5 * ((gamma0[:, None] - self._bgamma_mu) / self._bgamma_sd) ** 2
         ll += np.where(angle_ok[:, None] & self._ballistic[None, :], ll_bg, 0.0)
+        # Ballistic rounds carry their launch energy: the vacuum-equivalent launch speed
+        # v0 = sqrt(v^2 + 2 g h) is at least that of a mortar's lowest useful charge (about 100 m/s for
+        # ranges beyond a base's perimeter; docs/assessment.md). A slow, low track (a bird whose young
+        # track climbs steeply on elevation noise) cannot be a round in flight, however steep it looks.
+        v0 = np.sqrt(speed**2 + 2.0 * G0 * np.clip(x[:, 2], 0.0, None))
+        short = np.clip(V0_MIN_BALLISTIC_MPS - v0, 0.0, None) / V0_SD_MPS
+        ll += np.where(self._ballistic[None, :], -0.5 * short[:, None] ** 2, 0.0)
         # Height: birds and small drones stay low.
         height = x[:, 2]
         low_flyer = np.array([c in ("owa_drone", "quadcopter", "bird", "helicopter") for c in CLASSES])
