@@ -134,7 +134,7 @@ class OriginPredicted(Record):
 
 @dataclass(frozen=True)
 class Alert(Record):
-    """A zone's warning state changed: ``tier`` is ``warning`` or ``all_clear``."""
+    """A zone's warning state changed: ``tier`` is ``early_warning``, ``warning`` or ``all_clear``."""
 
     KIND: ClassVar[str] = "warn.alert"
     zone: str

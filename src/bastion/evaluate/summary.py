@@ -27,7 +27,7 @@ from bastion.events import (
     TrackConfirmed,
     TrackPicture,
 )
-from bastion.geometry import points_in_polygon
+from bastion.geometry import points_in_polygon, polygon_area
 from bastion.world.truth import World
 
 MATCH_GATE_M = 300.0
@@ -82,6 +82,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
         tracks_of[obj].append(tid)
     episodes = warning_episodes(events, world.duration)
     zones = [(z.name, np.asarray(z.polygon, float)) for z in scenario.warning_zones]
+    shelter = {z.name: z.time_to_shelter_s for z in scenario.warning_zones}
+    zone_area = {name: polygon_area(poly) for name, poly in zones}
 
     confirmed: dict[int, float] = {}
     classes: dict[int, list[tuple[float, str]]] = defaultdict(list)
@@ -164,7 +166,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                 impact_t, impact_enu, impact_zone, lead = t_hit, [_r(v, 1) for v in p], zone, zone_lead
                 if zone:
                     impacts_by_zone[zone].append(t_hit)
-                    if obj.hostile and lead is None:
+                    # Missed: not warned at least the zone's time to shelter before the impact.
+                    if obj.hostile and (lead is None or lead < shelter[zone] - 1e-9):
                         totals["missed_warnings"] += 1
             else:
                 would = {"impact_t": _r(t_hit), "impact_enu": [_r(v, 1) for v in p], "impact_zone": zone,
@@ -192,11 +195,13 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             totals["threats"] += 1
             totals["defeated"] += obj.outcome == "defeated"
             totals["leaked"] += obj.outcome == "impact"
+        warned_zones = sorted(set().union(*(warned[t] for t in tids)) if tids else set())
         objects.append({
             "id": obj.name, "true_kind": obj.kind, "hostile": obj.hostile,
             "detected_t": _r(first_detection.get(obj.index)), "confirmed_t": _r(t_conf),
             "class": cls, "class_t": _r(cls_t), "tracks": tids,
-            "warned_zones": sorted(set().union(*(warned[t] for t in tids)) if tids else set()),
+            "warned_zones": warned_zones,
+            "warned_area_m2": _r(sum(zone_area[z] for z in warned_zones), 0),
             "warning_lead_s": _r(lead), "engagements": engagements, "outcome": obj.outcome,
             "impact_t": _r(impact_t), "impact_enu": impact_enu, "impact_zone": impact_zone,
             "defeated_t": _r(obj.defeated_t), "would_have_hit": would,
