@@ -102,33 +102,35 @@ def loop_path(waypoints, t_start: float, speed: float, dt: float, t_max: float) 
     return Trajectory(t + t_start, pos, vel)
 
 
-def bird_path(
-    center, radius: float, speed: float, t_start: float, dt: float, t_max: float, rng: np.random.Generator
-) -> Trajectory:
-    """A bird wandering about ``center``: heading and climb follow a random walk, steered back towards
-    the centre when farther than ``radius``; height kept between 10 and 200 m above ground."""
+def bird_paths(
+    center, radius: float, speeds, t_start: float, dt: float, t_max: float, rng: np.random.Generator
+) -> list[Trajectory]:
+    """A flock of birds wandering about ``center``, one per speed in ``speeds`` (m/s): heading and climb
+    follow random walks, each bird steered back towards the centre when farther than ``radius`` (m);
+    height kept between 10 and 200 m above ground. All birds step together (vectorised over the flock)."""
     c = np.asarray(center, float)
-    pos = c + np.array([*rng.uniform(-radius, radius, 2) * 0.7, rng.uniform(-20.0, 20.0)])
-    pos[2] = max(pos[2], 15.0)
-    heading = rng.uniform(0.0, 2.0 * np.pi)
-    climb = 0.0
+    speed = np.asarray(speeds, float)
+    nb = speed.size
+    pos = np.column_stack([c[0] + rng.uniform(-radius, radius, nb) * 0.7, c[1] + rng.uniform(-radius, radius, nb) * 0.7,
+                           np.maximum(c[2] + rng.uniform(-20.0, 20.0, nb), 15.0)])
+    heading = rng.uniform(0.0, 2.0 * np.pi, nb)
+    climb = np.zeros(nb)
     n = int(np.ceil((t_max - t_start) / dt)) + 1
-    ps, vs = np.empty((n, 3)), np.empty((n, 3))
-    turn_sigma = np.radians(25.0) * np.sqrt(dt)  # rad per sqrt(s)
+    turn_noise = rng.normal(0.0, np.radians(25.0) * np.sqrt(dt), (n, nb))  # rad per sqrt(s)
+    climb_noise = rng.normal(0.0, 0.3, (n, nb))
+    ps, vs = np.empty((n, nb, 3)), np.empty((n, nb, 3))
     for k in range(n):
-        d = c[:2] - pos[:2]
-        if np.hypot(*d) > radius:
-            heading += np.clip(_wrap(np.arctan2(d[0], d[1]) - heading), -0.5 * dt, 0.5 * dt)
-        heading += rng.normal(0.0, turn_sigma)
-        climb = 0.95 * climb + rng.normal(0.0, 0.3)
-        if pos[2] < 10.0:
-            climb = abs(climb)
-        elif pos[2] > 200.0:
-            climb = -abs(climb)
-        vel = np.array([speed * np.sin(heading), speed * np.cos(heading), climb])
+        d = c[:2] - pos[:, :2]
+        far = np.hypot(d[:, 0], d[:, 1]) > radius
+        steer = np.clip(_wrap(np.arctan2(d[:, 0], d[:, 1]) - heading), -0.5 * dt, 0.5 * dt)
+        heading = heading + np.where(far, steer, 0.0) + turn_noise[k]
+        climb = 0.95 * climb + climb_noise[k]
+        climb = np.where(pos[:, 2] < 10.0, np.abs(climb), np.where(pos[:, 2] > 200.0, -np.abs(climb), climb))
+        vel = np.column_stack([speed * np.sin(heading), speed * np.cos(heading), climb])
         ps[k], vs[k] = pos, vel
         pos = pos + vel * dt
-    return Trajectory(t_start + dt * np.arange(n), ps, vs)
+    t = t_start + dt * np.arange(n)
+    return [Trajectory(t, ps[:, j], vs[:, j]) for j in range(nb)]
 
 
 QUADCOPTER_SPEED_MAX_MPS = 25.0  # small quadcopters/FPV cruise up to ~25 m/s (assumed, docs/models.md)
