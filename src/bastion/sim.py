@@ -33,7 +33,7 @@ from bastion.sense.rf import RfDetectorModel
 from bastion.world.signatures import critical_dimensions
 from bastion.world.truth import World
 
-TICK_S = 1.0  # decision cycle period (s): the surveillance radar revisit
+TICK_S = 0.5  # decision cycle period (s)
 KILL_ASSESSMENT_DELAY_S = 0.5  # from intercept to the kill assessment report (s)
 # Order of messages that fall at the same time.
 PRIO_REPORT, PRIO_OPERATOR, PRIO_COOP, PRIO_DETECTION, PRIO_TICK = range(5)
