@@ -56,6 +56,24 @@ def ellipse_touches_polygon(mean, cov, k: float, margin: float, polygon) -> bool
     return bool(np.any(np.sum((d / np.maximum(radii, 1e-9)) ** 2, axis=1) <= 1.0))
 
 
+def ellipse_touches_polygons(mean, cov, k: float, margin: float, polygons) -> list[bool]:
+    """``ellipse_touches_polygon`` for several polygons, sharing the ellipse's decomposition."""
+    vals, vecs = np.linalg.eigh(np.asarray(cov, float))
+    radii = k * np.sqrt(np.clip(vals, 0.0, None)) + margin
+    m = np.asarray(mean, float)[:2]
+    a = np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False)
+    pts = np.vstack([m[None], (np.stack([np.cos(a), np.sin(a)], axis=-1) * radii) @ vecs.T + m])
+    out = []
+    for poly in polygons:
+        poly = np.asarray(poly, float)
+        if points_in_polygon(pts, poly).any():
+            out.append(True)
+            continue
+        d = (poly - m) @ vecs
+        out.append(bool(np.any(np.sum((d / np.maximum(radii, 1e-9)) ** 2, axis=1) <= 1.0)))
+    return out
+
+
 def segments_intersect(p1, p2, q1, q2) -> np.ndarray:
     """Whether segments p1-p2 (..., 2) and q1-q2 (..., 2) intersect (broadcasting)."""
     p1, p2, q1, q2 = (np.asarray(v, float) for v in (p1, p2, q1, q2))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bastion.events import Alert, AlertJoined
-from bastion.geometry import ellipse_touches_polygon, points_in_polygon
+from bastion.geometry import ellipse_touches_polygons, points_in_polygon
 
 CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
 
@@ -74,13 +74,15 @@ class WarningController:
         warranted now (ellipse small enough, or the zone's time to shelter running out)."""
         cfg = self.config
         semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
-        out = []
-        for name, poly in self.zones:
-            if t is not None and semi_major > cfg.max_ellipse_m:
-                if threat.t_impact - t > self.shelter[name] + cfg.shelter_margin_s:
-                    continue
-            if ellipse_touches_polygon(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, poly):
-                out.append(name)
+        wanted = [
+            (name, poly) for name, poly in self.zones
+            if not (t is not None and semi_major > cfg.max_ellipse_m
+                    and threat.t_impact - t > self.shelter[name] + cfg.shelter_margin_s)
+        ]
+        touch = ellipse_touches_polygons(
+            threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, [poly for _, poly in wanted]
+        )
+        out = [name for (name, _), hit in zip(wanted, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
             out += [z for z in self.zones_on_path(threat, t) if z not in out]
         return out
