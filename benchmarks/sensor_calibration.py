@@ -24,8 +24,6 @@ import argparse
 import datetime as _dt
 import json
 import math
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -34,32 +32,19 @@ import numpy as np
 from scipy.special import expit, ndtr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bastion.sense.eoir import infrared_camera, visible_camera  # noqa: E402
 from bastion.sense.radar import counter_mortar_radar, drone_surveillance_radar  # noqa: E402
 from bastion.sense.rf import rf_detector  # noqa: E402
 from bastion.world.munitions import PRESETS  # noqa: E402
 from bastion.world.signatures import SIGNATURES  # noqa: E402
+from machine import machine  # noqa: E402
 
 Z_LIMIT = 4.0
 # Ranges probed: fractions of min(1.7 R50, range_max), R50 the closed-form range of Pd 0.5.
 RANGE_FRACTIONS = (0.25, 0.45, 0.65, 0.85, 1.0)
 AZ, EL = math.radians(30.0), math.radians(5.0)  # bearing of the probe targets (inside every field of view)
-
-
-def machine() -> dict[str, str]:
-    """A short description of the machine and software the benchmark ran on."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version(), "numpy": np.__version__,
-            "os": f"{platform.system()} {platform.release()}"}
 
 
 def _positions(sensor_pos: np.ndarray, r: float, n: int) -> np.ndarray:
