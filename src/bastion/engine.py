@@ -244,7 +244,7 @@ class Engine:
         pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score, rf_link)
         out += self.fire_control.cycle(pic)
         out.append(TrackPicture(
-            t, tuple(int(v) for v in ids), tuple(tuple(round(float(v), 3) for v in row) for row in x),
+            t, tuple(ids.tolist()), tuple(map(tuple, np.round(x, 3).tolist())),
             tuple(classes), tuple(identities),
         ))
         return out

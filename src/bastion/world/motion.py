@@ -5,6 +5,8 @@ Ballistic rounds are in ``bastion.world.munitions`` (point-mass flight with drag
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from bastion.world.trajectory import Trajectory
@@ -23,55 +25,53 @@ def owa_drone_path(
     """A fixed-wing one-way attack drone: waypoint navigation at cruise speed (horizontal turn rate and
     climb rate limited), then a straight terminal dive at ``dive_angle`` (rad) onto ``target``.
 
-    The path ends at impact (the last sample is the target point) or at ``t_max``.
+    The path ends at impact (the last sample is the target point) or at ``t_max``. Stepped with plain
+    floats: one object, thousands of small steps, where NumPy's per-call overhead would dominate.
     """
-    pos = np.asarray(start, float).copy()
-    target = np.asarray(target, float)
-    legs = [np.asarray(w, float) for w in waypoints] + [target]
+    x, y, z = (float(v) for v in start)
+    tx, ty, tz = (float(v) for v in target)
+    legs = [tuple(float(v) for v in w) for w in waypoints] + [(tx, ty, tz)]
     leg = 0
-    first = legs[0] - pos
-    heading = np.arctan2(first[0], first[1])
-    ts, ps, vs = [t_start], [pos.copy()], []
+    heading = math.atan2(legs[0][0] - x, legs[0][1] - y)
+    ts, ps, vs = [t_start], [(x, y, z)], []
     t = t_start
     diving = False
-    vel = np.array([speed * np.sin(heading), speed * np.cos(heading), 0.0])
+    tan_dive = math.tan(dive_angle)
+    dive_speed = speed * 1.25  # drones gain speed in the dive
+    vel = (speed * math.sin(heading), speed * math.cos(heading), 0.0)
     while t < t_max:
         if not diving and leg == len(legs) - 1:
-            horiz = np.hypot(*(target[:2] - pos[:2]))
-            if horiz <= max(pos[2] - target[2], 0.0) / np.tan(dive_angle):
+            if math.hypot(tx - x, ty - y) <= max(z - tz, 0.0) / tan_dive:
                 diving = True
         if diving:
-            d = target - pos
-            dist = np.linalg.norm(d)
-            dive_speed = speed * 1.25  # drones gain speed in the dive
+            dx, dy, dz = tx - x, ty - y, tz - z
+            dist = math.sqrt(dx * dx + dy * dy + dz * dz)
+            vel = (dx / dist * dive_speed, dy / dist * dive_speed, dz / dist * dive_speed)
             if dist <= dive_speed * dt:
-                vel = d / dist * dive_speed
                 t += dist / dive_speed
-                vs.append(vel.copy())
+                vs.append(vel)
                 ts.append(t)
-                ps.append(target.copy())
+                ps.append((tx, ty, tz))
                 break
-            vel = d / dist * dive_speed
         else:
-            aim = legs[leg]
-            d = aim - pos
-            if leg < len(legs) - 1 and np.hypot(d[0], d[1]) < WAYPOINT_CAPTURE_M:
+            ax, ay, az = legs[leg]
+            dx, dy, dz = ax - x, ay - y, az - z
+            if leg < len(legs) - 1 and math.hypot(dx, dy) < WAYPOINT_CAPTURE_M:
                 leg += 1
                 continue
             if leg == len(legs) - 1:
-                d[2] = 0.0  # hold cruise height on the run-in: the dive is what brings it down
-            want = np.arctan2(d[0], d[1])
-            heading += np.clip(_wrap(want - heading), -turn_rate * dt, turn_rate * dt)
-            climb = np.clip(d[2] / max(dt, 1e-9), -climb_rate, climb_rate)
-            climb = np.clip(climb, -climb_rate, climb_rate)
-            hspeed = np.sqrt(max(speed**2 - climb**2, 0.0))
-            vel = np.array([hspeed * np.sin(heading), hspeed * np.cos(heading), climb])
-        vs.append(vel.copy())
-        pos = pos + vel * dt
+                dz = 0.0  # hold cruise height on the run-in: the dive is what brings it down
+            turn = _wrap(math.atan2(dx, dy) - heading)
+            heading += min(max(turn, -turn_rate * dt), turn_rate * dt)
+            climb = min(max(dz / max(dt, 1e-9), -climb_rate), climb_rate)
+            hspeed = math.sqrt(max(speed**2 - climb**2, 0.0))
+            vel = (hspeed * math.sin(heading), hspeed * math.cos(heading), climb)
+        vs.append(vel)
+        x, y, z = x + vel[0] * dt, y + vel[1] * dt, z + vel[2] * dt
         t += dt
         ts.append(t)
-        ps.append(pos.copy())
-    vs.append(vel.copy())
+        ps.append((x, y, z))
+    vs.append(vel)
     return Trajectory(np.array(ts), np.array(ps), np.array(vs))
 
 
