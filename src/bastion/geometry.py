@@ -35,25 +35,10 @@ def polygon_centroid(polygon) -> np.ndarray:
     return np.array([((p[:, 0] + q[:, 0]) * cross).sum(), ((p[:, 1] + q[:, 1]) * cross).sum()]) / (6.0 * a)
 
 
-def ellipse_points(mean, cov, k: float, margin: float = 0.0, n: int = 32) -> np.ndarray:
-    """``n`` points on the boundary of the k-sigma ellipse of ``cov`` (2,2) about ``mean`` (2,), pushed
-    out by ``margin`` metres, plus the centre: (n + 1, 2)."""
-    vals, vecs = np.linalg.eigh(np.asarray(cov, float))
-    radii = k * np.sqrt(np.clip(vals, 0.0, None)) + margin
-    a = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
-    unit = np.stack([np.cos(a), np.sin(a)], axis=-1) * radii
-    return np.vstack([np.asarray(mean, float)[None, :2], unit @ vecs.T + np.asarray(mean, float)[:2]])
-
-
 def ellipse_touches_polygon(mean, cov, k: float, margin: float, polygon) -> bool:
-    """Whether the k-sigma ellipse (grown by ``margin`` m) and ``polygon`` overlap."""
-    if points_in_polygon(ellipse_points(mean, cov, k, margin), polygon).any():
-        return True
-    # A polygon vertex inside the ellipse (the polygon smaller than the ellipse, or a corner poking in).
-    vals, vecs = np.linalg.eigh(np.asarray(cov, float))
-    radii = k * np.sqrt(np.clip(vals, 0.0, None)) + margin
-    d = (np.asarray(polygon, float) - np.asarray(mean, float)[:2]) @ vecs
-    return bool(np.any(np.sum((d / np.maximum(radii, 1e-9)) ** 2, axis=1) <= 1.0))
+    """Whether the k-sigma ellipse (grown by ``margin`` m) and ``polygon`` overlap: a boundary point of the
+    ellipse inside the polygon, or a polygon vertex inside the ellipse (the polygon the smaller one)."""
+    return ellipse_touches_polygons(mean, cov, k, margin, [polygon])[0]
 
 
 def ellipse_touches_polygons(mean, cov, k: float, margin: float, polygons) -> list[bool]:
