@@ -151,12 +151,13 @@ class EoirModel:
 
 
 # --- Presets -----------------------------------------------------------------------------------------
-# Illustrative cameras (assumed figures, within the range of commercial surveillance turrets; no single
-# product). Each stares at a 90 deg sector: a real turret covers it by slewing a narrower view.
+# Illustrative cameras (within the range of commercial surveillance turrets; no single product; sources in
+# docs/models.md). Each stares at a 90 deg sector: a real turret covers it by slewing a narrower view.
 
 
 def infrared_camera(name: str = "ir-camera", position=(0.0, 0.0, 0.0), **overrides) -> EoirModel:
-    """A cooled mid-wave IR camera: IFOV 0.1 mrad (assumed: 640 px across a 3.7 deg narrow view), angle
+    """A cooled mid-wave IR camera: IFOV 0.1 mrad (a published 15 um pitch behind an assumed 150 mm lens:
+    640 px across a 3.7 deg narrow view), angle
     noise 0.1 mrad; a 0.2 m quadcopter has R50 = 0.2 / (2e-4) = 1 km by day and by night."""
     params = dict(band="infrared", ifov=1.0e-4, az_width=np.radians(90.0), sigma_angle=1.0e-4, revisit=0.2)
     return EoirModel(name=name, position=np.asarray(position, float), **{**params, **overrides})

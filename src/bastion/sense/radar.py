@@ -27,9 +27,12 @@ from bastion.geo import enu_to_rae, wrap_angle
 from bastion.sense.detections import DetectionBatch
 
 # Spread of a single-look cross-section estimate about the mean (natural-log sigma): the reported RCS
-# is a noisy cue, not a measurement to trust alone.
+# is a noisy cue, not a measurement to trust alone. Assumed, bounded by published-model figures: 0.86
+# (3GPP TR 38.901 V19 small-UAV RCS fluctuation, 3.74 dB) and 1.28 (log of a Swerling 1 exponential echo);
+# see docs/models.md.
 RCS_ESTIMATE_LN_SIGMA = 0.7
-# Range-rate spread (m/s) of false alarms from a Doppler radar (assumed: clutter residue near zero Doppler).
+# Range-rate spread (m/s) of false alarms from a Doppler radar (assumed: clutter residue near zero Doppler;
+# it depends on each radar's clutter filter, which is not published).
 FALSE_ALARM_RANGE_RATE_SIGMA = 5.0
 FULL_CIRCLE = 2.0 * np.pi
 
@@ -180,13 +183,13 @@ class RadarModel:
 #: mortar bombs located out to about 7 km (StrategyPage, "Lightweight Counter Mortar Radar", 2004-01-19:
 #: "can detect the firing location of mortars up to seven kilometers away", "all round (360 degree)").
 COUNTER_MORTAR_RADAR = dict(
-    range_max=10_000.0,  # assumed instrumented range (AN/TPQ-50 class is quoted at about 10 km; not re-checked)
+    range_max=10_000.0,  # assumed instrumented range (AN/TPQ-50 class is quoted at ~10 km; no public page found)
     range_min=300.0,  # assumed (blind zone of a compact pulse-Doppler radar plus mast clutter)
     revisit=0.5,  # assumed: 0.5 s so a 300 m/s rocket moves 150 m between looks
     ref_range=7_000.0,  # StrategyPage 2004 (LCMR): mortars detected out to 7 km
     ref_rcs=0.01,  # the 81 mm mortar bomb preset's RCS (bastion.world.munitions, assumed there)
     ref_pd=0.9,  # assumed: "detects at 7 km" read as a 0.9 single-scan Pd
-    pfa=1e-6,  # assumed, typical CFAR design value
+    pfa=1e-6,  # typical value: Richards, Fundamentals of Radar Signal Processing, sec. 6.1.1 (1e-8 to 1e-4 common)
     false_alarms_per_scan=2.0,  # assumed plot-level rate (the LCMR's "1 false alarm per 5-6 h" is after tracking)
     sigma_range=8.0,  # assumed
     sigma_az=np.radians(0.25),  # assumed
@@ -205,9 +208,9 @@ DRONE_SURVEILLANCE_RADAR = dict(
     range_min=50.0,  # assumed (FMCW: short blind range)
     revisit=1.0,  # assumed
     ref_range=3_000.0,  # assumed: 1.5 x the 2 km of the low-power demonstrator above
-    ref_rcs=0.01,  # small quadcopter (bastion.world.signatures)
+    ref_rcs=0.01,  # small drones ~0.01 m^2 (Di Vincenzo et al. 2025; bastion.world.signatures)
     ref_pd=0.9,  # assumed
-    pfa=1e-6,  # assumed
+    pfa=1e-6,  # typical value (Richards, sec. 6.1.1)
     false_alarms_per_scan=4.0,  # assumed (low-elevation clutter residue, birds removed by tracking)
     sigma_range=5.0,  # assumed
     sigma_az=np.radians(0.5),  # assumed: about a third of a 1.5 deg beam

@@ -133,7 +133,7 @@ def bird_paths(
     return [Trajectory(t, ps[:, j], vs[:, j]) for j in range(nb)]
 
 
-QUADCOPTER_SPEED_MAX_MPS = 25.0  # small quadcopters/FPV cruise up to ~25 m/s (assumed, docs/models.md)
+QUADCOPTER_SPEED_MAX_MPS = 25.0  # DJI Mavic 4 Pro: 25 m/s max horizontal speed, Sport mode (docs/models.md)
 
 
 def quadcopter_path(
