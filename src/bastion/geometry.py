@@ -18,6 +18,38 @@ def points_in_polygon(points, polygon) -> np.ndarray:
     return np.count_nonzero(crosses & (x < x_at), axis=-1) % 2 == 1
 
 
+class PolygonSet:
+    """Several polygons (each (V_i, 2) east-north m) packed edge by edge, so that one vectorised pass tests
+    points against all of them (the warning cycle asks this of every zone, every threat, every cycle)."""
+
+    def __init__(self, polygons) -> None:
+        polys = [np.asarray(p, float) for p in polygons]
+        self.size = len(polys)
+        if not polys:
+            self.x1 = self.y1 = self.x2 = self.y2 = np.zeros(0)
+            self.starts = np.zeros(0, np.int64)
+            return
+        first = np.concatenate([p for p in polys])
+        nxt = np.concatenate([np.roll(p, -1, axis=0) for p in polys])
+        self.x1, self.y1 = first[:, 0], first[:, 1]
+        self.x2, self.y2 = nxt[:, 0], nxt[:, 1]
+        self.starts = np.cumsum([0] + [len(p) for p in polys[:-1]]).astype(np.int64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self._slope = (self.x2 - self.x1) / (self.y2 - self.y1)
+
+    def contains(self, points) -> np.ndarray:
+        """(P, Z) True where each of ``points`` (P, 2) lies inside each polygon (even-odd rule)."""
+        p = np.asarray(points, float).reshape(-1, 2)
+        if self.size == 0:
+            return np.zeros((p.shape[0], 0), bool)
+        x, y = p[:, 0:1], p[:, 1:2]
+        crosses = (self.y1 > y) != (self.y2 > y)
+        with np.errstate(invalid="ignore"):
+            x_at = self.x1 + (y - self.y1) * self._slope
+        hits = (crosses & (x < x_at)).astype(np.int64)
+        return np.add.reduceat(hits, self.starts, axis=1) % 2 == 1
+
+
 def polygon_area(polygon) -> float:
     """Area (m^2) of a simple polygon (V, 2) (shoelace formula)."""
     p = np.asarray(polygon, float)
@@ -42,21 +74,25 @@ def ellipse_touches_polygon(mean, cov, k: float, margin: float, polygon) -> bool
 
 
 def ellipse_touches_polygons(mean, cov, k: float, margin: float, polygons) -> list[bool]:
-    """``ellipse_touches_polygon`` for several polygons, sharing the ellipse's decomposition."""
+    """``ellipse_touches_polygon`` for several polygons (a list, or a :class:`PolygonSet`), sharing the
+    ellipse's decomposition and testing all polygons in one pass."""
+    pset = polygons if isinstance(polygons, PolygonSet) else PolygonSet(polygons)
+    if pset.size == 0:
+        return []
     vals, vecs = np.linalg.eigh(np.asarray(cov, float))
     radii = k * np.sqrt(np.clip(vals, 0.0, None)) + margin
     m = np.asarray(mean, float)[:2]
-    a = np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False)
-    pts = np.vstack([m[None], (np.stack([np.cos(a), np.sin(a)], axis=-1) * radii) @ vecs.T + m])
-    out = []
-    for poly in polygons:
-        poly = np.asarray(poly, float)
-        if points_in_polygon(pts, poly).any():
-            out.append(True)
-            continue
-        d = (poly - m) @ vecs
-        out.append(bool(np.any(np.sum((d / np.maximum(radii, 1e-9)) ** 2, axis=1) <= 1.0)))
-    return out
+    pts = np.vstack([m[None], (_UNIT_CIRCLE * radii) @ vecs.T + m])
+    boundary_in = pset.contains(pts).any(axis=0)
+    # A polygon vertex inside the ellipse (the polygon the smaller one).
+    d = (np.stack([pset.x1, pset.y1], axis=1) - m) @ vecs
+    vertex_in = (np.sum((d / np.maximum(radii, 1e-9)) ** 2, axis=1) <= 1.0).astype(np.int64)
+    vertex_any = np.add.reduceat(vertex_in, pset.starts) > 0
+    return (boundary_in | vertex_any).tolist()
+
+
+_UNIT_CIRCLE = np.stack([np.cos(np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False)),
+                         np.sin(np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False))], axis=-1)
 
 
 def segments_intersect(p1, p2, q1, q2) -> np.ndarray:

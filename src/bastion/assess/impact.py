@@ -22,7 +22,7 @@ from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 # (7,194); the 155 mm shell's is an assumption (no preset). Earlier figures (4,000 and 2,500) were half and
 # a third of the presets' and put rocket impacts short by 100 m and more.
 DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 8000.0}
-PREDICT_DT_S = 0.5  # RK4 step (s): drag and gravity vary smoothly; 0.5 s is within millimetres of 0.05 s
+PREDICT_DT_S = 1.0  # RK4 step (s): drag and gravity vary smoothly; 1 s lands within a metre of 0.05 s
 MAX_FLIGHT_S = 200.0
 # Calibration of the ellipses (variance factors on the unscented east-north covariance), measured by
 # benchmarks/assess_warn.py so that the 95 % ellipse holds the truth in about 95 % of cases

@@ -31,7 +31,10 @@ class TrackerConfig:
             ballistic coefficient m/(Cd A) in kg/m^2.
         gravity: gravitational acceleration (m/s^2) used by the ballistic model.
         rho0, scale_height: sea-level air density (kg/m^3) and its exponential scale height (m).
-        ballistic_substep_s: longest integration step (s) of the ballistic prediction.
+        ballistic_substep_s: integration step (s) of the ballistic prediction, up to
+            ``ballistic_max_substeps`` steps; a longer coast takes that many longer steps (its error,
+            about a metre after 5 s, is far below the coasting track's own uncertainty), so that one
+            long-coasting track does not multiply the prediction cost of every scan.
 
     Gating and association:
         gate_prob: probability mass of the chi-square validation gate (per measurement dimension).
@@ -72,6 +75,7 @@ class TrackerConfig:
     rho0: float = 1.225
     scale_height: float = 8500.0
     ballistic_substep_s: float = 1.0
+    ballistic_max_substeps: int = 2
 
     gate_prob: float = 0.9995
     gate_sigmas: float = 5.0
@@ -109,6 +113,8 @@ class TrackerConfig:
             raise ValueError(f"association must be 'gnn' or 'jpda', got {self.association!r}")
         if not 1 <= self.confirm_m <= self.confirm_n <= 62:
             raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
+        if self.ballistic_substep_s <= 0.0 or self.ballistic_max_substeps < 1:
+            raise ValueError("need ballistic_substep_s > 0 and ballistic_max_substeps >= 1")
         if not 0.0 < self.gate_prob < 1.0:
             raise ValueError("gate_prob must lie in (0, 1)")
 

@@ -98,11 +98,12 @@ def predict_ballistic(
     x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gravity and drag, with the drag parameter k estimated; integrated in equal sub-steps no longer
-    than ``cfg.ballistic_substep_s`` with Heun's method (the acceleration at both ends of a sub-step;
-    position from the linear-in-time acceleration); F is the exact Jacobian of that map. Each track
-    takes as many sub-steps as its own dt needs, so one long-coasting track does not slow the rest."""
+    than ``cfg.ballistic_substep_s`` (at most ``cfg.ballistic_max_substeps`` of them, longer beyond) with
+    Heun's method (the acceleration at both ends of a sub-step; position from the linear-in-time
+    acceleration); F is the exact Jacobian of that map. Each track takes as many sub-steps as its own dt
+    needs (up to the cap), so one long coast does not slow the rest."""
     K = x.shape[0]
-    n_i = np.maximum(1, np.ceil(np.abs(dt) / cfg.ballistic_substep_s)).astype(np.int64)
+    n_i = np.clip(np.ceil(np.abs(dt) / cfg.ballistic_substep_s), 1, cfg.ballistic_max_substeps).astype(np.int64)
     n_max = int(n_i.max(initial=1))
     h = dt / n_i
     xp = x.copy()

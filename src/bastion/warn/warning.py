@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bastion.events import Alert, AlertJoined
-from bastion.geometry import ellipse_touches_polygons, points_in_polygon
+from bastion.geometry import PolygonSet, ellipse_touches_polygons
 
 CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
 
@@ -67,6 +67,8 @@ class WarningController:
         self.zones = [(name, np.asarray(poly, float)) for name, poly, _ in zones]
         self.shelter = {name: float(ts) for name, _, ts in zones}
         self.state = {name: _ZoneState() for name, _ in self.zones}
+        self._pset = PolygonSet([poly for _, poly in self.zones])
+        self._shelter = np.array([self.shelter[name] for name, _ in self.zones], float)
         self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
 
     def zones_touched(self, threat: ThreatImpact, t: float | None = None) -> list[str]:
@@ -74,15 +76,12 @@ class WarningController:
         warranted now (ellipse small enough, or the zone's time to shelter running out)."""
         cfg = self.config
         semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
-        wanted = [
-            (name, poly) for name, poly in self.zones
-            if not (t is not None and semi_major > cfg.max_ellipse_m
-                    and threat.t_impact - t > self.shelter[name] + cfg.shelter_margin_s)
-        ]
-        touch = ellipse_touches_polygons(
-            threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, [poly for _, poly in wanted]
-        )
-        out = [name for (name, _), hit in zip(wanted, touch, strict=True) if hit]
+        touch = np.asarray(
+            ellipse_touches_polygons(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, self._pset), bool)
+        if t is not None and semi_major > cfg.max_ellipse_m:
+            # Too wide to warn on yet, except where the zone's time to shelter is running out.
+            touch &= threat.t_impact - t <= self._shelter + cfg.shelter_margin_s
+        out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
             out += [z for z in self.zones_on_path(threat, t) if z not in out]
         return out
@@ -97,12 +96,10 @@ class WarningController:
         s = np.linspace(0.0, 1.0, max(int(length / cfg.path_step_m), 1) + 1)
         pts = a + s[:, None] * (b - a)
         due = s * t_go  # constant speed along the path
-        out = []
-        for name, poly in self.zones:
-            inside = points_in_polygon(pts, poly)
-            if inside.any() and due[inside].min() <= self.shelter[name] + cfg.shelter_margin_s:
-                out.append(name)
-        return out
+        inside = self._pset.contains(pts)  # (points, zones)
+        first_due = np.where(inside, due[:, None], np.inf).min(axis=0, initial=np.inf)
+        hit = first_due <= self._shelter + cfg.shelter_margin_s
+        return [name for (name, _), h in zip(self.zones, hit, strict=True) if h]
 
     def update(
         self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
