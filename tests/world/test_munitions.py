@@ -108,6 +108,19 @@ def test_aim_lands_on_target(name, target, wind):
     assert np.linalg.norm(tr.impact_pos[:2] - np.asarray(target[:2])) < 2.0
 
 
+def test_aim_bracketing_fallback_agrees_with_newton_path(monkeypatch):
+    """The Newton fast path and the bracketing search it falls back on lay the same round within the
+    tolerance (both land within 0.5 m of the target's range and bearing)."""
+    launch, target, wind = np.array([0.0, 0.0, 0.0]), np.array([5200.0, 2600.0, 0.0]), (4.0, -3.0, 0.0)
+    fast = mu.aim("rocket_107mm", launch, target, wind=wind)
+    monkeypatch.setattr(mu, "_aim_newton", lambda *a, **k: None)
+    slow = mu.aim("rocket_107mm", launch, target, wind=wind)
+    for az, el in (fast, slow):
+        tr = mu.fly("rocket_107mm", launch, az, el, wind=wind, dt=0.05)
+        assert np.linalg.norm(tr.impact_pos[:2] - target[:2]) < 1.0
+    assert abs(fast[1] - slow[1]) < 1e-3 and abs(fast[0] - slow[0]) < 1e-3
+
+
 def test_aim_angle_override_and_out_of_range():
     az, el = mu.aim("rocket_107mm", (0.0, 0.0, 0.0), (0.0, 8000.0, 0.0), high_angle=True)
     tr = mu.fly("rocket_107mm", (0.0, 0.0, 0.0), az, el)

@@ -433,6 +433,43 @@ def _best_elevation(m: Munition, drag: bool, dt: float, site_alt_m: float) -> tu
     return best, rng
 
 
+def _aim_newton(distance, branch, az, bearing, target, launch, tolerance_m, max_iter: int = 6):
+    """Fast path of :func:`aim`: a grid over the branch brackets the elevation, then Newton steps fly three
+    rounds at a time (the estimate and a small step either side, giving the range slope) and correct the
+    elevation for range and the azimuth for the impact bearing together. Returns (azimuth, elevation) in
+    rad, or None when it does not converge (the bracketing search of :func:`aim` then takes over)."""
+    grid = np.linspace(branch[0], branch[1], 17)
+    f, _ = distance(grid, az)
+    change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
+    if change.size == 0 or f[change[0]] < -1e11 or f[change[0] + 1] < -1e11:
+        return None
+    k = int(change[0])
+    el = float(grid[k] - f[k] * (grid[k + 1] - grid[k]) / (f[k + 1] - f[k]))
+    eps = 1e-4  # rad: small against the curvature of the range curve, large against round-off
+    prev: tuple[float, float] | None = None
+    for _ in range(max_iter):
+        f3, p3 = distance([el - eps, el, el + eps], az)
+        if np.any(f3 < -1e11):
+            return None
+        impact = p3[1]
+        if float(np.hypot(*(target[:2] - impact[:2]))) < tolerance_m:
+            return az, el
+        slope = (f3[2] - f3[0]) / (2.0 * eps)
+        if not np.isfinite(slope) or abs(slope) < 1e-6:
+            return None
+        el -= float(f3[1] / slope)
+        if not branch[0] <= el <= branch[1]:
+            return None
+        hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
+        err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
+        turn = 1.0  # d(impact bearing)/d(azimuth), refined by secant once two layings are known
+        if prev is not None and abs(az - prev[0]) > 1e-9:
+            turn = float(np.clip((prev[1] - err_b) / (az - prev[0]), 0.5, 2.0))
+        prev = (az, err_b)
+        az += err_b / turn
+    return None
+
+
 def aim(
     preset: str | Munition,
     launch_enu,
@@ -448,7 +485,8 @@ def aim(
     """Azimuth and elevation (rad) that put a round from ``launch_enu`` onto ``target_enu`` (ENU m).
 
     Mortars take the high-angle solution by default and rockets the low-angle one (``high_angle``
-    overrides). The round is flown to the target's height. The elevation is solved on the chosen branch of
+    overrides). The round is flown to the target's height. Newton steps on elevation and azimuth together
+    usually converge in a few flights; failing that, the elevation is solved on the chosen branch of
     the range curve (monotone there) by bracketing on a vectorised grid of flights and shrinking the
     bracket with vectorised sub-grids, and the azimuth is corrected for wind drift by a secant on the
     impact bearing, until the miss is below ``tolerance_m`` (m). Raises UserError if the target is out of
@@ -476,6 +514,10 @@ def aim(
                            ground_up=target[2], site_alt_m=site_alt_m)
         f = np.hypot(p[:, 0] - launch[0], p[:, 1] - launch[1]) - dist
         return np.nan_to_num(f, nan=-1e12), p
+
+    fast = _aim_newton(distance, branch, az, bearing, target, launch, tolerance_m)
+    if fast is not None:
+        return fast[0] % (2.0 * math.pi), fast[1]
 
     lo, hi = branch
     n_grid = 17
