@@ -102,12 +102,18 @@ def loop_path(waypoints, t_start: float, speed: float, dt: float, t_max: float) 
     return Trajectory(t + t_start, pos, vel)
 
 
+BIRD_STEP_S = 0.25  # s: birds change heading over seconds; the world grid interpolates between steps
+BIRD_CLIMB_TAU_S = 1.0
+BIRD_CLIMB_SD_MPS = 1.0
+
+
 def bird_paths(
     center, radius: float, speeds, t_start: float, dt: float, t_max: float, rng: np.random.Generator
 ) -> list[Trajectory]:
     """A flock of birds wandering about ``center``, one per speed in ``speeds`` (m/s): heading and climb
     follow random walks, each bird steered back towards the centre when farther than ``radius`` (m);
-    height kept between 10 and 200 m above ground. All birds step together (vectorised over the flock)."""
+    height kept between 10 and 200 m above ground. All birds step together (vectorised over the flock),
+    every ``dt`` (s; :data:`BIRD_STEP_S` is fine enough, the world interpolates onto its grid)."""
     c = np.asarray(center, float)
     speed = np.asarray(speeds, float)
     nb = speed.size
@@ -117,14 +123,16 @@ def bird_paths(
     climb = np.zeros(nb)
     n = int(np.ceil((t_max - t_start) / dt)) + 1
     turn_noise = rng.normal(0.0, np.radians(25.0) * np.sqrt(dt), (n, nb))  # rad per sqrt(s)
-    climb_noise = rng.normal(0.0, 0.3, (n, nb))
+    # Climb rate: an Ornstein-Uhlenbeck process (1 m/s rms, 1 s correlation), exact for any step dt.
+    phi = np.exp(-dt / BIRD_CLIMB_TAU_S)
+    climb_noise = rng.normal(0.0, BIRD_CLIMB_SD_MPS * np.sqrt(1.0 - phi * phi), (n, nb))
     ps, vs = np.empty((n, nb, 3)), np.empty((n, nb, 3))
     for k in range(n):
         d = c[:2] - pos[:, :2]
         far = np.hypot(d[:, 0], d[:, 1]) > radius
         steer = np.clip(_wrap(np.arctan2(d[:, 0], d[:, 1]) - heading), -0.5 * dt, 0.5 * dt)
         heading = heading + np.where(far, steer, 0.0) + turn_noise[k]
-        climb = 0.95 * climb + climb_noise[k]
+        climb = phi * climb + climb_noise[k]
         climb = np.where(pos[:, 2] < 10.0, np.abs(climb), np.where(pos[:, 2] > 200.0, -np.abs(climb), climb))
         vel = np.column_stack([speed * np.sin(heading), speed * np.cos(heading), climb])
         ps[k], vs[k] = pos, vel

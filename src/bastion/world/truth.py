@@ -134,7 +134,8 @@ class World:
             ), traj
         elif isinstance(spec, Birds):
             speeds = spec.speed_mps * rng.uniform(0.8, 1.2, spec.count)
-            paths = motion.bird_paths(spec.center, spec.radius_m, speeds, spec.t_start_s, dt, dur, rng)
+            paths = motion.bird_paths(spec.center, spec.radius_m, speeds, spec.t_start_s, max(dt, motion.BIRD_STEP_S),
+                                      dur, rng)
             rcs_all = 10.0 ** rng.normal(BIRD_RCS_LOG10_MEAN, BIRD_RCS_LOG10_SIGMA, spec.count)
             for b, (traj, rcs) in enumerate(zip(paths, rcs_all, strict=True)):
                 yield TruthObject(-1, f"{spec.name}/{b}", "bird", False, float(rcs), spec.t_start_s, dur, "none"), traj
