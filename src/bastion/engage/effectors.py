@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.stats import ncx2
+from scipy.special import chndtr
 
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground, propagate
 from bastion.scenario.schema import GunEffector
@@ -195,7 +195,7 @@ def hit_probability(miss_m, sigma_m, radius_m) -> np.ndarray:
     normal to the line of fire): P = F_ncx2(r^2 / sigma^2; 2 dof, noncentrality m^2 / sigma^2), the
     Rice / Marcum-Q disc-coverage formula 1 - Q1(m / sigma, r / sigma)."""
     sigma = np.maximum(np.asarray(sigma_m, float), 1e-9)
-    return ncx2.cdf((np.asarray(radius_m, float) / sigma) ** 2, 2, np.maximum((np.asarray(miss_m, float) / sigma) ** 2,
+    return chndtr((np.asarray(radius_m, float) / sigma) ** 2, 2, np.maximum((np.asarray(miss_m, float) / sigma) ** 2,
                                                                             1e-300))
 
 

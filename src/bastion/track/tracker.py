@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2
+from scipy.special import chdtri
 
 from bastion.sense.detections import MEAS_DIM, DetectionBatch
 from bastion.track import imm
@@ -63,7 +63,7 @@ class Tracker:
         self.table = TrackTable(len(self.model_names), self._dim)
         self._next_id = 1
         self._sensor_bits: dict[str, int] = {}
-        self._gate = {m: float(chi2.ppf(self.config.gate_prob, m)) for m in sorted(set(MEAS_DIM.values()))}
+        self._gate = {m: float(chdtri(m, 1.0 - self.config.gate_prob)) for m in sorted(set(MEAS_DIM.values()))}
         self._pend_pos = np.zeros((0, 3))
         self._pend_cov = np.zeros((0, 3, 3))
         self._pend_t = np.zeros(0)
