@@ -19,6 +19,7 @@ from bastion.assess.impact import (
     IMPACT_COV_SCALE,
     ORIGIN_COV_SCALE,
     OriginFuser,
+    drag_prior_beta,
     drone_target_assets,
     predict_ballistic_impact,
     predict_ballistic_origin,
@@ -194,7 +195,8 @@ class Engine:
                 xb, tb = tab.xm[b, rows][:, sel], tab.t_state[rows]
                 Pb = tab.Pm[b, rows][:, sel][:, :, sel]
                 if sel.size == 7:
-                    beta = default  # the class's drag as the prior the tracker's k is fused with
+                    # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
+                    beta = drag_prior_beta([c for c, b in zip(classes, bal, strict=True) if b], xb, Pb, self.site.alt_m)
             pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
                                             cov_scale=IMPACT_COV_SCALE)
             origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE)

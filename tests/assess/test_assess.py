@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.classify import CLASSES, Classifier
+from bastion.assess.classify import CLASSES, Classifier, ClassifierConfig
 from bastion.assess.identity import IdentityAssessor
 from bastion.assess.impact import drone_target_assets, predict_ballistic_impact
 from bastion.sense.cooperative import CooperativeReport
@@ -55,10 +55,33 @@ def test_textbook_tracks_get_their_classes_after_three_cycles():
     rocket = np.array([0.0, 0.0, 800.0, 200.0, 150.0, 80.0])  # 262 m/s, climbing at 17 deg
     drone = np.array([0.0, 0.0, 120.0, 30.0, -35.0, 0.0])  # 46 m/s, level
     bird = np.array([0.0, 0.0, 60.0, 8.0, 6.0, 0.5])  # 10 m/s
-    assert _run(Classifier(), rocket, 0.02, 2, bp=0.9) == "unknown"  # not yet: three cycles are needed
+    slow = ClassifierConfig(decisive=1.01)  # the decisive shortcut off: three confident cycles
+    assert _run(Classifier(slow), rocket, 0.02, 2, bp=0.9) == "unknown"  # not yet: three cycles are needed
+    assert _run(Classifier(slow), rocket, 0.02, 3, bp=0.9) == "rocket"
     assert _run(Classifier(), rocket, 0.02, 4, bp=0.9) == "rocket"
     assert _run(Classifier(), drone, 0.1, 4, bp=0.05) == "owa_drone"
     assert _run(Classifier(), bird, 0.003, 4, bp=0.05) == "bird"
+
+
+def test_overwhelming_evidence_is_declared_after_two_cycles_and_weak_evidence_after_three():
+    rocket = np.array([0.0, 0.0, 800.0, 200.0, 150.0, 80.0])
+    clf = Classifier()
+    probs = []
+    for _ in range(3):
+        p, declared = clf.update(np.array([1]), rocket[None], np.array([0.02]), np.array([0.9]), np.array([2.0]))
+        probs.append((p[0, CLASSES.index("rocket")], declared[0]))
+    # Decisive (>= 0.995) on the first two cycles here, so declared on the second, never on the first.
+    assert probs[0][0] >= 0.995 and probs[1][0] >= 0.995
+    assert probs[0][1] == -1 and CLASSES[probs[1][1]] == "rocket"
+    # A drone track short of decisive on its first cycle (0.989 here) is not declared on its second.
+    drone = np.array([0.0, 0.0, 120.0, 30.0, -35.0, 0.0])
+    clf = Classifier()
+    seen = []
+    for _ in range(3):
+        p, declared = clf.update(np.array([7]), drone[None], np.array([0.1]), np.array([0.05]), np.array([2.0]))
+        seen.append((p[0].max(), declared[0]))
+    assert seen[0][0] < 0.995
+    assert seen[1][1] == -1 and CLASSES[seen[2][1]] == "owa_drone"
 
 
 def test_identity_from_iff_and_adsb_is_sticky():
@@ -86,3 +109,21 @@ def test_origin_of_a_noise_free_mortar_track_is_its_launch_point():
         org = predict_ballistic_origin(x, np.eye(6)[None] * 1e-6, np.array([preset.beta]))
         assert np.linalg.norm(org.impact[0, :2] - launch[:2]) < 5.0
         assert abs(org.t_impact[0] - flight.t[k]) < 0.1
+
+
+def test_rocket_drag_prior_is_the_candidate_round_that_fits():
+    from bastion.assess.impact import _mach_factor, drag_prior_beta
+
+    def state(speed, beta_low, k_sd):
+        x = np.array([[0.0, 0.0, 1000.0, 0.0, speed, 0.0, 0.0]])
+        x[0, 6] = _mach_factor(x, 0.0)[0] / beta_low  # the tracker's constant-drag k at this Mach number
+        P = np.diag([100.0, 100.0, 100.0, 25.0, 25.0, 25.0, (k_sd * x[0, 6]) ** 2])[None]
+        return x, P
+
+    # 600 m/s: no 107 mm flies that fast (385 m/s peak), whatever the drag estimate says.
+    assert drag_prior_beta(["rocket"], *state(600.0, 8400.0, 0.1))[0] == 16150.0
+    # At 300 m/s the tracker's drag decides when it is known to 10 %; mortars keep their single prior.
+    assert drag_prior_beta(["rocket"], *state(300.0, 8400.0, 0.1))[0] == 8400.0
+    assert drag_prior_beta(["rocket"], *state(300.0, 16150.0, 0.1))[0] == 16150.0
+    assert drag_prior_beta(["mortar", "rocket"], *map(lambda a: np.repeat(a, 2, axis=0),
+                                                      state(300.0, 16150.0, 0.1))).tolist() == [7200.0, 16150.0]

@@ -51,6 +51,11 @@ class ClassifierConfig:
     forget: float = 0.85  # weight of the previous log-posterior per cycle
     confident: float = 0.85  # probability at which a class is a candidate
     confirm_cycles: int = 3  # consecutive confident cycles before a class is declared (or changed)
+    # Overwhelming evidence is declared sooner: a rocket leaves seconds for the warning, and a class held at
+    # this probability for ``decisive_cycles`` cycles is not one noisy cycle (birds and drones never reach it
+    # for a ballistic class: speed and the tracker's ballistic-model probability both rule them out).
+    decisive: float = 0.995
+    decisive_cycles: int = 2
     floor_loglik: float = -12.0  # cap on one feature's evidence, so one wild value cannot decide
 
 
@@ -72,6 +77,7 @@ class Classifier:
         self._cand = np.empty(0, np.int64)  # confident class of the current streak (-1: none)
         self._streak = np.empty(0, np.int64)
         self._declared = np.empty(0, np.int64)
+        self._dec_streak = np.empty(0, np.int64)  # consecutive cycles at ``decisive`` probability
 
     def log_likelihood(
         self, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray, vel_sigma: np.ndarray | None = None
@@ -135,22 +141,29 @@ class Classifier:
             ballistic_prob = np.full(n, np.nan)
         prior = np.zeros((n, len(CLASSES)))
         cand, streak, declared = np.full(n, -1), np.zeros(n, np.int64), np.full(n, -1)
+        dec_streak = np.zeros(n, np.int64)
         if self._ids.size:
             pos = np.clip(np.searchsorted(self._ids, ids), 0, self._ids.size - 1)
             known = self._ids[pos] == ids
             prior[known] = self._logpost[pos[known]]
             cand[known], streak[known] = self._cand[pos[known]], self._streak[pos[known]]
             declared[known] = self._declared[pos[known]]
+            dec_streak[known] = self._dec_streak[pos[known]]
         logpost = self.config.forget * prior + self.log_likelihood(x, rcs, ballistic_prob, vel_sigma)
         logpost -= logpost.max(axis=1, keepdims=True)
         prob = np.exp(logpost)
         prob /= prob.sum(axis=1, keepdims=True)
         best = prob.argmax(axis=1)
-        now = np.where(prob[np.arange(n), best] >= self.config.confident, best, -1)
+        p_best = prob[np.arange(n), best]
+        now = np.where(p_best >= self.config.confident, best, -1)
+        decisive_now = (now >= 0) & (p_best >= self.config.decisive)
+        dec_streak = np.where(decisive_now, np.where(now == cand, dec_streak + 1, 1), 0)
         streak = np.where((now == cand) & (now >= 0), streak + 1, np.where(now >= 0, 1, 0))
         cand = now
-        declared = np.where(streak >= self.config.confirm_cycles, cand, declared)
+        ready = (streak >= self.config.confirm_cycles) | (dec_streak >= self.config.decisive_cycles)
+        declared = np.where(ready, cand, declared)
         order = np.argsort(ids)
         self._ids, self._logpost = ids[order], logpost[order]
         self._cand, self._streak, self._declared = cand[order], streak[order], declared[order]
+        self._dec_streak = dec_streak[order]
         return prob, declared

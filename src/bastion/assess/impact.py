@@ -22,6 +22,11 @@ from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 # (7,194); the 155 mm shell's is an assumption (no preset). Earlier figures (4,000 and 2,500) were half and
 # a third of the presets' and put rocket impacts short by 100 m and more.
 DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 8000.0}
+# Rockets differ too much for one prior: the 122 mm's beta (16,150 kg/m^2) is twice the 107 mm's, and a
+# 122 mm rocket fused with the 107 mm prior landed hundreds of metres long in the prediction. Each candidate
+# is (beta kg/m^2, the fastest the round flies after burnout m/s: the presets' published peak speeds).
+ROCKET_PRIORS = ((8400.0, 385.0), (16150.0, 690.0))
+SPEED_MARGIN = 1.15  # a track this much faster than a candidate's peak speed cannot be that round
 PREDICT_DT_S = 1.0  # RK4 step (s): drag and gravity vary smoothly; 1 s lands within a metre of 0.05 s
 MAX_FLIGHT_S = 200.0
 # Calibration of the ellipses (variance factors on the unscented east-north covariance), measured by
@@ -92,6 +97,32 @@ def _with_drag_prior(x: np.ndarray, P: np.ndarray, beta: np.ndarray, site_alt_m:
     P[:, 6, :] *= shrink[:, None]
     P[:, :, 6] *= shrink[:, None]
     return x, P
+
+
+def drag_prior_beta(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0.0) -> np.ndarray:
+    """The ballistic coefficient (kg/m^2) to use as each track's drag prior: the class default, except for
+    rockets, where of the candidate rounds (:data:`ROCKET_PRIORS`) that can fly as fast as the track does,
+    the one whose drag best explains the tracker's own estimate is taken (the largest marginal likelihood
+    N(k_track; k_candidate, var_track + var_candidate), k = 1/beta at low Mach). States x (N, 7) carry the
+    tracker's constant-drag parameter k (m^2/kg) as the last component, with covariance P (N, 7, 7)."""
+    beta = np.array([DEFAULT_BETA.get(c, np.nan) for c in classes], float)
+    rocket = np.array([c == "rocket" for c in classes], bool)
+    if not rocket.any() or x.shape[1] < 7:
+        return beta
+    xr, Pr = x[rocket], P[rocket]
+    f0 = _mach_factor(xr, site_alt_m)
+    k_t, v_t = xr[:, 6] / f0, Pr[:, 6, 6] / f0**2
+    speed = np.linalg.norm(xr[:, 3:6], axis=1)
+    cand_beta = np.array([b for b, _ in ROCKET_PRIORS])
+    cand_vmax = np.array([v for _, v in ROCKET_PRIORS])
+    k_c = 1.0 / cand_beta
+    var = v_t[:, None] + (PRIOR_K_REL_SD * k_c[None, :]) ** 2
+    score = -0.5 * (k_t[:, None] - k_c[None, :]) ** 2 / var - 0.5 * np.log(var)
+    feasible = speed[:, None] <= SPEED_MARGIN * cand_vmax[None, :]
+    feasible[~feasible.any(axis=1), -1] = True  # faster than every candidate: the fastest one
+    score = np.where(feasible, score, -np.inf)
+    beta[rocket] = cand_beta[np.argmax(score, axis=1)]
+    return beta
 
 
 def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
