@@ -10,8 +10,9 @@
    point) must lie inside one of them.
 3. Airspace: the line of fire (the trajectory from the effector through the aim point to the
    self-destruct point; a polyline) must not pass through an airspace corridor while any friendly,
-   neutral or aircraft-class track is inside that corridor, and must not pass within
-   ``friendly_clearance_m`` of any friendly or neutral track.
+   neutral or aircraft-class track is inside that corridor, now or at any time in the next ``window_s``
+   seconds (the time the rounds are in the air) flown at its current velocity, and must not pass within
+   ``friendly_clearance_m`` of any friendly or neutral track (at its current position).
 4. Ground: the debris footprint about the intercept point, and the fall of missed rounds (a footprint of
    stadiums, e.g. :meth:`bastion.engage.effectors.Gun.miss_footprint`, by default the ground track from
    the aim point to the self-destruct point) must not touch a no-fire zone.
@@ -43,11 +44,14 @@ class SafetyConfig:
 
 @dataclass(frozen=True)
 class AirPicture:
-    """Tracks that must be protected: positions (N,3) ENU m, identities, classes."""
+    """Tracks that must be protected: positions (N,3) ENU m, identities, classes, and optionally their
+    velocities (N,3) m/s, with which they are flown forward (constant velocity) over the time the line of
+    fire is in use."""
 
     positions: np.ndarray
     identities: tuple[str, ...]
     classes: tuple[str, ...]
+    velocities: np.ndarray | None = None
 
     def protected_mask(self) -> np.ndarray:
         pairs = zip(self.identities, self.classes, strict=True)
@@ -120,6 +124,25 @@ def segment_polygon_distance(a, b, polygon) -> float:
                      _point_segment_distance(c, a, b).min()))
 
 
+def points_polygon_distance(points, polygon) -> np.ndarray:
+    """Distance (m) from 2-D points (N,2) to the polygon region (V,2): 0 inside or on the boundary."""
+    pts = np.atleast_2d(np.asarray(points, float))[:, :2]
+    c = np.asarray(polygon, float)
+    d = np.roll(c, -1, axis=0)
+    dist = _point_segment_distance(pts[:, None, :], c[None], d[None]).min(axis=1)
+    return np.where(points_in_polygon(pts, c), 0.0, dist)
+
+
+def keep_out_clear(points, polygons, keep_out_m: float) -> np.ndarray:
+    """(N,) whether each intercept point (N,2+) is at least ``keep_out_m`` (horizontally) from every
+    defended asset polygon."""
+    pts = np.atleast_2d(np.asarray(points, float))
+    ok = np.ones(pts.shape[0], bool)
+    for poly in polygons:
+        ok &= points_polygon_distance(pts, poly) >= keep_out_m
+    return ok
+
+
 def stadium_touches_polygon(a, b, radius: float, polygon) -> bool:
     """Whether every-point-within-``radius``-of-segment-a-b touches the polygon region."""
     return segment_polygon_distance(a, b, polygon) <= radius
@@ -149,6 +172,7 @@ def check_fire(
     self_destruct: np.ndarray, zones: Zones, air: AirPicture, config: SafetyConfig | None = None,
     target_index: int | None = None, target_class: str | None = None,
     sectors: Sequence[FireSector] | None = None, trajectory: np.ndarray | None = None, footprint=None,
+    window_s: float = 0.0,
 ) -> list[str]:
     """Reasons not to fire at ``aim`` (empty list: clear). ``target_index`` is the target's row in
     ``air`` (excluded from the clearance checks).
@@ -158,7 +182,10 @@ def check_fire(
     nothing); ``trajectory`` (K,3) the line of fire as a polyline from the effector to the self-destruct
     point (default: effector -> aim -> self-destruct); ``footprint`` where missed rounds fall, an object
     with ``a`` (K,2), ``b`` (K,2), ``radius`` (K,) stadiums (default: the ground track aim ->
-    self-destruct, radius 0).
+    self-destruct, radius 0); ``window_s`` how long from now the line of fire is in use (until the last
+    round self-destructs or the effect ends): a protected track with a velocity in ``air`` that will be
+    inside a corridor the line of fire crosses at any time within it holds fire (its straight path over
+    the window is tested against the corridor's prism, exactly).
     """
     cfg = config or SafetyConfig()
     gun_pos, aim, self_destruct = (np.asarray(v, float) for v in (gun_pos, aim, self_destruct))
@@ -184,12 +211,18 @@ def check_fire(
     if target_index is not None and protected.size:
         protected[target_index] = False
     prot_pos = np.asarray(air.positions, float).reshape(-1, 3)[protected]
+    if air.velocities is not None and window_s > 0.0:
+        prot_end = prot_pos + np.asarray(air.velocities, float).reshape(-1, 3)[protected] * float(window_s)
+    else:
+        prot_end = prot_pos
     if prot_pos.size:
         for name, poly, floor, ceiling in zones.corridors:
             inside = (points_in_polygon(prot_pos[:, :2], poly) & (prot_pos[:, 2] >= floor)
                       & (prot_pos[:, 2] <= ceiling))
-            if inside.any() and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
-                                    for k in range(len(path) - 1)):
+            occupied = inside.any() or any(segment_crosses_prism(p, q, poly, floor, ceiling)
+                                           for p, q in zip(prot_pos, prot_end, strict=True) if np.any(p != q))
+            if occupied and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
+                                for k in range(len(path) - 1)):
                 reasons.append(f"line of fire crosses occupied corridor {name}")
         dist = _point_segment_distance(prot_pos[None, :, :], path[:-1, None, :], path[1:, None, :])
         if (dist < cfg.friendly_clearance_m).any():
