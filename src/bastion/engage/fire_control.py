@@ -155,11 +155,16 @@ class FireControl:
         # Keep-out: a kinetic intercept (or a laser kill) must happen far enough from every defended asset
         # that the threat's debris and warhead do not fall on it.
         # Sector limits: only aim points inside the effector's fire sectors (the interlocks check again).
+        # (Both only where the envelope allows: the geometry is the costly part.)
         for gi, g in enumerate(self.guns):
-            feasible = icps[gi].feasible & in_sectors(g, icps[gi].aim)
-            ko = keep_out_m(g, self.roe.policy.keep_out_m)
-            if self.assets and ko is not None:
-                feasible &= keep_out_clear(icps[gi].aim, self.assets, ko)
+            feasible = icps[gi].feasible.copy()
+            rows = np.flatnonzero(feasible)
+            if rows.size:
+                ok_rows = in_sectors(g, icps[gi].aim[rows])
+                ko = keep_out_m(g, self.roe.policy.keep_out_m)
+                if self.assets and ko is not None:
+                    ok_rows &= keep_out_clear(icps[gi].aim[rows], self.assets, ko)
+                feasible[rows] = ok_rows
             icps[gi] = replace(icps[gi], feasible=feasible)
 
         # Approval: the request goes out as soon as a hostile needs one, so that the operator has the
@@ -187,9 +192,12 @@ class FireControl:
         free = np.array([g.busy_until <= t for g in self.guns])
         pk = np.zeros((len(self.guns), idx.size))
         for gi, (g, icp, f) in enumerate(zip(self.guns, icps, free, strict=True)):
-            if f:
-                p = planning_pk(g, rf, icp, pic.x[idx], cls_idx)
-                pk[gi] = np.where(icp.feasible & ok & worth_firing(g, p, icp, pic.t_end[idx]), p, 0.0)
+            rows = np.flatnonzero(icp.feasible & ok) if f else np.zeros(0, int)
+            if rows.size:  # planned Pk only where the effector can and may shoot
+                sub = replace(icp, t_fire=icp.t_fire[rows], t_intercept=icp.t_intercept[rows], aim=icp.aim[rows],
+                              range_m=icp.range_m[rows], feasible=icp.feasible[rows], aim_start=None)
+                p = planning_pk(g, rf[rows], sub, pic.x[idx[rows]], tuple(cls_idx[r] for r in rows))
+                pk[gi, rows] = np.where(worth_firing(g, p, sub, pic.t_end[idx[rows]]), p, 0.0)
         if not pk.any():
             return out
         cost = np.array([[cost_per_shot(g)] * idx.size for g in self.guns])
