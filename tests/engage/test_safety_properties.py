@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -166,6 +167,13 @@ def _sample(points: np.ndarray, n: int) -> tuple[np.ndarray, float]:
     return np.vstack(legs), gap
 
 
+def _point_to_segment(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from points (N,3) to the segment a-b: projection clamped to the segment."""
+    ab = b - a
+    s = np.clip((pts - a) @ ab / max(float(ab @ ab), 1e-300), 0.0, 1.0)
+    return np.linalg.norm(pts - (a + s[:, None] * ab), axis=1)
+
+
 def _in_sector(sec: FireSector, az: float, el: float, m: float) -> bool:
     """Whether (az, el) deg lies in the sector shrunk by ``m`` degrees (grown when ``m`` < 0)."""
     lo, hi = sec.az_from_deg, sec.az_to_deg
@@ -233,8 +241,10 @@ def _brute_force(kw, corridor_boxes, nfz_boxes, slack: float):
         if crossing:
             out.add("corridor")
     if prot_pos.size:
-        d = np.min(np.linalg.norm(line[:, None, :] - prot_pos[None], axis=2))
-        if (slack == 0 and d < CFG.friendly_clearance_m - eps) or (slack == 1 and d <= CFG.friendly_clearance_m + gap):
+        # Every time sample of every protected track against the two legs of the line, in closed form.
+        d = min(float(np.min(_point_to_segment(swept, a, b))) for a, b in ((gun, aim), (aim, sd)))
+        clear = CFG.friendly_clearance_m
+        if (slack == 0 and d < clear - eps) or (slack == 1 and d <= clear + tgap + eps):
             out.add("clearance")
     fp = kw["footprint"]
     fa, fb, fr = (fp.a, fp.b, fp.radius) if fp is not None else (aim[None, :2], sd[None, :2], np.zeros(1))
@@ -369,6 +379,31 @@ def test_gun_footprint_and_trajectory_feed_the_interlocks():
     kw2 = {**BASE, "gun_pos": gun.position, "aim": aim, "zones": Zones((layer,), ()), "air": heli, "config": cfg}
     assert any("corridor" in r for r in check_fire(**{**kw2, "self_destruct": straight}))
     assert check_fire(**{**kw2, "self_destruct": sd, "trajectory": gun.trajectory(aim)}) == []
+
+
+def test_segment_segment_distance_by_hand():
+    from bastion.engage.safety import segment_segment_distance as ssd
+
+    o, x = np.zeros(3), np.array([1.0, 0.0, 0.0])
+    assert ssd(o, x, [0.5, -1.0, 1.0], [0.5, 1.0, 1.0]) == pytest.approx(1.0)  # skew, crossing over
+    assert ssd(o, x, [0.0, 2.0, 0.0], [1.0, 2.0, 0.0]) == pytest.approx(2.0)  # parallel
+    assert ssd(o, x, [3.0, 4.0, 0.0], [3.0, 4.0, 0.0]) == pytest.approx(np.hypot(2.0, 4.0))  # a point, past the end
+    assert ssd(o, o, [0.0, 3.0, 4.0], [0.0, 3.0, 4.0]) == pytest.approx(5.0)  # two points
+    assert ssd(o, x, [2.0, 0.0, 0.0], [5.0, 0.0, 0.0]) == pytest.approx(1.0)  # collinear, apart
+    assert ssd(o, x, [0.5, -1.0, 0.0], [0.5, 1.0, 0.0]) == pytest.approx(0.0)  # crossing
+    # Broadcasting: (2,1) against (1,3) pairs.
+    got = ssd(np.zeros((2, 1, 3)), np.tile(x, (2, 1, 1)), np.array([[[0, 1, 0], [0, 2, 0], [0, 3, 0]]], float),
+              np.array([[[1, 1, 0], [1, 2, 0], [1, 3, 0]]], float))
+    assert got.shape == (2, 3) and np.allclose(got, [[1, 2, 3], [1, 2, 3]])
+
+
+def test_track_flying_towards_the_line_of_fire_breaks_clearance():
+    """A friendly helicopter 800 m east of the line, flying west at 50 m/s: within the 500 m clearance
+    after 6 s."""
+    heli = AirPicture(np.array([[800.0, 500.0, 250.0]]), ("friend",), ("helicopter",), np.array([[-50.0, 0.0, 0.0]]))
+    kw = {**BASE, "air": heli}
+    assert check_fire(**kw, window_s=5.9) == []
+    assert any(" m of a friendly" in r for r in check_fire(**kw, window_s=6.1))
 
 
 def test_aircraft_entering_the_corridor_during_the_flight_blocks_fire():

@@ -12,7 +12,7 @@
    self-destruct point; a polyline) must not pass through an airspace corridor while any friendly,
    neutral or aircraft-class track is inside that corridor, now or at any time in the next ``window_s``
    seconds (the time the rounds are in the air) flown at its current velocity, and must not pass within
-   ``friendly_clearance_m`` of any friendly or neutral track (at its current position).
+   ``friendly_clearance_m`` of any friendly or neutral track (nor of its path over that window).
 4. Ground: the debris footprint about the intercept point, and the fall of missed rounds (a footprint of
    stadiums, e.g. :meth:`bastion.engage.effectors.Gun.miss_footprint`, by default the ground track from
    the aim point to the self-destruct point) must not touch a no-fire zone.
@@ -93,6 +93,32 @@ def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
     dd = np.einsum("...i,...i->...", d, d)
     s = np.clip(np.einsum("...i,...i->...", p - a, d) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
     return np.linalg.norm(p - (a + s[..., None] * d), axis=-1)
+
+
+def segment_segment_distance(p1, q1, p2, q2) -> np.ndarray:
+    """Distance between 3-D segments p1-q1 and p2-q2 (broadcasting over leading axes): the closest points
+    by clamped parameters (C. Ericson, *Real-Time Collision Detection*, 2005, sec. 5.1.9); a segment of
+    zero length is a point."""
+    p1, q1, p2, q2 = (np.asarray(v, float) for v in (p1, q1, p2, q2))
+    d1, d2, r = q1 - p1, q2 - p2, p1 - p2
+    a = np.einsum("...i,...i->...", d1, d1)
+    e = np.einsum("...i,...i->...", d2, d2)
+    f = np.einsum("...i,...i->...", d2, r)
+    c = np.einsum("...i,...i->...", d1, r)
+    b = np.einsum("...i,...i->...", d1, d2)
+    tiny = 1e-12
+    a_ok, e_ok = a > tiny, e > tiny
+    denom = a * e - b * b
+    s = np.where(a_ok & e_ok & (denom > tiny * np.maximum(a * e, tiny)),
+                 np.clip((b * f - c * e) / np.where(denom != 0, denom, 1.0), 0.0, 1.0), 0.0)
+    s = np.where(a_ok & ~e_ok, np.clip(-c / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    t = np.where(e_ok, (b * s + f) / np.where(e_ok, e, 1.0), 0.0)
+    # t outside [0, 1]: clamp it and recompute s for the clamped t.
+    t_lo, t_hi = t < 0.0, t > 1.0
+    t = np.clip(t, 0.0, 1.0)
+    s = np.where(a_ok & t_lo, np.clip(-c / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    s = np.where(a_ok & t_hi, np.clip((b - c) / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    return np.linalg.norm((p1 + d1 * s[..., None]) - (p2 + d2 * t[..., None]), axis=-1)
 
 
 def _segments_cross(a, b, c, d) -> np.ndarray:
@@ -224,7 +250,9 @@ def check_fire(
             if occupied and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
                                 for k in range(len(path) - 1)):
                 reasons.append(f"line of fire crosses occupied corridor {name}")
-        dist = _point_segment_distance(prot_pos[None, :, :], path[:-1, None, :], path[1:, None, :])
+        # Clearance over the window too: each track's straight path against each leg of the line of fire.
+        dist = segment_segment_distance(prot_pos[None, :, :], prot_end[None, :, :], path[:-1, None, :],
+                                        path[1:, None, :])
         if (dist < cfg.friendly_clearance_m).any():
             reasons.append(f"line of fire within {cfg.friendly_clearance_m:.0f} m of a friendly or neutral track")
 
