@@ -106,3 +106,33 @@ def test_gun_fire_sectors_in_schema_feasibility_and_interlocks():
         GunEffector(name="g", position=[0.0, 0.0, 5.0], fire_sectors=[])
     with pytest.raises(ValidationError):
         GunSector(az_from_deg=0.0, bogus=1.0)
+
+
+def test_laser_beam_past_the_target_is_held_by_an_occupied_corridor():
+    """A laser lases a drone 1 km north, 150 m up (line of sight ~8.5 deg); an approach corridor 12-14 km
+    north up to 3 km holds an airliner at 1 km. The beam goes on past the drone: at 12 km it is ~1.8 km up,
+    inside the corridor (and ~0.8 km from the airliner, outside the 500 m clearance), so fire is held; with
+    a 10 km hazard range the beam stops short and the shot is taken; without the corridor too."""
+    from bastion.engage.build import build_effector
+    from bastion.events import InterlockVeto
+    from bastion.scenario.schema import LaserEffector
+
+    corridor = ("approach", np.array([[-20000.0, 12000.0], [20000.0, 12000.0], [20000.0, 14000.0],
+                                      [-20000.0, 14000.0]]), 0.0, 3000.0)
+    x = np.array([[0.0, 1000.0, 150.0, 0.0, -20.0, 0.0], [0.0, 13000.0, 1000.0, 80.0, 0.0, 0.0]])
+    pic = ThreatPicture(0.0, np.array([7, 8]), x, ("owa_drone", "aircraft"), ("hostile", "neutral"),
+                        np.array([200.0, np.inf]), np.array([100.0, 0.0]), np.array([5.0, 0.0]),
+                        np.array([False, False]))
+
+    def cycle(hazard: float, with_corridor: bool = True):
+        spec = LaserEffector(name="l", type="laser", position=[0.0, 0.0, 5.0], hazard_range_m=hazard)
+        fc = FireControl([build_effector(spec)], _roe(), Zones((corridor,) if with_corridor else (), ()))
+        fc._approved[7] = "operator:test"
+        return fc.cycle(pic)
+
+    held = cycle(50_000.0)
+    assert not [e for e in held if isinstance(e, FireOrder)]
+    assert any(isinstance(e, InterlockVeto) and any("corridor" in r for r in e.reasons) for e in held)
+    for out in (cycle(10_000.0), cycle(50_000.0, with_corridor=False)):
+        fires = [e for e in out if isinstance(e, FireOrder)]
+        assert len(fires) == 1 and fires[0].effector == "l" and fires[0].rounds == 0
