@@ -1,9 +1,13 @@
 """Fire control: from the assessed threat picture to approval requests and fire orders.
 
-Each decision cycle: expire approval requests whose deadline passed; compute every gun's intercept of
-every engageable hostile threat; assign guns to threats in order of threat score (value at risk over
-time to go); ask for approval where the ROE require it; run the safety interlocks last; fire. A burst in
-flight is not followed by another at the same threat until its kill assessment is in (shoot-look-shoot).
+Each decision cycle: expire approval requests whose deadline passed; compute every effector's intercept
+of every engageable hostile threat (guns, interceptor batteries, jammers, lasers); keep only intercepts
+inside the effector's fire sectors and at least the keep-out distance from every defended asset; ask for
+approval where the ROE require it; plan one shot per free effector by expected protected value minus cost
+(a gun's planned Pk from its dispersion model; a gun holds a low-Pk burst while a later one is possible);
+run the safety interlocks last (with the protected tracks flown forward over the time the line of fire
+is in use); fire. A shot in flight is not followed by another at the same threat until its kill
+assessment is in (shoot-look-shoot).
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ class FireControl:
         self, guns: list[Model], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None,
         assets: tuple[np.ndarray, ...] = (),
     ) -> None:
-        self.guns = guns  # every effector: guns and interceptor batteries
+        self.guns = guns  # every effector: guns, interceptor batteries, jammers, lasers
         self.roe = roe
         self.zones = zones
         self.safety = safety or SafetyConfig()
