@@ -72,7 +72,9 @@ class Engine:
             tuple((c.name, np.asarray(c.polygon, float), c.floor_m, c.ceiling_m) for c in scenario.corridors),
             tuple((z.name, np.asarray(z.polygon, float)) for z in scenario.no_fire_zones),
         )
-        self.fire_control = FireControl([build_effector(e) for e in scenario.effectors], self.roe, zones)
+        self.fire_control = FireControl([build_effector(e, scenario.environment) for e in scenario.effectors],
+                                        self.roe, zones,
+                                        assets=tuple(np.asarray(a.polygon, float) for a in scenario.assets))
         self.asset_names = [a.name for a in scenario.assets]
         self.asset_values = np.array([a.value for a in scenario.assets], float)
         self.asset_centres = np.array([polygon_centroid(a.polygon) for a in scenario.assets]).reshape(-1, 2)

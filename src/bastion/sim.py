@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bastion.engage.build import build_effector
-from bastion.engage.effectors import Interceptor, Jammer
+from bastion.engage.effectors import Interceptor, Jammer, Laser
 from bastion.engine import Engine
 from bastion.events import (
     ApprovalRequested,
@@ -121,7 +121,7 @@ class Simulation:
             phase = (0.137 * (k + 1)) % period  # sensors do not all report at the same instant
             self._sensors.append((model, rng, period))
             self._push(phase, self._prio(model), ("sensor", k))
-        self._guns = {e.name: build_effector(e) for e in scenario.effectors}
+        self._guns = {e.name: build_effector(e, scenario.environment) for e in scenario.effectors}
         self._sizes = critical_dimensions(self.world.objects)
         self._night = scenario.environment.night
         objs = self.world.objects
@@ -206,15 +206,45 @@ class Simulation:
         elif isinstance(ev, FireOrder):
             self._push(ev.intercept_t, PRIO_REPORT, ("intercept", ev))
 
+    LASE_SAMPLES = 41  # truth samples over a laser's dwell
+
+    def _lase(self, laser: Laser, order: FireOrder, t: float) -> tuple[int | None, float, float]:
+        """Truth side of a laser dwell ending at ``t``: when the beam comes on (the order's time plus the
+        reaction) its fine tracker acquires the object nearest the cue (the order's aim point, where the
+        track put the target then), if within ``track_gate_m``, and holds it until ``t``; it is defeated
+        (with probability ``pk``) only if it stayed in the beam throughout and received its true class's
+        fluence (:meth:`Laser.truth_dwell`). Returns (object index, distance to cue, pk)."""
+        t0 = min(order.t + laser.spec.reaction_s, t)
+        alive0, pos0, _ = self.world.state(t0)
+        d = np.where(alive0, np.linalg.norm(pos0 - np.asarray(order.aim_enu), axis=1), np.inf)
+        if not np.isfinite(d).any():
+            return None, float("inf"), 0.0
+        i = int(np.argmin(d))
+        if d[i] > laser.scenario_spec.track_gate_m:
+            return None, float(d[i]), 0.0
+        times = np.linspace(t0, t, self.LASE_SAMPLES)
+        states = [self.world.state(float(tk)) for tk in times]
+        alive = np.array([a[i] for a, _, _ in states], bool)
+        positions = np.array([p[i] for _, p, _ in states])
+        held, fraction = laser.truth_dwell(times, positions, alive, self.world.objects[i].kind)
+        return i, float(d[i]), laser.spec.pk if held and fraction >= 1.0 else 0.0
+
     def _resolve(self, order: FireOrder, t: float, result: RunResult) -> None:
         """Draw the outcome of a burst against truth at the intercept time."""
         gun = self._guns[order.effector]
-        alive, pos, _ = self.world.state(t)
+        alive, pos, vel = self.world.state(t)
         aim = np.asarray(order.aim_enu)
         d = np.where(alive, np.linalg.norm(pos - aim, axis=1), np.inf)
         u = self._effects_rng.random()
         obj, miss, pk, kill = None, float("inf"), 0.0, False
-        if np.isfinite(d).any():
+        if isinstance(gun, Laser):
+            i, miss, pk = self._lase(gun, order, t)
+            if i is not None:
+                obj = self.world.objects[i].name
+                kill = u < pk
+                if kill:
+                    self.world.kill(i, t)
+        elif np.isfinite(d).any():
             i = int(np.argmin(d))
             miss = float(d[i])
             if isinstance(gun, Jammer):
@@ -228,7 +258,11 @@ class Simulation:
                 # with its single-shot probability.
                 pk = gun.spec.pk if miss <= gun.scenario_spec.seeker_acquisition_m else 0.0
             else:
-                pk = float(gun.burst_pk(miss, np.linalg.norm(aim - gun.position)))
+                # The gun's fire-control radar takes over from the surveillance cue and lays the burst on
+                # the true target, up to its angle noise; the kill probability from the rounds' dispersion
+                # and the true target's presented area (Gun.truth_burst).
+                z = self._effects_rng.standard_normal(2)
+                miss, pk, _ = gun.truth_burst(pos[i], vel[i], self.world.objects[i].kind, aim, z)
             obj = self.world.objects[i].name
             kill = u < pk
             if kill:

@@ -179,11 +179,82 @@ def test_expected_burst_pk_averages_over_aim_error(gun):
     assert e[2] == pytest.approx(float(np.mean(gun.burst_pk(m, 800.0, 0.5))), rel=0.02)
 
 
-def test_legacy_pk_model_is_the_default():
+def test_dispersion_pk_model_is_the_default_and_legacy_still_available():
     g = Gun(SPEC)
-    assert float(g.burst_pk(0.0, 1000.0)) == pytest.approx(SPEC.pk_burst)
+    assert g.pk_model == "dispersion"
+    # 1 000 m, zero miss, 0.5 m^2: p = 1 - exp(-a^2 / 2 sigma^2), a^2 = 0.5 / pi, sigma = 3 m.
+    p = 1.0 - np.exp(-(0.5 / np.pi) / (2 * 3.0**2))
+    assert float(g.burst_pk(0.0, 1000.0, 0.5)) == pytest.approx(1 - (1 - 0.5 * p) ** 100, rel=1e-9)
+    legacy = Gun(SPEC, pk_model="legacy")
+    assert float(legacy.burst_pk(0.0, 1000.0)) == pytest.approx(SPEC.pk_burst)
     with pytest.raises(ValueError):
         Gun(SPEC, pk_model="magic")
+
+
+# --- the gun's fire-control radar and the truth side of a burst -----------------------------------------
+def test_truth_burst_locked_by_the_fire_control_radar(gun):
+    """Target 1 000 m north of the gun, flying east (side-on to the gun), cued 40 m off: the gun's own radar
+    acquires it and the miss is its angle noise, 1 mrad x 1 000 m = 1 m per axis, times |z|."""
+    target = gun.position + np.array([0.0, 1000.0, 0.0])
+    vel = np.array([40.0, 0.0, 0.0])
+    cue = target + np.array([0.0, 40.0, 0.0])
+    miss, pk, locked = gun.truth_burst(target, vel, "owa_drone", cue, np.array([3.0, 4.0]))
+    assert locked and miss == pytest.approx(5.0)
+    # Zero aim error: the closed form, side-on drone 1.5 m^2, sigma = 3 mrad x 1 000 m.
+    miss0, pk0, _ = gun.truth_burst(target, vel, "owa_drone", cue, np.zeros(2))
+    p = 1.0 - np.exp(-(1.5 / np.pi) / (2 * 3.0**2))
+    assert miss0 == 0.0 and pk0 == pytest.approx(1 - (1 - 0.5 * p) ** 100, rel=1e-9)
+    assert pk < pk0
+    # The same drone coming straight at the gun shows its nose (0.25 m^2): lower Pk.
+    _, pk_nose, _ = gun.truth_burst(target, np.array([0.0, -40.0, 0.0]), "owa_drone", cue, np.zeros(2))
+    p_nose = 1.0 - np.exp(-(0.25 / np.pi) / (2 * 3.0**2))
+    assert pk_nose == pytest.approx(1 - (1 - 0.5 * p_nose) ** 100, rel=1e-9)
+    # A mortar bomb side-on at the same place is a far smaller target.
+    _, pk_bomb, _ = gun.truth_burst(target, vel, "mortar", cue, np.zeros(2))
+    assert pk_bomb < 0.1 * pk0
+
+
+def test_truth_burst_without_fire_control_radar_lock(gun):
+    """Outside the radar's gate (150 m > 100 m) or range, the burst goes to the surveillance aim point: the
+    miss is the distance to it, and at 150 m nothing is hit."""
+    target = gun.position + np.array([0.0, 1000.0, 0.0])
+    vel = np.array([40.0, 0.0, 0.0])
+    far_cue = target + np.array([0.0, 0.0, 150.0])
+    miss, pk, locked = gun.truth_burst(target, vel, "owa_drone", far_cue, np.zeros(2))
+    assert not locked and miss == pytest.approx(150.0) and pk < 1e-12
+    short = Gun(SPEC.model_copy(update={"fcr_range_m": 800.0}))
+    cue = target + np.array([6.0, 0.0, 8.0])
+    miss, pk, locked = short.truth_burst(target, vel, "owa_drone", cue, np.zeros(2))
+    assert not locked and miss == pytest.approx(10.0)
+    r = np.linalg.norm(cue - short.position)
+    assert pk == pytest.approx(float(burst_kill_probability(10.0, 3e-3 * r, 1.5, 100, 0.5)), rel=1e-9)
+
+
+def test_planning_pk_is_the_expectation_of_the_truth_draws(gun):
+    """Fire control's planned Pk (expected over the radar's aim error) equals the mean of the truth side's
+    draws (Monte Carlo over the two normals): planning and outcome use one model."""
+    aim = gun.position + np.array([600.0, 800.0, 200.0])
+    vel = np.array([30.0, -10.0, -5.0])
+    planned = float(gun.planning_pk(aim[None], vel[None], ("owa_drone",))[0])
+    rng = np.random.default_rng(11)
+    draws = [gun.truth_burst(aim, vel, "owa_drone", aim, z)[1] for z in rng.standard_normal((4000, 2))]
+    assert planned == pytest.approx(float(np.mean(draws)), abs=4 * np.std(draws) / np.sqrt(4000))
+    assert float(Gun(SPEC, pk_model="legacy").planning_pk(aim[None], vel[None], ("owa_drone",))[0]) == SPEC.pk_burst
+
+
+def test_ammunition_discipline(gun):
+    """A burst below min_burst_pk (0.1) is held while a later one could still be fired after this one's kill
+    assessment; at the last chance it is fired."""
+    from bastion.engage.build import LOOK_S, worth_firing
+    from bastion.engage.effectors import Intercept
+
+    icp = Intercept(np.array([10.0, 10.0, 10.0]), np.array([12.0, 12.0, 12.0]), np.zeros((3, 3)),
+                    np.full(3, 1000.0), np.ones(3, bool))
+    cycle = 2.0 + gun.burst_duration_s + LOOK_S  # flight + burst + look
+    t_end = np.array([40.0, 40.0, 12.0 + cycle + 1.0 - 0.01])
+    assert worth_firing(gun, np.array([0.05, 0.2, 0.05]), icp, t_end).tolist() == [False, True, True]
+    legacy = Gun(SPEC, pk_model="legacy")
+    assert worth_firing(legacy, np.array([0.05, 0.2, 0.05]), icp, t_end).all()
 
 
 def test_presented_area_aspect():
@@ -267,11 +338,54 @@ def test_laser_dwell_grows_with_range_and_bad_weather():
     assert float(laser_extinction_per_m(0.3)) == pytest.approx(3.912 / 300.0)  # fog: no wavelength dependence
 
 
+def _irradiance_by_hand(r, vis_km=23.0):
+    """P T / (pi w^2) in W/cm^2 from the formulas, written out again (10 kW, w0 1 cm, 25 urad, 1 070 nm)."""
+    q = 1.3 if 6 < vis_km <= 50 else 0.16 * vis_km + 0.34
+    alpha = 3.912 / (vis_km * 1e3) * (1070.0 / 550.0) ** -q
+    w_cm = np.hypot(0.01, 25e-6 * r) * 100.0
+    return 10_000.0 * np.exp(-alpha * r) / (np.pi * w_cm**2)
+
+
 def test_laser_intercept_effect_time():
     las = Laser(LaserSpec("l1", (0.0, 0.0, 0.0)))
-    x = np.array([[0.0, 1000.0, 100.0, 0.0, -20.0, 0.0], [0.0, 5000.0, 100.0, 0.0, -20.0, 0.0]])
+    # Hovering at 1 000 m: dwell = margin (1.2) x F / irradiance exactly; 5 km is beyond max range.
+    up = np.array([0.0, np.cos(0.1), np.sin(0.1)])  # a line of sight 5.7 deg up
+    x = np.array([[*(1000.0 * up), 0.0, 0.0, 0.0], [0.0, 5000.0, 100.0, 0.0, -20.0, 0.0]])
     icp = las.intercept(0.0, x, np.array([100.0, 100.0]), ("quadcopter", "quadcopter"))
     assert icp.feasible.tolist() == [True, False]
+    assert icp.t_fire[0] == pytest.approx(2.0)  # the reaction
     dwell = icp.t_intercept[0] - icp.t_fire[0]
-    assert dwell == pytest.approx(float(las.dwell_s(icp.range_m[0], "quadcopter")), rel=1e-6)
+    assert dwell == pytest.approx(1.2 * 1000.0 / _irradiance_by_hand(1000.0), rel=1e-6)
     assert las.kill_probability(icp).tolist() == [0.9, 0.0]
+    # Closing at 20 m/s from 1 500 m (1 460 m when the beam comes on): the fluence integrated along the path
+    # over the dwell (independent adaptive quadrature) is the margin times the fluence.
+    x = np.array([[*(1500.0 * up), *(-20.0 * up)]])
+    icp = las.intercept(0.0, x, np.array([100.0]), ("owa_drone",))
+    d = float(icp.t_intercept[0] - icp.t_fire[0])
+    got, _ = quad(lambda s: _irradiance_by_hand(1460.0 - 20.0 * s), 0.0, d)
+    assert got == pytest.approx(1.2 * 1500.0, rel=1e-3)
+    # Longer than a hover at the end range (it was farther for most of the dwell), shorter than at the start.
+    assert 1.2 * 1500.0 / _irradiance_by_hand(1460.0 - 20 * d) < d < 1.2 * 1500.0 / _irradiance_by_hand(1460.0)
+    # Not before the threat's end: infeasible if it hits first; bad weather lengthens the dwell.
+    assert not las.intercept(0.0, x, np.array([2.0 + d - 0.01]), ("owa_drone",)).feasible[0]
+    fog = las.intercept(0.0, x, np.array([100.0]), ("owa_drone",), visibility_km=2.0)
+    assert fog.t_intercept[0] > icp.t_intercept[0]
+
+
+def test_laser_truth_dwell():
+    """The truth side: a target held at 1 000 m for exactly F / irradiance gets exactly its fluence; one
+    leaving the beam's range, or killed by something else during the dwell, is not held."""
+    las = Laser(LaserSpec("l1", (0.0, 0.0, 0.0)))
+    need = 1000.0 / _irradiance_by_hand(1000.0)
+    times = np.linspace(0.0, need, 11)
+    pos = np.tile([0.0, np.sqrt(1000.0**2 - 50.0**2), 50.0], (11, 1))
+    held, frac = las.truth_dwell(times, pos, np.ones(11, bool), "quadcopter")
+    assert held and frac == pytest.approx(1.0, rel=1e-9)
+    held, frac = las.truth_dwell(times, pos, np.ones(11, bool), "owa_drone")
+    assert frac == pytest.approx(1000.0 / 1500.0, rel=1e-9)
+    receding = pos.copy()
+    receding[:, 1] = np.linspace(2900.0, 3100.0, 11)  # past the 3 km maximum range
+    assert not las.truth_dwell(times, receding, np.ones(11, bool), "quadcopter")[0]
+    dead = np.ones(11, bool)
+    dead[-3:] = False
+    assert not las.truth_dwell(times, pos, dead, "quadcopter")[0]

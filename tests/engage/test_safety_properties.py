@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,6 +69,9 @@ STATE = st.sampled_from(["FREE", "FREE", "FREE", "TIGHT", "HOLD"])
 TARGET_IDENT = st.sampled_from(["hostile", "hostile", "hostile", "unknown", "friend", "neutral"])
 TARGET_CLASS = st.sampled_from([None, "rocket", "owa_drone", "aircraft"])
 COUNT2, COUNT4 = st.integers(0, 2), st.integers(0, 4)
+WINDOW = st.sampled_from([0.0, 1.0, 1.0])  # 0: no time window; else drawn (s)
+PLACE = st.sampled_from(["inside", "entering", "entering", "anywhere"])
+N_TIME = 201  # samples of a protected track's path over the window
 
 
 class _U:
@@ -117,14 +121,21 @@ def situations(draw):
         nfz.append((f"n{k}", poly))
         nfz_boxes.append(boxes)
     n_air = draw(COUNT4)
+    window = draw(WINDOW)
+    window = 0.0 if window == 0.0 else u(0.5, 15.0)
     positions = np.zeros((n_air, 3))
+    velocities = np.zeros((n_air, 3))
     for j in range(n_air):
-        if corridor_boxes and draw(st.booleans()):  # inside a corridor (its first box)
+        velocities[j] = [u(-250, 250), u(-250, 250), u(-20, 20)]
+        where = draw(PLACE) if corridor_boxes else "anywhere"
+        if where in ("inside", "entering"):  # inside a corridor (its first box), now or within the window
             boxes, floor, ceil = corridor_boxes[draw(st.integers(0, len(corridor_boxes) - 1))]
             centre, hx, hy, ang = boxes[0]
             ox, oy = u(-0.9, 0.9) * hx, u(-0.9, 0.9) * hy
             c, s = math.cos(ang), math.sin(ang)
             positions[j] = [centre[0] + c * ox - s * oy, centre[1] + s * ox + c * oy, u(floor, ceil)]
+            if where == "entering":  # back along its path: it reaches that point within (or just after) the window
+                positions[j] -= velocities[j] * window * u(0.2, 1.2)
         else:
             positions[j] = [u(-3000, 3000), u(-3000, 3000), u(0, 2500)]
     idents = tuple(draw(IDENT) for _ in range(n_air))
@@ -137,7 +148,8 @@ def situations(draw):
     kw = dict(
         sector_state=draw(STATE), target_identity=draw(TARGET_IDENT), target_class=draw(TARGET_CLASS),
         gun_pos=gun, aim=aim, self_destruct=sd, zones=Zones(tuple(corridors), tuple(nfz)),
-        air=AirPicture(positions, idents, classes), target_index=target_index, sectors=sectors, footprint=footprint,
+        air=AirPicture(positions, idents, classes, velocities if draw(st.booleans()) else None),
+        target_index=target_index, sectors=sectors, footprint=footprint, window_s=window,
     )
     return kw, corridor_boxes, nfz_boxes
 
@@ -153,6 +165,13 @@ def _sample(points: np.ndarray, n: int) -> tuple[np.ndarray, float]:
     legs = [a + s * (b - a) for a, b in zip(points[:-1], points[1:], strict=True)]
     gap = max(float(np.linalg.norm(b - a)) for a, b in zip(points[:-1], points[1:], strict=True)) / (n - 1)
     return np.vstack(legs), gap
+
+
+def _point_to_segment(pts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from points (N,3) to the segment a-b: projection clamped to the segment."""
+    ab = b - a
+    s = np.clip((pts - a) @ ab / max(float(ab @ ab), 1e-300), 0.0, 1.0)
+    return np.linalg.norm(pts - (a + s[:, None] * ab), axis=1)
 
 
 def _in_sector(sec: FireSector, az: float, el: float, m: float) -> bool:
@@ -196,15 +215,21 @@ def _brute_force(kw, corridor_boxes, nfz_boxes, slack: float):
     line, gap = _sample(np.array([gun, aim, sd]), N_LINE)
     eps = 1e-6
     prot_pos = air.positions[prot]
+    # Protected tracks flown forward at constant velocity over the window, sampled in time: (K*T, 3).
+    window = kw["window_s"] if air.velocities is not None else 0.0
+    steps = np.linspace(0.0, window, N_TIME if window > 0 else 1)
+    vel = air.velocities[prot] if air.velocities is not None else np.zeros_like(prot_pos)
+    swept = (prot_pos[:, None, :] + vel[:, None, :] * steps[None, :, None]).reshape(-1, 3)
+    tgap = float(np.max(np.linalg.norm(vel, axis=1), initial=0.0)) * (steps[1] if steps.size > 1 else 0.0)
     for boxes, floor, ceil in corridor_boxes:
         if not prot_pos.size:
             break
-        d_trk, depth_trk = _box_distance(prot_pos[:, :2], boxes)
-        z = prot_pos[:, 2]
+        d_trk, depth_trk = _box_distance(swept[:, :2], boxes)
+        z = swept[:, 2]
         if slack == 0:
             occupied = np.any((depth_trk > eps) & (z > floor + eps) & (z < ceil - eps))
         else:
-            occupied = np.any((d_trk <= eps) & (z >= floor - eps) & (z <= ceil + eps))
+            occupied = np.any((d_trk <= tgap + eps) & (z >= floor - tgap - eps) & (z <= ceil + tgap + eps))
         if not occupied:
             continue
         d_line, depth_line = _box_distance(line[:, :2], boxes)
@@ -216,8 +241,10 @@ def _brute_force(kw, corridor_boxes, nfz_boxes, slack: float):
         if crossing:
             out.add("corridor")
     if prot_pos.size:
-        d = np.min(np.linalg.norm(line[:, None, :] - prot_pos[None], axis=2))
-        if (slack == 0 and d < CFG.friendly_clearance_m - eps) or (slack == 1 and d <= CFG.friendly_clearance_m + gap):
+        # Every time sample of every protected track against the two legs of the line, in closed form.
+        d = min(float(np.min(_point_to_segment(swept, a, b))) for a, b in ((gun, aim), (aim, sd)))
+        clear = CFG.friendly_clearance_m
+        if (slack == 0 and d < clear - eps) or (slack == 1 and d <= clear + tgap + eps):
             out.add("clearance")
     fp = kw["footprint"]
     fa, fb, fr = (fp.a, fp.b, fp.radius) if fp is not None else (aim[None, :2], sd[None, :2], np.zeros(1))
@@ -352,3 +379,58 @@ def test_gun_footprint_and_trajectory_feed_the_interlocks():
     kw2 = {**BASE, "gun_pos": gun.position, "aim": aim, "zones": Zones((layer,), ()), "air": heli, "config": cfg}
     assert any("corridor" in r for r in check_fire(**{**kw2, "self_destruct": straight}))
     assert check_fire(**{**kw2, "self_destruct": sd, "trajectory": gun.trajectory(aim)}) == []
+
+
+def test_segment_segment_distance_by_hand():
+    from bastion.engage.safety import segment_segment_distance as ssd
+
+    o, x = np.zeros(3), np.array([1.0, 0.0, 0.0])
+    assert ssd(o, x, [0.5, -1.0, 1.0], [0.5, 1.0, 1.0]) == pytest.approx(1.0)  # skew, crossing over
+    assert ssd(o, x, [0.0, 2.0, 0.0], [1.0, 2.0, 0.0]) == pytest.approx(2.0)  # parallel
+    assert ssd(o, x, [3.0, 4.0, 0.0], [3.0, 4.0, 0.0]) == pytest.approx(np.hypot(2.0, 4.0))  # a point, past the end
+    assert ssd(o, o, [0.0, 3.0, 4.0], [0.0, 3.0, 4.0]) == pytest.approx(5.0)  # two points
+    assert ssd(o, x, [2.0, 0.0, 0.0], [5.0, 0.0, 0.0]) == pytest.approx(1.0)  # collinear, apart
+    assert ssd(o, x, [0.5, -1.0, 0.0], [0.5, 1.0, 0.0]) == pytest.approx(0.0)  # crossing
+    # Broadcasting: (2,1) against (1,3) pairs.
+    got = ssd(np.zeros((2, 1, 3)), np.tile(x, (2, 1, 1)), np.array([[[0, 1, 0], [0, 2, 0], [0, 3, 0]]], float),
+              np.array([[[1, 1, 0], [1, 2, 0], [1, 3, 0]]], float))
+    assert got.shape == (2, 3) and np.allclose(got, [[1, 2, 3], [1, 2, 3]])
+
+
+def test_track_flying_towards_the_line_of_fire_breaks_clearance():
+    """A friendly helicopter 800 m east of the line, flying west at 50 m/s: within the 500 m clearance
+    after 6 s."""
+    heli = AirPicture(np.array([[800.0, 500.0, 250.0]]), ("friend",), ("helicopter",), np.array([[-50.0, 0.0, 0.0]]))
+    kw = {**BASE, "air": heli}
+    assert check_fire(**kw, window_s=5.9) == []
+    assert any(" m of a friendly" in r for r in check_fire(**kw, window_s=6.1))
+
+
+def test_aircraft_entering_the_corridor_during_the_flight_blocks_fire():
+    """The line of fire crosses the corridor (north 500-700 m, 0-1 500 m up). An airliner 2 km east of the
+    gun's line, outside the corridor, flying west at 80 m/s along it: it enters the corridor's box
+    (x <= 2 000 m) at once and stays; one 1 km south of the corridor flying north at 80 m/s enters it after
+    (500 - (-500)) / 80 = 12.5 s."""
+    corridor = ("app", _box(-2000, 500, 4000, 200), 0.0, 1500.0)
+    zones = Zones((corridor,), ())
+    cfg = SafetyConfig(friendly_clearance_m=1.0)
+    east = AirPicture(np.array([[2100.0, 600.0, 300.0]]), ("neutral",), ("aircraft",), np.array([[-80.0, 0.0, 0.0]]))
+    kw = {**BASE, "zones": zones, "air": east, "config": cfg}
+    assert check_fire(**kw) == []  # now outside: clear without a window
+    assert check_fire(**kw, window_s=1.0) == []  # 80 m in 1 s: still 20 m short of the corridor
+    assert any("corridor" in r for r in check_fire(**kw, window_s=1.3))  # 104 m: inside
+    south = AirPicture(np.array([[0.0, -500.0, 300.0]]), ("neutral",), ("aircraft",), np.array([[0.0, 80.0, 0.0]]))
+    kw = {**BASE, "zones": zones, "air": south, "config": cfg}
+    assert check_fire(**kw, window_s=12.4) == []
+    assert any("corridor" in r for r in check_fire(**kw, window_s=12.6))
+    # Flying away from the corridor: never.
+    away = AirPicture(np.array([[0.0, -500.0, 300.0]]), ("neutral",), ("aircraft",), np.array([[0.0, -80.0, 0.0]]))
+    assert check_fire(**{**kw, "air": away}, window_s=60.0) == []
+    # Climbing into the band from below a corridor with a floor: 900 m up, floor 1 000 m, climbing 10 m/s.
+    high = ("high", _box(-2000, 500, 4000, 200), 1000.0, 1500.0)
+    climber = AirPicture(np.array([[0.0, 600.0, 900.0]]), ("friend",), ("helicopter",), np.array([[0.0, 0.0, 10.0]]))
+    aim = np.array([0.0, 1000.0, 2000.0])  # the line passes through the band over the corridor
+    kw = {**BASE, "aim": aim, "self_destruct": GUN + (aim - GUN) * 1.2, "zones": Zones((high,), ()),
+          "air": climber, "config": cfg}
+    assert check_fire(**kw, window_s=9.9) == []
+    assert any("corridor" in r for r in check_fire(**kw, window_s=10.1))

@@ -57,6 +57,7 @@ class Intercept:
     aim: np.ndarray
     range_m: np.ndarray
     feasible: np.ndarray
+    aim_start: np.ndarray | None = None  # (N,3) a laser's: where the target is when the beam comes on
 
 
 # --- target presented areas ----------------------------------------------------------------------------
@@ -64,6 +65,8 @@ class Intercept:
 #: and drones, from their public dimensions (docs/models.md, "Effectors"): 81 mm bomb ~0.48 m long;
 #: 107 mm rocket 0.84 m; 155 mm shell ~0.6 m; Shahed-136-class drone 3.5 m long, 2.5 m span; a small
 #: quadcopter ~0.3 m across. Nose-on = pi d^2 / 4 (rounds) or the frontal silhouette (drones, assumed).
+#: Helicopters and airliners (never targets; listed so that the truth side scores any burst honestly):
+#: a light utility helicopter and a narrow-body airliner, rough silhouettes (assumed).
 PRESENTED_AREA_M2: dict[str, tuple[float, float]] = {
     "mortar": (np.pi * 0.081**2 / 4, 0.48 * 0.081),
     "rocket": (np.pi * 0.107**2 / 4, 0.84 * 0.107),
@@ -71,6 +74,8 @@ PRESENTED_AREA_M2: dict[str, tuple[float, float]] = {
     "owa_drone": (0.25, 1.5),
     "quadcopter": (0.03, 0.05),
     "bird": (0.01, 0.03),
+    "helicopter": (4.0, 12.0),
+    "aircraft": (12.0, 120.0),
 }
 DEFAULT_AREA_CLASS = "mortar"
 
@@ -233,15 +238,15 @@ class Gun:
     ``spec`` is the scenario's :class:`GunEffector`; ``round`` the projectile (drag, lethality);
     ``fragment_fall_radius_m`` the radius about the self-destruct point's ground projection where fragments
     may land; ``include_duds`` adds the ballistic landing point of a round that fails to self-destruct to
-    the footprint. ``pk_model`` chooses what :meth:`burst_pk` returns: ``"dispersion"`` the dispersion
-    model (:func:`burst_kill_probability`), ``"legacy"`` (the default until fire control and the
-    simulation are wired to pass target areas) the earlier ``pk_burst * exp(-miss^2 / 2 s^2)`` with
-    ``s = hypot(dispersion * range, pattern_radius_m)``.
+    the footprint. ``pk_model`` chooses what :meth:`burst_pk` returns: ``"dispersion"`` (the default) the
+    dispersion model (:func:`burst_kill_probability`) against the target's presented area, ``"legacy"``
+    the earlier ``pk_burst * exp(-miss^2 / 2 s^2)`` with ``s = hypot(dispersion * range,
+    pattern_radius_m)`` (no target size; kept for comparison).
     """
 
     def __init__(self, spec: GunEffector, round: GunRound = GUN_ROUND_20MM, *, rate_rpm: float = RATE_RPM,
                  fragment_fall_radius_m: float = 100.0, include_duds: bool = False,
-                 pk_model: str = "legacy") -> None:
+                 pk_model: str = "dispersion") -> None:
         if pk_model not in ("legacy", "dispersion"):
             raise ValueError("pk_model must be 'legacy' or 'dispersion'")
         self.pk_model = pk_model
@@ -336,6 +341,53 @@ class Gun:
         area = PRESENTED_AREA_M2[DEFAULT_AREA_CLASS][1] if area_m2 is None else np.asarray(area_m2, float)[..., None]
         return self.dispersion_burst_pk(miss, rng, area).mean(axis=-1)
 
+    # the gun's own fire-control radar
+    def fcr_sigma_m(self, range_m) -> np.ndarray:
+        """Per-axis aim error (m) of the closed-loop lay at ``range_m``: the fire-control radar's angle
+        noise (``fcr_sigma_mrad``) times the range, in the plane normal to the line of fire."""
+        return self.spec.fcr_sigma_mrad * 1e-3 * np.asarray(range_m, float)
+
+    def fcr_acquires(self, target_range_m, cue_error_m) -> np.ndarray:
+        """Whether the gun's fire-control radar takes the target over from the surveillance cue: the target
+        is within ``fcr_range_m`` of the gun and within ``fcr_gate_m`` of the cued aim point."""
+        return (np.asarray(target_range_m, float) <= self.spec.fcr_range_m) & (
+            np.asarray(cue_error_m, float) <= self.spec.fcr_gate_m)
+
+    def planning_pk(self, aim: np.ndarray, velocity: np.ndarray, classes) -> np.ndarray:
+        """Kill probability of a burst expected before firing, for N aim points (N,3) at targets flying with
+        ``velocity`` (N,3) of the given track classes: the dispersion model averaged over the fire-control
+        radar's aim error (:meth:`expected_burst_pk`), the class's presented area at the aspect of the shot.
+        With ``pk_model="legacy"``, ``pk_burst``."""
+        aim = np.atleast_2d(np.asarray(aim, float))
+        if self.pk_model == "legacy":
+            return np.full(aim.shape[0], self.spec.pk_burst)
+        los = aim - self.position
+        r = np.linalg.norm(los, axis=1)
+        area = presented_area(classes, los, velocity)
+        return self.expected_burst_pk(r, np.maximum(self.fcr_sigma_m(r), 1e-6), area)
+
+    def truth_burst(self, target_pos, target_vel, target_kind: str, aim, z) -> tuple[float, float, bool]:
+        """The outcome model of one burst against truth (simulation): ``target_pos``, ``target_vel`` the
+        target's true state at the intercept time, ``target_kind`` its true kind (presented area), ``aim``
+        the fire order's aim point (from the surveillance track), ``z`` two standard normal draws.
+
+        If the fire-control radar acquires the target (:meth:`fcr_acquires`), it lays the pattern centre
+        on it in closed loop, missing by its angle noise: miss = ``fcr_sigma_m(R) * |z|`` (Rayleigh), R
+        the true range. Otherwise the burst goes where the surveillance track put it: miss = the distance
+        from the target to the aim point. Returns (miss m, kill probability, acquired)."""
+        target_pos, aim = np.asarray(target_pos, float), np.asarray(aim, float)
+        cue = float(np.linalg.norm(target_pos - aim))
+        r_t = float(np.linalg.norm(target_pos - self.position))
+        if self.pk_model == "legacy":
+            return cue, float(self.burst_pk(cue, np.linalg.norm(aim - self.position))), False
+        locked = bool(self.fcr_acquires(r_t, cue))
+        if locked:
+            miss, r = float(self.fcr_sigma_m(r_t) * np.hypot(z[0], z[1])), r_t
+        else:
+            miss, r = cue, float(np.linalg.norm(aim - self.position))
+        area = presented_area(target_kind, (target_pos - self.position)[None], np.asarray(target_vel, float)[None])
+        return miss, float(self.dispersion_burst_pk(miss, r, area)[0]), locked
+
     # firing and where the rounds go
     def fire(self, t: float, aim: np.ndarray) -> int:
         """Fire one burst at ``aim``; returns the rounds fired."""
@@ -372,6 +424,13 @@ class Gun:
             a, b = pts[k - 1], pts[k]
             pts = np.vstack([pts[:k], a + (b - a) * (a[2] / (a[2] - b[2]))])
         return pts
+
+    def rounds_in_air_s(self, aim: np.ndarray) -> float:
+        """From the first round of a burst at ``aim`` leaving the muzzle to the last one self-destructing:
+        the burst's duration plus the time of flight to the self-destruct range (s)."""
+        _, lay = self._launch(np.asarray(aim, float))
+        tof = float(self.table.time_of_flight(self.spec.self_destruct_range_m, lay))
+        return self.burst_duration_s + tof
 
     def self_destruct_point(self, aim: np.ndarray) -> np.ndarray:
         """Where rounds that miss self-destruct: on the trajectory through ``aim`` at the self-destruct
@@ -583,6 +642,8 @@ class LaserSpec:
     max_range_m: float = 3_000.0  # assumed
     reaction_s: float = 2.0  # assumed: slew, track, focus
     pk: float = 0.9  # assumed: once the dwell is completed
+    dwell_margin: float = 1.2  # assumed: planned fluence / fluence needed (range and absorption uncertainty)
+    max_dwell_s: float = 30.0  # assumed: the longest dwell planned on one target
     fluence_j_cm2: dict = field(default_factory=lambda: {
         "quadcopter": 1_000.0, "owa_drone": 1_500.0, "mortar": 10_000.0, "rocket": 10_000.0,
         "artillery": 15_000.0, "bird": 500.0,
@@ -606,31 +667,43 @@ class Laser:
     def dwell_s(self, range_m, track_class="quadcopter", visibility_km: float | None = None) -> np.ndarray:
         """Dwell (s) to deliver the class's fluence at ``range_m``: increasing in range (bigger spot, more
         extinction) and in bad weather."""
-        s = self.spec
         r = np.asarray(range_m, float)
         classes = [track_class] * r.size if isinstance(track_class, str) else list(track_class)
-        fluence = np.array([s.fluence_j_cm2.get(c, max(s.fluence_j_cm2.values())) for c in classes]).reshape(r.shape)
-        spot_cm2 = np.pi * (np.hypot(s.spot_radius_min_m, s.divergence_rad * r) * 100.0) ** 2
-        return fluence * spot_cm2 / (s.power_w * self.transmission(r, visibility_km))
+        fluence = np.array([self.required_fluence(c) for c in classes]).reshape(r.shape)
+        return fluence / self.irradiance(r, visibility_km)
 
     def intercept(self, t: float, x: np.ndarray, t_end: np.ndarray, classes: tuple[str, ...],
-                  visibility_km: float | None = None) -> Intercept:
-        """Effect time = start (free + reaction) + dwell, the dwell evaluated at the range where the dwell
-        ends (iterated); feasible within ``max_range_m`` and before ``t_end``."""
+                  visibility_km: float | None = None, step_s: float = 0.05) -> Intercept:
+        """Effect time = start (free + reaction) + dwell. The dwell is the time for the fluence delivered
+        along the track's straight predicted path (:meth:`irradiance` at each range, trapezoid in steps of
+        ``step_s``, linear within the last step) to reach ``dwell_margin`` times the class's fluence: a
+        closing target is lased from longer ranges first. Feasible if that takes at most ``max_dwell_s``,
+        within ``max_range_m`` at the start and the end (the range along a straight path is convex, so it
+        is within range throughout), above ground at the end and before ``t_end``."""
         s = self.spec
         p0, v0 = x[:, :3], x[:, 3:6]
-        start = np.full(p0.shape[0], max(self.busy_until, t) + s.reaction_s)
-        dwell = self.dwell_s(np.linalg.norm(p0 - self.position, axis=1), classes, visibility_km)
-        for _ in range(6):
-            p_end = p0 + v0 * (start + dwell - t)[:, None]
-            dwell = self.dwell_s(np.linalg.norm(p_end - self.position, axis=1), classes, visibility_km)
+        n = p0.shape[0]
+        start = np.full(n, max(self.busy_until, t) + s.reaction_s)
+        cls = [classes] * n if isinstance(classes, str) else list(classes)
+        need = s.dwell_margin * np.array([self.required_fluence(c) for c in cls])
+        taus = np.arange(0.0, s.max_dwell_s + step_s / 2, step_s)
+        path = p0[:, None, :] + v0[:, None, :] * ((start - t)[:, None] + taus[None, :])[..., None]
+        irr = self.irradiance(np.linalg.norm(path - self.position, axis=2), visibility_km)
+        cum = np.concatenate([np.zeros((n, 1)), np.cumsum(0.5 * (irr[:, 1:] + irr[:, :-1]) * step_s, axis=1)], axis=1)
+        reached = cum >= need[:, None]
+        ok = reached.any(axis=1)
+        k = np.maximum(np.argmax(reached, axis=1), 1)
+        rows = np.arange(n)
+        lo, hi = cum[rows, k - 1], cum[rows, k]
+        frac = np.clip((need - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0, 1.0)
+        dwell = np.where(ok, taus[k - 1] + frac * step_s, s.max_dwell_s)
         t_eff = start + dwell
         p_end = p0 + v0 * (t_eff - t)[:, None]
         r = np.linalg.norm(p_end - self.position, axis=1)
         p_start = p0 + v0 * (start - t)[:, None]
-        feasible = ((r <= s.max_range_m) & (np.linalg.norm(p_start - self.position, axis=1) <= s.max_range_m)
+        feasible = (ok & (r <= s.max_range_m) & (np.linalg.norm(p_start - self.position, axis=1) <= s.max_range_m)
                     & (t_eff <= t_end) & (p_end[:, 2] > 0.0))
-        return Intercept(start, t_eff, p_end, r, feasible)
+        return Intercept(start, t_eff, p_end, r, feasible, aim_start=p_start)
 
     def kill_probability(self, icp: Intercept) -> np.ndarray:
         return np.where(icp.feasible, self.spec.pk, 0.0)
@@ -638,3 +711,28 @@ class Laser:
     def fire(self, t: float, aim: np.ndarray, dwell_s: float = 0.0) -> int:
         self.busy_until = t + self.spec.reaction_s + dwell_s
         return 0
+
+    def required_fluence(self, kind: str) -> float:
+        """Fluence (J/cm^2) that defeats a target of this class (the largest listed for an unlisted one)."""
+        f = self.spec.fluence_j_cm2
+        return float(f.get(kind, max(f.values())))
+
+    def irradiance(self, range_m, visibility_km: float | None = None) -> np.ndarray:
+        """Irradiance on the target (W/cm^2) at ``range_m``: P T(R) / (pi w(R)^2), w in cm."""
+        s = self.spec
+        r = np.asarray(range_m, float)
+        spot_cm2 = np.pi * (np.hypot(s.spot_radius_min_m, s.divergence_rad * r) * 100.0) ** 2
+        return s.power_w * self.transmission(r, visibility_km) / spot_cm2
+
+    def truth_dwell(self, times: np.ndarray, positions: np.ndarray, alive: np.ndarray, kind: str,
+                    visibility_km: float | None = None) -> tuple[bool, float]:
+        """The truth side of one dwell (simulation): the target's true positions (K,3) at ``times`` (K,)
+        from the start to the end of the dwell, and whether it existed then (K,). The beam holds it only if
+        it exists and is within ``max_range_m`` (and above ground) throughout; the fluence delivered is
+        the time integral of :meth:`irradiance` over the true ranges (trapezoid). Returns (held, fluence
+        delivered / fluence needed by the target's true class)."""
+        r = np.linalg.norm(np.asarray(positions, float) - self.position, axis=1)
+        held = bool(np.all(alive) and np.all(r <= self.spec.max_range_m) and np.all(positions[:, 2] > 0.0))
+        irr = self.irradiance(r, visibility_km)
+        delivered = float(np.sum(0.5 * (irr[1:] + irr[:-1]) * np.diff(times)))
+        return held, delivered / self.required_fluence(kind)

@@ -1,22 +1,40 @@
 """Fire control: from the assessed threat picture to approval requests and fire orders.
 
-Each decision cycle: expire approval requests whose deadline passed; compute every gun's intercept of
-every engageable hostile threat; assign guns to threats in order of threat score (value at risk over
-time to go); ask for approval where the ROE require it; run the safety interlocks last; fire. A burst in
-flight is not followed by another at the same threat until its kill assessment is in (shoot-look-shoot).
+Each decision cycle: expire approval requests whose deadline passed; compute every effector's intercept
+of every engageable hostile threat (guns, interceptor batteries, jammers, lasers); keep only intercepts
+inside the effector's fire sectors and at least the keep-out distance from every defended asset; ask for
+approval where the ROE require it; plan one shot per free effector by expected protected value minus cost
+(a gun's planned Pk from its dispersion model; a gun holds a low-Pk burst while a later one is possible);
+run the safety interlocks last (with the protected tracks flown forward over the time the line of fire
+is in use); fire. A shot in flight is not followed by another at the same threat until its kill
+assessment is in (shoot-look-shoot).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bastion.engage.assignment import plan_shots
-from bastion.engage.build import Model, cost_per_shot, intercepts, kinetic, line_of_fire_end, planning_pk
-from bastion.engage.effectors import Gun
+from bastion.engage.build import (
+    Model,
+    cost_per_shot,
+    fire,
+    fire_sectors,
+    in_sectors,
+    intercepts,
+    keep_out_m,
+    kinetic,
+    line_of_fire_end,
+    line_of_fire_path,
+    line_of_fire_window,
+    miss_footprint,
+    planning_pk,
+    worth_firing,
+)
 from bastion.engage.roe import RoeState
-from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire
+from bastion.engage.safety import AirPicture, SafetyConfig, Zones, check_fire, keep_out_clear
 from bastion.events import (
     ApprovalDecision,
     ApprovalRequested,
@@ -63,12 +81,14 @@ class Engagement:
 
 class FireControl:
     def __init__(
-        self, guns: list[Model], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None
+        self, guns: list[Model], roe: RoeState, zones: Zones, safety: SafetyConfig | None = None,
+        assets: tuple[np.ndarray, ...] = (),
     ) -> None:
-        self.guns = guns  # every effector: guns and interceptor batteries
+        self.guns = guns  # every effector: guns, interceptor batteries, jammers, lasers
         self.roe = roe
         self.zones = zones
         self.safety = safety or SafetyConfig()
+        self.assets = tuple(np.asarray(a, float) for a in assets)  # defended asset polygons (keep-out)
         self.engagements: dict[int, Engagement] = {}
         self._next_id = 1
         self._approved: dict[int, str] = {}  # track id -> who approved engaging it
@@ -136,6 +156,20 @@ class FireControl:
         rf = np.zeros(idx.size, bool) if pic.rf_link is None else np.asarray(pic.rf_link, bool)[idx]
         cls_idx = tuple(pic.classes[i] for i in idx)
         icps = [intercepts(g, t, pic.x[idx], ballistic, rf, pic.t_end[idx], cls_idx) for g in self.guns]
+        # Keep-out: a kinetic intercept (or a laser kill) must happen far enough from every defended asset
+        # that the threat's debris and warhead do not fall on it.
+        # Sector limits: only aim points inside the effector's fire sectors (the interlocks check again).
+        # (Both only where the envelope allows: the geometry is the costly part.)
+        for gi, g in enumerate(self.guns):
+            feasible = icps[gi].feasible.copy()
+            rows = np.flatnonzero(feasible)
+            if rows.size:
+                ok_rows = in_sectors(g, icps[gi].aim[rows])
+                ko = keep_out_m(g, self.roe.policy.keep_out_m)
+                if self.assets and ko is not None:
+                    ok_rows &= keep_out_clear(icps[gi].aim[rows], self.assets, ko)
+                feasible[rows] = ok_rows
+            icps[gi] = replace(icps[gi], feasible=feasible)
 
         # Approval: the request goes out as soon as a hostile needs one, so that the operator has the
         # most time; its deadline is the last moment the threat can still be stopped.
@@ -160,15 +194,19 @@ class FireControl:
         # (shoot-look-shoot: the next burst at a threat waits for this one's kill assessment).
         ok = np.array([a is not None for a in authorised])
         free = np.array([g.busy_until <= t for g in self.guns])
-        pk = np.array([
-            np.where(icp.feasible & ok, planning_pk(g, rf), 0.0) if f else np.zeros(idx.size)
-            for g, icp, f in zip(self.guns, icps, free, strict=True)
-        ])
+        pk = np.zeros((len(self.guns), idx.size))
+        for gi, (g, icp, f) in enumerate(zip(self.guns, icps, free, strict=True)):
+            rows = np.flatnonzero(icp.feasible & ok) if f else np.zeros(0, int)
+            if rows.size:  # planned Pk only where the effector can and may shoot
+                sub = replace(icp, t_fire=icp.t_fire[rows], t_intercept=icp.t_intercept[rows], aim=icp.aim[rows],
+                              range_m=icp.range_m[rows], feasible=icp.feasible[rows], aim_start=None)
+                p = planning_pk(g, rf[rows], sub, pic.x[idx[rows]], tuple(cls_idx[r] for r in rows))
+                pk[gi, rows] = np.where(worth_firing(g, p, sub, pic.t_end[idx[rows]]), p, 0.0)
         if not pk.any():
             return out
         cost = np.array([[cost_per_shot(g)] * idx.size for g in self.guns])
         plan = plan_shots(pic.value[idx] * self._urgency(pic, idx), pk, free.astype(np.int64), cost)
-        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes)
+        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes, pic.x[:, 3:6])
         for gi, k in zip(*np.nonzero(plan.x), strict=True):
             gun, icp, i = self.guns[gi], icps[gi], idx[k]
             tid, cls = int(pic.ids[i]), pic.classes[i]
@@ -178,9 +216,10 @@ class FireControl:
                 sector_state=state_aim, target_identity=pic.identities[i], gun_pos=gun.position, aim=aim,
                 self_destruct=line_of_fire_end(gun, aim), zones=self.zones if kinetic(gun) else Zones((), ()),
                 air=air, config=self.safety, target_class=cls,
-                trajectory=gun.trajectory(aim) if isinstance(gun, Gun) else None,
-                footprint=gun.miss_footprint(aim) if isinstance(gun, Gun) else None,
-                target_index=int(i),
+                trajectory=line_of_fire_path(gun, aim, None if icp.aim_start is None else icp.aim_start[k]),
+                footprint=miss_footprint(gun, aim),
+                target_index=int(i), sectors=fire_sectors(gun),
+                window_s=line_of_fire_window(gun, t, float(icp.t_fire[k]), float(icp.t_intercept[k]), aim),
             )
             if reasons:
                 key = (tid, gun.name)
@@ -194,10 +233,12 @@ class FireControl:
             eng.status = "fired"
             eng.effector = gun.name
             eng.authorised_by = authorised[k]
-            rounds = gun.fire(t, aim)
+            rounds = fire(gun, t, aim, float(icp.t_fire[k]), float(icp.t_intercept[k]))
             self.rounds_fired += rounds
             self._in_flight[tid] = eng.id
-            out.append(FireOrder(t, eng.id, tid, gun.name, tuple(float(v) for v in aim),
+            # The order's aim point: where the effect happens; a laser's, where its beam comes on.
+            order_aim = aim if icp.aim_start is None else icp.aim_start[k]
+            out.append(FireOrder(t, eng.id, tid, gun.name, tuple(float(v) for v in order_aim),
                                  float(icp.t_intercept[k]), rounds, authorised[k] or ""))
         return out
 

@@ -10,8 +10,9 @@
    point) must lie inside one of them.
 3. Airspace: the line of fire (the trajectory from the effector through the aim point to the
    self-destruct point; a polyline) must not pass through an airspace corridor while any friendly,
-   neutral or aircraft-class track is inside that corridor, and must not pass within
-   ``friendly_clearance_m`` of any friendly or neutral track.
+   neutral or aircraft-class track is inside that corridor, now or at any time in the next ``window_s``
+   seconds (the time the rounds are in the air) flown at its current velocity, and must not pass within
+   ``friendly_clearance_m`` of any friendly or neutral track (nor of its path over that window).
 4. Ground: the debris footprint about the intercept point, and the fall of missed rounds (a footprint of
    stadiums, e.g. :meth:`bastion.engage.effectors.Gun.miss_footprint`, by default the ground track from
    the aim point to the self-destruct point) must not touch a no-fire zone.
@@ -43,11 +44,14 @@ class SafetyConfig:
 
 @dataclass(frozen=True)
 class AirPicture:
-    """Tracks that must be protected: positions (N,3) ENU m, identities, classes."""
+    """Tracks that must be protected: positions (N,3) ENU m, identities, classes, and optionally their
+    velocities (N,3) m/s, with which they are flown forward (constant velocity) over the time the line of
+    fire is in use."""
 
     positions: np.ndarray
     identities: tuple[str, ...]
     classes: tuple[str, ...]
+    velocities: np.ndarray | None = None
 
     def protected_mask(self) -> np.ndarray:
         pairs = zip(self.identities, self.classes, strict=True)
@@ -91,6 +95,32 @@ def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
     return np.linalg.norm(p - (a + s[..., None] * d), axis=-1)
 
 
+def segment_segment_distance(p1, q1, p2, q2) -> np.ndarray:
+    """Distance between 3-D segments p1-q1 and p2-q2 (broadcasting over leading axes): the closest points
+    by clamped parameters (C. Ericson, *Real-Time Collision Detection*, 2005, sec. 5.1.9); a segment of
+    zero length is a point."""
+    p1, q1, p2, q2 = (np.asarray(v, float) for v in (p1, q1, p2, q2))
+    d1, d2, r = q1 - p1, q2 - p2, p1 - p2
+    a = np.einsum("...i,...i->...", d1, d1)
+    e = np.einsum("...i,...i->...", d2, d2)
+    f = np.einsum("...i,...i->...", d2, r)
+    c = np.einsum("...i,...i->...", d1, r)
+    b = np.einsum("...i,...i->...", d1, d2)
+    tiny = 1e-12
+    a_ok, e_ok = a > tiny, e > tiny
+    denom = a * e - b * b
+    s = np.where(a_ok & e_ok & (denom > tiny * np.maximum(a * e, tiny)),
+                 np.clip((b * f - c * e) / np.where(denom != 0, denom, 1.0), 0.0, 1.0), 0.0)
+    s = np.where(a_ok & ~e_ok, np.clip(-c / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    t = np.where(e_ok, (b * s + f) / np.where(e_ok, e, 1.0), 0.0)
+    # t outside [0, 1]: clamp it and recompute s for the clamped t.
+    t_lo, t_hi = t < 0.0, t > 1.0
+    t = np.clip(t, 0.0, 1.0)
+    s = np.where(a_ok & t_lo, np.clip(-c / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    s = np.where(a_ok & t_hi, np.clip((b - c) / np.where(a_ok, a, 1.0), 0.0, 1.0), s)
+    return np.linalg.norm((p1 + d1 * s[..., None]) - (p2 + d2 * t[..., None]), axis=-1)
+
+
 def _segments_cross(a, b, c, d) -> np.ndarray:
     """Whether 2-D segments a-b and c-d (broadcasting) intersect, touching included."""
     def orient(p, q, r):
@@ -118,6 +148,25 @@ def segment_polygon_distance(a, b, polygon) -> float:
         return 0.0
     return float(min(_point_segment_distance(a, c, d).min(), _point_segment_distance(b, c, d).min(),
                      _point_segment_distance(c, a, b).min()))
+
+
+def points_polygon_distance(points, polygon) -> np.ndarray:
+    """Distance (m) from 2-D points (N,2) to the polygon region (V,2): 0 inside or on the boundary."""
+    pts = np.atleast_2d(np.asarray(points, float))[:, :2]
+    c = np.asarray(polygon, float)
+    d = np.roll(c, -1, axis=0)
+    dist = _point_segment_distance(pts[:, None, :], c[None], d[None]).min(axis=1)
+    return np.where(points_in_polygon(pts, c), 0.0, dist)
+
+
+def keep_out_clear(points, polygons, keep_out_m: float) -> np.ndarray:
+    """(N,) whether each intercept point (N,2+) is at least ``keep_out_m`` (horizontally) from every
+    defended asset polygon."""
+    pts = np.atleast_2d(np.asarray(points, float))
+    ok = np.ones(pts.shape[0], bool)
+    for poly in polygons:
+        ok &= points_polygon_distance(pts, poly) >= keep_out_m
+    return ok
 
 
 def stadium_touches_polygon(a, b, radius: float, polygon) -> bool:
@@ -149,6 +198,7 @@ def check_fire(
     self_destruct: np.ndarray, zones: Zones, air: AirPicture, config: SafetyConfig | None = None,
     target_index: int | None = None, target_class: str | None = None,
     sectors: Sequence[FireSector] | None = None, trajectory: np.ndarray | None = None, footprint=None,
+    window_s: float = 0.0,
 ) -> list[str]:
     """Reasons not to fire at ``aim`` (empty list: clear). ``target_index`` is the target's row in
     ``air`` (excluded from the clearance checks).
@@ -158,7 +208,10 @@ def check_fire(
     nothing); ``trajectory`` (K,3) the line of fire as a polyline from the effector to the self-destruct
     point (default: effector -> aim -> self-destruct); ``footprint`` where missed rounds fall, an object
     with ``a`` (K,2), ``b`` (K,2), ``radius`` (K,) stadiums (default: the ground track aim ->
-    self-destruct, radius 0).
+    self-destruct, radius 0); ``window_s`` how long from now the line of fire is in use (until the last
+    round self-destructs or the effect ends): a protected track with a velocity in ``air`` that will be
+    inside a corridor the line of fire crosses at any time within it holds fire (its straight path over
+    the window is tested against the corridor's prism, exactly).
     """
     cfg = config or SafetyConfig()
     gun_pos, aim, self_destruct = (np.asarray(v, float) for v in (gun_pos, aim, self_destruct))
@@ -184,14 +237,22 @@ def check_fire(
     if target_index is not None and protected.size:
         protected[target_index] = False
     prot_pos = np.asarray(air.positions, float).reshape(-1, 3)[protected]
+    if air.velocities is not None and window_s > 0.0:
+        prot_end = prot_pos + np.asarray(air.velocities, float).reshape(-1, 3)[protected] * float(window_s)
+    else:
+        prot_end = prot_pos
     if prot_pos.size:
         for name, poly, floor, ceiling in zones.corridors:
             inside = (points_in_polygon(prot_pos[:, :2], poly) & (prot_pos[:, 2] >= floor)
                       & (prot_pos[:, 2] <= ceiling))
-            if inside.any() and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
-                                    for k in range(len(path) - 1)):
+            occupied = inside.any() or any(segment_crosses_prism(p, q, poly, floor, ceiling)
+                                           for p, q in zip(prot_pos, prot_end, strict=True) if np.any(p != q))
+            if occupied and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
+                                for k in range(len(path) - 1)):
                 reasons.append(f"line of fire crosses occupied corridor {name}")
-        dist = _point_segment_distance(prot_pos[None, :, :], path[:-1, None, :], path[1:, None, :])
+        # Clearance over the window too: each track's straight path against each leg of the line of fire.
+        dist = segment_segment_distance(prot_pos[None, :, :], prot_end[None, :, :], path[:-1, None, :],
+                                        path[1:, None, :])
         if (dist < cfg.friendly_clearance_m).any():
             reasons.append(f"line of fire within {cfg.friendly_clearance_m:.0f} m of a friendly or neutral track")
 

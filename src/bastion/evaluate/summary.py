@@ -118,10 +118,11 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     impacts_by_zone: dict[str, list[float]] = defaultdict(list)
     totals = Counter(threats=0, defeated=0, leaked=0, fratricide_engagements=0, rounds_fired=0,
                      missed_warnings=0, false_warnings=0, engagements=0, kills=0,
-                     interceptors_fired=0)
+                     interceptors_fired=0, laser_shots=0)
     burst_cost = {e.name: getattr(e, "cost_per_burst", None) or getattr(e, "cost_per_shot", 0.0)
                   for e in scenario.effectors}
     interceptor_names = {e.name for e in scenario.effectors if e.type == "interceptor"}
+    laser_names = {e.name for e in scenario.effectors if e.type == "laser"}
     cost = 0.0
     for obj in world.objects:
         tids = tracks_of.get(obj.index, [])
@@ -144,6 +145,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                     "result": res.result if res else "pending", "result_t": _r(res.t) if res else None,
                 })
                 totals["interceptors_fired" if f.effector in interceptor_names else "rounds_fired"] += f.rounds
+                totals["laser_shots"] += f.effector in laser_names
                 totals["engagements"] += 1
                 totals["kills"] += bool(res and res.result == "kill")
                 cost += burst_cost.get(f.effector, 0.0)

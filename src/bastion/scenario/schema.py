@@ -151,6 +151,23 @@ class RfSensor(Strict):
 Sensor = Annotated[RadarSensor | CooperativeSensor | CameraSensor | RfSensor, Field(discriminator="type")]
 
 
+class GunSector(Strict):
+    """An arc a gun may fire into: compass azimuth clockwise from ``az_from_deg`` to ``az_to_deg``
+    (through north when ``az_to_deg < az_from_deg``; 0 to 360 is all round) and elevation between
+    ``el_min_deg`` and ``el_max_deg`` (the line of sight from the gun to the aim point)."""
+
+    az_from_deg: float = Field(default=0.0, ge=0, le=360)
+    az_to_deg: float = Field(default=360.0, ge=0, le=360)
+    el_min_deg: float = Field(default=-90.0, ge=-90, le=90)
+    el_max_deg: float = Field(default=90.0, ge=-90, le=90)
+
+    @model_validator(mode="after")
+    def _el_order(self) -> GunSector:
+        if self.el_min_deg >= self.el_max_deg:
+            raise ValueError("el_min_deg must be below el_max_deg")
+        return self
+
+
 class GunEffector(Strict):
     """A C-RAM-style 20 mm gun firing self-destructing rounds."""
 
@@ -173,6 +190,19 @@ class GunEffector(Strict):
     el_max_deg: float = 85.0
     self_destruct_range_m: PositiveFloat = 2500.0
     min_intercept_alt_m: NonNegFloat = 30.0
+    # The gun's own fire-control (track) radar, which lays the gun in closed loop once it has the target
+    # (docs/models.md "Effectors"): it acquires the target the surveillance track cues it to when the
+    # target is within ``fcr_range_m`` of the gun and within ``fcr_gate_m`` of the cue; the pattern centre
+    # then misses the target by the radar's angle noise, ``fcr_sigma_mrad`` per axis times the range.
+    fcr_range_m: PositiveFloat = 5000.0
+    fcr_gate_m: PositiveFloat = 100.0
+    fcr_sigma_mrad: PositiveFloat = 1.0
+    # Ammunition discipline: a burst whose planned kill probability is below ``min_burst_pk`` is held for a
+    # closer shot unless no later shot can be assessed before the threat hits (docs/models.md "Effectors").
+    min_burst_pk: Annotated[float, Field(ge=0, lt=1)] = 0.2
+    keep_out_m: NonNegFloat | None = None  # None: the ROE's keep_out_m
+    # Fire sectors (sector limits): the gun may fire only into one of these arcs; None: all round.
+    fire_sectors: Annotated[list[GunSector], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> GunEffector:
@@ -204,6 +234,7 @@ class InterceptorEffector(Strict):
     pk: Probability = 0.9
     cost_per_shot: NonNegFloat = 20.0
     seeker_acquisition_m: PositiveFloat = 150.0
+    keep_out_m: NonNegFloat | None = None  # None: the ROE's keep_out_m
 
     @model_validator(mode="after")
     def _ranges(self) -> InterceptorEffector:
@@ -227,7 +258,31 @@ class JammerEffector(Strict):
     cost_per_shot: NonNegFloat = 0.05
 
 
-Effector = Annotated[GunEffector | InterceptorEffector | JammerEffector, Field(discriminator="type")]
+class LaserEffector(Strict):
+    """A high-energy laser (docs/models.md "Effectors"): dwell = fluence x spot area / (power x
+    transmission), growing with range and in bad weather; the target must stay in the beam (alive, within
+    ``max_range_m``) for the whole dwell. ``visibility_km`` overrides the environment's (the weather);
+    ``track_gate_m`` is how far from the cue its fine tracker acquires the target; the beam is a hazard
+    to aircraft out to ``hazard_range_m`` along its line (the airspace interlock)."""
+
+    name: str
+    type: Literal["laser"]
+    position: Point3
+    power_w: PositiveFloat = 10000.0
+    wavelength_nm: PositiveFloat = 1070.0
+    spot_radius_min_m: PositiveFloat = 0.01
+    divergence_urad: PositiveFloat = 25.0
+    max_range_m: PositiveFloat = 3000.0
+    reaction_s: NonNegFloat = 2.0
+    pk: Probability = 0.9
+    visibility_km: PositiveFloat | None = None
+    track_gate_m: PositiveFloat = 100.0
+    hazard_range_m: PositiveFloat = 50000.0
+    cost_per_shot: NonNegFloat = 0.01
+    keep_out_m: NonNegFloat | None = None  # None: the ROE's keep_out_m
+
+
+Effector = Annotated[GunEffector | InterceptorEffector | JammerEffector | LaserEffector, Field(discriminator="type")]
 
 
 def _known_preset(name: str) -> str:
@@ -359,6 +414,9 @@ class Roe(Strict):
     pre_authorised: list[TrackClass] = ["rocket", "mortar"]
     approval_required: list[TrackClass] = ["owa_drone", "quadcopter"]
     approval_authority: str = "roe:pre-authorised"
+    # Intercepts must happen at least this far (horizontally, m) from every defended asset, so that the
+    # threat's debris and warhead do not fall on it; an effector's own ``keep_out_m`` overrides it.
+    keep_out_m: NonNegFloat = 150.0
 
     @model_validator(mode="after")
     def _disjoint(self) -> Roe:
@@ -377,10 +435,12 @@ class Operator(Strict):
 
 
 class Environment(Strict):
-    """Conditions over the site: darkness (for cameras) and a constant wind (ENU m/s) that carries rounds."""
+    """Conditions over the site: darkness (for cameras), a constant wind (ENU m/s) that carries rounds and
+    the meteorological visibility (km; lasers' atmospheric extinction; None: the 23 km clear standard)."""
 
     night: bool = False
     wind_mps: Point3 = [0.0, 0.0, 0.0]
+    visibility_km: PositiveFloat | None = None
 
 
 class Scenario(Strict):
