@@ -434,3 +434,28 @@ def test_aircraft_entering_the_corridor_during_the_flight_blocks_fire():
           "air": climber, "config": cfg}
     assert check_fire(**kw, window_s=9.9) == []
     assert any("corridor" in r for r in check_fire(**kw, window_s=10.1))
+
+
+def test_segments_cross_prism_by_hand():
+    from bastion.engage.safety import segments_cross_prism
+
+    square = np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]])
+    p = np.array([
+        [-50.0, 50.0, 500.0],   # level through the prism at 500 m
+        [-50.0, 50.0, 1500.0],  # level, above the 1,000 m ceiling
+        [-50.0, 50.0, 1500.0],  # descends through the band only after it has left the square
+        [50.0, 50.0, 200.0],    # starts inside the prism
+        [-50.0, -50.0, 500.0],  # passes beside the square
+        [-50.0, 50.0, 2000.0],  # steep dive: in the band (1000 m down to 100 m) while over the square
+    ])
+    q = np.array([
+        [150.0, 50.0, 500.0],
+        [150.0, 50.0, 1500.0],
+        [300.0, 50.0, 900.0],
+        [60.0, 60.0, 210.0],
+        [150.0, -50.0, 500.0],
+        [150.0, 50.0, 0.0],
+    ])
+    # Hand check of the last two descents: segment 3 reaches 1,000 m at s = 5/6, x = 241.7 (past x = 100);
+    # segment 6 is between 1,000 and 100 m for s in [0.5, 0.95], x from 50 to 140: over the square.
+    assert segments_cross_prism(p, q, square, 100.0, 1000.0).tolist() == [True, False, False, True, False, True]

@@ -177,19 +177,32 @@ def stadium_touches_polygon(a, b, radius: float, polygon) -> bool:
 def segment_crosses_prism(p, q, polygon, floor: float, ceiling: float) -> bool:
     """Whether the 3-D segment p-q passes through the vertical prism over ``polygon`` between ``floor``
     and ``ceiling`` (m): the segment is clipped to the height band, then tested in the plane."""
-    p, q = np.asarray(p, float), np.asarray(q, float)
-    dz = q[2] - p[2]
-    if dz == 0.0:
-        if not floor <= p[2] <= ceiling:
-            return False
-        s0, s1 = 0.0, 1.0
-    else:
-        sa, sb = (floor - p[2]) / dz, (ceiling - p[2]) / dz
-        s0, s1 = max(min(sa, sb), 0.0), min(max(sa, sb), 1.0)
-        if s0 > s1:
-            return False
+    return bool(segments_cross_prism(np.asarray(p, float)[None], np.asarray(q, float)[None], polygon, floor,
+                                     ceiling)[0])
+
+
+def segments_cross_prism(p, q, polygon, floor: float, ceiling: float) -> np.ndarray:
+    """:func:`segment_crosses_prism` for N segments p-q (N, 3) at once: (N,) bool. Each segment is clipped to
+    the height band; the clipped piece touches the polygon if an end lies inside it or it crosses an edge."""
+    p, q = np.asarray(p, float).reshape(-1, 3), np.asarray(q, float).reshape(-1, 3)
+    dz = q[:, 2] - p[:, 2]
+    flat = dz == 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sa = np.where(flat, -np.inf, (floor - p[:, 2]) / np.where(flat, 1.0, dz))
+        sb = np.where(flat, np.inf, (ceiling - p[:, 2]) / np.where(flat, 1.0, dz))
+    s0 = np.maximum(np.minimum(sa, sb), 0.0)
+    s1 = np.minimum(np.maximum(sa, sb), 1.0)
+    in_band = np.where(flat, (p[:, 2] >= floor) & (p[:, 2] <= ceiling), s0 <= s1)
+    if not in_band.any():
+        return in_band
     d = q - p
-    return segment_polygon_distance(p + s0 * d, p + s1 * d, polygon) == 0.0
+    a = (p + s0[:, None] * d)[:, :2]
+    b = (p + s1[:, None] * d)[:, :2]
+    poly = np.asarray(polygon, float)
+    ends_in = points_in_polygon(np.concatenate([a, b]), poly).reshape(2, -1).any(axis=0)
+    c, e = poly[None], np.roll(poly, -1, axis=0)[None]
+    crosses = _segments_cross(a[:, None], b[:, None], c, e).any(axis=1)
+    return in_band & (ends_in | crosses)
 
 
 # --- the interlocks ----------------------------------------------------------------------------------------
@@ -245,10 +258,10 @@ def check_fire(
         for name, poly, floor, ceiling in zones.corridors:
             inside = (points_in_polygon(prot_pos[:, :2], poly) & (prot_pos[:, 2] >= floor)
                       & (prot_pos[:, 2] <= ceiling))
-            occupied = inside.any() or any(segment_crosses_prism(p, q, poly, floor, ceiling)
-                                           for p, q in zip(prot_pos, prot_end, strict=True) if np.any(p != q))
-            if occupied and any(segment_crosses_prism(path[k], path[k + 1], poly, floor, ceiling)
-                                for k in range(len(path) - 1)):
+            moving = np.any(prot_pos != prot_end, axis=1)
+            occupied = inside.any() or bool(
+                segments_cross_prism(prot_pos[moving], prot_end[moving], poly, floor, ceiling).any())
+            if occupied and len(path) > 1 and segments_cross_prism(path[:-1], path[1:], poly, floor, ceiling).any():
                 reasons.append(f"line of fire crosses occupied corridor {name}")
         # Clearance over the window too: each track's straight path against each leg of the line of fire.
         dist = segment_segment_distance(prot_pos[None, :, :], prot_end[None, :, :], path[:-1, None, :],
