@@ -127,3 +127,18 @@ def test_rocket_drag_prior_is_the_candidate_round_that_fits():
     assert drag_prior_beta(["rocket"], *state(300.0, 16150.0, 0.1))[0] == 16150.0
     assert drag_prior_beta(["mortar", "rocket"], *map(lambda a: np.repeat(a, 2, axis=0),
                                                       state(300.0, 16150.0, 0.1))).tolist() == [7200.0, 16150.0]
+
+
+def test_second_track_on_a_friend_is_never_hostile():
+    """Two tracks on one helicopter (a split track), one IFF reply: the one-to-one match gives the reply to
+    one of them; the other, even if it looks like a drone, stays unknown. A drone 3 km away is hostile."""
+    ia = IdentityAssessor()
+    heli = np.array([1000.0, 2000.0, 300.0])
+    ia.ingest(CooperativeReport("iff", "iff", 10.0, heli[None] + 20.0, np.full((1, 3), np.nan), [60.0], ("M5/HELO",)))
+    ids = np.array([4, 9, 12])
+    pos = np.array([heli, heli + [40.0, -30.0, 5.0], heli + [3000.0, 0.0, 0.0]])
+    changes = {tid: (ident, why) for tid, ident, why in ia.update(
+        10.5, ids, pos, np.full(3, 25.0), ["helicopter", "owa_drone", "owa_drone"])}
+    assert changes[4][0] == "friend"
+    assert changes[9][0] == "unknown" and "M5/HELO" in changes[9][1]
+    assert changes[12][0] == "hostile"

@@ -51,9 +51,11 @@ class ClassifierConfig:
     forget: float = 0.85  # weight of the previous log-posterior per cycle
     confident: float = 0.85  # probability at which a class is a candidate
     confirm_cycles: int = 3  # consecutive confident cycles before a class is declared (or changed)
-    # Overwhelming evidence is declared sooner: a rocket leaves seconds for the warning, and a class held at
-    # this probability for ``decisive_cycles`` cycles is not one noisy cycle (birds and drones never reach it
-    # for a ballistic class: speed and the tracker's ballistic-model probability both rule them out).
+    # Overwhelming evidence for a ballistic class is declared sooner: a rocket leaves seconds for the
+    # warning, and a class held at this probability for ``decisive_cycles`` cycles is not one noisy cycle
+    # (birds and drones never reach it for a ballistic class: speed and the tracker's ballistic-model
+    # probability rule them out). Other classes keep ``confirm_cycles``: a split track on a helicopter was
+    # once declared a drone on its second cycle, half a second before its IFF reply came in.
     decisive: float = 0.995
     decisive_cycles: int = 2
     floor_loglik: float = -12.0  # cap on one feature's evidence, so one wild value cannot decide
@@ -156,7 +158,7 @@ class Classifier:
         best = prob.argmax(axis=1)
         p_best = prob[np.arange(n), best]
         now = np.where(p_best >= self.config.confident, best, -1)
-        decisive_now = (now >= 0) & (p_best >= self.config.decisive)
+        decisive_now = (now >= 0) & (p_best >= self.config.decisive) & self._ballistic[np.maximum(now, 0)]
         dec_streak = np.where(decisive_now, np.where(now == cand, dec_streak + 1, 1), 0)
         streak = np.where((now == cand) & (now >= 0), streak + 1, np.where(now >= 0, 1, 0))
         cand = now

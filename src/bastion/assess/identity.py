@@ -2,7 +2,8 @@
 
 Cooperative reports are matched to tracks by position (a global nearest-neighbour assignment within a
 gate); a match is sticky for the life of the track, because a friend that stops answering for a moment
-must not become a target. Hostile needs a confident threat class and no cooperative match.
+must not become a target. Hostile needs a confident threat class and no cooperative report within the
+track's gate (matched to it or not: a duplicate track on a friend is not a target).
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ class IdentityAssessor:
         cfg = self.config
         keys, rpos, rsig = self._reports_at(t)
         matched: dict[int, tuple[str, str]] = {}
+        near_reply: dict[int, str] = {}  # unmatched tracks inside some report's gate -> that report
         if keys and len(ids):
             d = np.linalg.norm(pos[:, None, :] - rpos[None, :, :], axis=2)
             gate = cfg.gate_sigmas * np.hypot(pos_sigma[:, None], rsig[None, :]) + cfg.gate_extra_m
             cost = np.where(d <= gate, d, 1e9)
+            inside = d <= gate
+            for r in np.flatnonzero(inside.any(axis=1)):
+                near_reply[int(ids[r])] = keys[int(np.argmin(np.where(inside[r], d[r], np.inf)))][1]
             rows, cols = linear_sum_assignment(cost)
             for r, c in zip(rows, cols, strict=True):
                 if cost[r, c] < 1e9:
@@ -77,6 +82,11 @@ class IdentityAssessor:
                 new = old  # sticky
             elif tid in matched:
                 new = matched[tid]
+            elif classes[k] in THREAT_CLASSES and tid in near_reply:
+                # Another track holds the reply (the assignment is one to one): a second track on the same
+                # friend, split at a turn, must not become a target. A threat this close to a friend stays
+                # unknown; the interlocks' friendly clearance would hold fire on it anyway.
+                new = (UNKNOWN, f"class {classes[k]} within the gate of cooperative reply {near_reply[tid]}")
             elif classes[k] in THREAT_CLASSES:
                 new = (HOSTILE, f"class {classes[k]} with no cooperative reply")
             else:
