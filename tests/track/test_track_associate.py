@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -16,11 +17,13 @@ from bastion.track.associate import (
 )
 
 
-def test_candidate_pairs_equal_brute_force():
+@pytest.mark.parametrize(("n_tracks", "n_dets"), [(300, 400), (20, 30)])  # kd-tree path, all-distances path
+def test_candidate_pairs_equal_brute_force(n_tracks, n_dets):
     rng = np.random.default_rng(1)
-    tracks = rng.uniform(0, 1000, (300, 3))
-    dets = rng.uniform(0, 1000, (400, 3))
-    radius = rng.uniform(10, 120, 300)
+    side = 1000.0 * np.sqrt(n_tracks / 300.0)  # keep the density, so small cases have pairs too
+    tracks = rng.uniform(0, side, (n_tracks, 3))
+    dets = rng.uniform(0, side, (n_dets, 3))
+    radius = rng.uniform(10, 120, n_tracks)
     ti, dj = candidate_pairs(tracks, radius, dets, k_nearest=4)
     d = np.linalg.norm(tracks[:, None] - dets[None], axis=2)
     expect = set(zip(*np.nonzero(d <= radius[:, None]), strict=True))

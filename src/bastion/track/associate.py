@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite
 from scipy.spatial import cKDTree
 
 _FORBIDDEN = 1e12
+BRUTE_FORCE_PAIRS = 4096  # tracks x plots up to which candidate_pairs skips the kd-tree
 
 
 def candidate_pairs(track_pts: np.ndarray, radius: np.ndarray, det_pts: np.ndarray, k_nearest: int = 4):
@@ -33,6 +34,13 @@ def candidate_pairs(track_pts: np.ndarray, radius: np.ndarray, det_pts: np.ndarr
     """
     if len(track_pts) == 0 or len(det_pts) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(track_pts) * len(det_pts) <= BRUTE_FORCE_PAIRS:
+        # Few tracks and plots (a defended site's usual picture): every distance at once is cheaper than
+        # building a tree, and gives the same pairs.
+        diff = track_pts[:, None, :] - det_pts[None, :, :]
+        d2 = np.einsum("tdk,tdk->td", diff, diff)
+        ti, dj = np.nonzero(d2 <= (radius * radius)[:, None])
+        return ti.astype(np.int64), dj.astype(np.int64)
     # Sliding-midpoint tree without node compaction: builds faster, queries as fast at these sizes.
     tree = cKDTree(det_pts, balanced_tree=False, compact_nodes=False)
     k = min(k_nearest, len(det_pts))
