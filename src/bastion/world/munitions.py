@@ -433,6 +433,18 @@ def _best_elevation(m: Munition, drag: bool, dt: float, site_alt_m: float) -> tu
     return best, rng
 
 
+def _azimuth_step(az: float, bearing: float, impact, launch, prev: tuple[float, float] | None):
+    """Correct the azimuth (rad) for the impact's bearing error from the target ``bearing`` (wind drift):
+    a secant on d(impact bearing)/d(azimuth) once two layings are known (``prev``: the last azimuth and
+    its error), clipped to 0.5-2, else 1. Returns the new azimuth and the new ``prev``."""
+    hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
+    err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
+    slope = 1.0
+    if prev is not None and abs(az - prev[0]) > 1e-9:
+        slope = float(np.clip((prev[1] - err_b) / (az - prev[0]), 0.5, 2.0))
+    return az + err_b / slope, (az, err_b)
+
+
 def _aim_newton(distance, branch, az, bearing, target, launch, tolerance_m, max_iter: int = 6):
     """Fast path of :func:`aim`: a grid over the branch brackets the elevation, then Newton steps fly three
     rounds at a time (the estimate and a small step either side, giving the range slope) and correct the
@@ -460,13 +472,7 @@ def _aim_newton(distance, branch, az, bearing, target, launch, tolerance_m, max_
         el -= float(f3[1] / slope)
         if not branch[0] <= el <= branch[1]:
             return None
-        hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
-        err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
-        turn = 1.0  # d(impact bearing)/d(azimuth), refined by secant once two layings are known
-        if prev is not None and abs(az - prev[0]) > 1e-9:
-            turn = float(np.clip((prev[1] - err_b) / (az - prev[0]), 0.5, 2.0))
-        prev = (az, err_b)
-        az += err_b / turn
+        az, prev = _azimuth_step(az, bearing, impact, launch, prev)
     return None
 
 
@@ -564,13 +570,7 @@ def aim(
         miss_m = float(np.hypot(*(target[:2] - impact[:2])))
         if miss_m < tolerance_m:
             break
-        hit_bearing = math.atan2(impact[0] - launch[0], impact[1] - launch[1])
-        err_b = (bearing - hit_bearing + math.pi) % (2.0 * math.pi) - math.pi
-        slope = 1.0  # d(impact bearing)/d(azimuth), refined by secant once two laying are known
-        if prev is not None and abs(az - prev[0]) > 1e-9:
-            slope = float(np.clip((prev[1] - err_b) / (az - prev[0]), 0.5, 2.0))
-        prev = (az, err_b)
-        az += err_b / slope
+        az, prev = _azimuth_step(az, bearing, impact, launch, prev)
         width = 0.02
         lo, hi = max(branch[0], el - width), min(branch[1], el + width)
         n_grid = 5
