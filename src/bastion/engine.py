@@ -184,7 +184,8 @@ class Engine:
         if bal.any():
             rows = tab.index_of(ids[bal])
             beta = tab.ballistic_coef[rows]
-            default = np.array([DEFAULT_BETA[c] for c, b in zip(classes, bal, strict=True) if b])
+            bal_classes = [c for c, is_bal in zip(classes, bal, strict=True) if is_bal]
+            default = np.array([DEFAULT_BETA[c] for c in bal_classes])
             beta = np.where(np.isfinite(beta) & (beta > 0), beta, default)
             xb, Pb, tb = x[bal], P[bal], np.full(rows.size, t)
             if "ballistic" in names:
@@ -198,7 +199,7 @@ class Engine:
                 Pb = tab.Pm[b, rows][:, sel][:, :, sel]
                 if sel.size == 7:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
-                    beta = drag_prior_beta([c for c, b in zip(classes, bal, strict=True) if b], xb, Pb, self.site.alt_m)
+                    beta = drag_prior_beta(bal_classes, xb, Pb, self.site.alt_m)
             pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
                                             cov_scale=IMPACT_COV_SCALE)
             origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE)
