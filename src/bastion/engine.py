@@ -168,7 +168,8 @@ class Engine:
             del self._class[tid]
 
         pos_sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2)) if n else np.zeros(0)
-        for tid, ident, reason in self.identity.update(t, ids, x[:, :3], pos_sigma, classes):
+        for tid, ident, reason in self.identity.update(
+                t, ids, x[:, :3], pos_sigma, classes, x[:, 3:6], vel_sigma):
             out.append(IdentityChanged(t, tid, ident, reason))
             if ident == NEUTRAL and self._class.get(tid, ("",))[0] != "aircraft":
                 self._class[tid] = ("aircraft", 1.0)

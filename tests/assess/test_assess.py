@@ -142,3 +142,65 @@ def test_second_track_on_a_friend_is_never_hostile():
     assert changes[4][0] == "friend"
     assert changes[9][0] == "unknown" and "M5/HELO" in changes[9][1]
     assert changes[12][0] == "hostile"
+
+
+def _iff(t: float, p: np.ndarray, who: str = "M5/HELO") -> CooperativeReport:
+    return CooperativeReport("iff", "iff", t, p[None], np.full((1, 3), np.nan), [60.0], (who,))
+
+
+def test_drone_passing_a_friend_is_hostile_and_never_takes_its_reply():
+    """A helicopter (track 1) holds its IFF reply; a drone (track 2) crosses its path 50 m away, closer
+    to the (noisy) reply than the helicopter's own track. Its velocity differs from the friend's by far
+    more than the velocity gate, so it is hostile, and the reply stays with the helicopter."""
+    ia = IdentityAssessor()
+    v_heli, v_drone = np.array([40.0, 0.0, 0.0]), np.array([0.0, -45.0, 0.0])
+    ids = np.array([1, 2])
+    sig = np.full(2, 20.0)
+    for step in range(30):  # 15 s: the helicopter flies east, the drone south, crossing at t = 14 s
+        t = 0.5 * step
+        heli = np.array([-560.0, 0.0, 150.0]) + v_heli * t
+        drone = np.array([0.0, 630.0 + 50.0 / 45.0 * 45.0, 150.0]) + v_drone * t
+        if step % 2 == 0:
+            ia.ingest(_iff(t, heli + [60.0, 40.0, 0.0]))  # the reply's error points at the drone
+        ia.update(t, ids, np.array([heli, drone]), sig, ["helicopter", "owa_drone"],
+                  np.array([v_heli, v_drone]), np.full(2, 2.0))
+        assert ia.identity[1][0] == "friend"
+        assert ia.identity[2][0] == "hostile", (t, ia.identity[2])
+
+
+def test_split_track_moving_with_the_friend_stays_unknown():
+    """A second track 60 m from a friend's, moving with it, is the same helicopter: unknown, not hostile;
+    the same track moving at 90 degrees to it is a different object."""
+    v = np.array([30.0, 10.0, 0.0])
+    for v_second, expected in ((v + [3.0, -2.0, 0.0], "unknown"), (np.array([-10.0, 30.0, 0.0]), "hostile")):
+        ia = IdentityAssessor()
+        heli = np.array([1000.0, 2000.0, 300.0])
+        ia.ingest(_iff(10.0, heli + 20.0))
+        ia.update(10.0, np.array([4]), heli[None], np.full(1, 25.0), ["helicopter"], v[None], np.full(1, 2.0))
+        pos = np.array([heli, heli + [40.0, -45.0, 5.0]])
+        ia.update(10.5, np.array([4, 9]), pos, np.full(2, 25.0), ["helicopter", "owa_drone"],
+                  np.array([v, v_second]), np.full(2, 2.0))
+        assert ia.identity[4][0] == "friend"
+        assert ia.identity[9][0] == expected, (v_second, ia.identity[9])
+
+
+def test_iff_reply_goes_to_the_track_that_moves_like_it():
+    """A new IFF object (replies only, no velocity): the velocity fitted to 6 s of its replies picks the
+    helicopter's track, not the track of a drone flying the other way that is nearer to the latest reply. When the
+    helicopter's track ends, its reply is free, and a new track on the helicopter takes it."""
+    rng = np.random.default_rng(7)
+    ia = IdentityAssessor()
+    v_heli = np.array([0.0, 50.0, 0.0])
+    for k in range(7):  # replies every second, 60 m noise, before either track exists
+        ia.ingest(_iff(float(k), np.array([0.0, 50.0 * k, 200.0]) + rng.normal(0.0, 60.0, 3)))
+    heli = np.array([0.0, 300.0, 200.0])
+    drone = heli + [-80.0, 0.0, 0.0]  # nearer the last reply than the helicopter's own track is
+    pos = np.array([heli + [120.0, 0.0, 0.0], drone])
+    ia.update(6.0, np.array([1, 2]), pos, np.full(2, 20.0), ["helicopter", "owa_drone"],
+              np.array([v_heli, [0.0, -45.0, 0.0]]), np.full(2, 2.0))
+    assert ia.identity[1][0] == "friend" and ia.identity[2][0] == "hostile"
+    ia.ingest(_iff(7.0, np.array([0.0, 350.0, 200.0])))
+    ia.update(7.0, np.array([2, 3]), np.array([drone + [0.0, -45.0, 0.0], [0.0, 350.0, 200.0]]),
+              np.full(2, 20.0), ["owa_drone", "helicopter"], np.array([[0.0, -45.0, 0.0], v_heli]),
+              np.full(2, 2.0))
+    assert ia.identity[3][0] == "friend" and ia.identity[2][0] == "hostile"
