@@ -231,7 +231,7 @@ class Engine:
                     ))
         drone = np.array([c in DRONE_CLASSES for c in classes], bool)
         if drone.any():
-            a_idx, t_go = drone_target_assets(x[drone], self.asset_centres, self.asset_radii)
+            a_idx, t_go, reach = drone_target_assets(x[drone], self.asset_centres, self.asset_radii)
             for j, k in enumerate(np.flatnonzero(drone)):
                 if a_idx[j] < 0:
                     continue
@@ -241,7 +241,11 @@ class Engine:
                 value[k] = self.asset_values[a_idx[j]]
                 score[k] = value[k] / max(t_go[j], 1.0)
                 if identities[k] == HOSTILE:
-                    threats.append(ThreatImpact(int(ids[k]), centre, cov, float(t_end[k]), path_from_en=x[k, :2]))
+                    ground_v = x[k, 3:5]
+                    path_to = x[k, :2] + ground_v / max(float(np.linalg.norm(ground_v)), 1e-6) * reach[j]
+                    threats.append(ThreatImpact(
+                        int(ids[k]), centre, cov, float(t_end[k]), path_from_en=x[k, :2], path_to_en=path_to,
+                        ground_speed_mps=float(np.linalg.norm(ground_v))))
 
         live = set(ids.tolist())
         out += self.warning.update(t, threats, live, self.fire_control.killed)

@@ -39,9 +39,11 @@ def test_drone_heading_for_an_asset():
     centres = np.array([[0.0, 0.0], [2000.0, 0.0]])
     radii = np.array([50.0, 50.0])
     x = np.array([[-3000.0, 10.0, 100.0, 45.0, 0.0, 0.0], [-3000.0, 900.0, 100.0, 45.0, 0.0, 0.0]])
-    idx, t = drone_target_assets(x, centres, radii, margin_m=150.0)
+    idx, t, reach = drone_target_assets(x, centres, radii, margin_m=150.0)
     assert idx.tolist() == [0, -1]
     assert abs(t[0] - 3000.0 / 45.0) < 1e-6
+    # Both assets lie on the first drone's line: its path runs on to the far side of the second one.
+    assert abs(reach[0] - (5000.0 + 50.0)) < 1e-6 and reach[1] == 0.0
 
 
 def _run(classifier, x, rcs, cycles, bp=np.nan):

@@ -87,3 +87,16 @@ def test_a_threat_lost_before_its_deadline_is_warned_at_once_on_its_last_ellipse
     wc2 = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0))
     wc2.update(10.0, [th], {5}, set())
     assert [z for z, tier in _tiers(wc2.update(12.0, [], set(), {5})) if tier == "warning"] == []
+
+
+def test_drone_flying_over_one_asset_towards_another_warns_the_zones_up_to_the_last_one():
+    """A drone at x = 300 flies east at 50 m/s over an asset at x = 700 (zone a, 8 s away) towards a
+    second asset at x = 1500 on the same line (zone b). Zone b's edge is 14 s away, within its 15 s to
+    shelter plus 5 s: warned, though the first asset's 99 % ellipse (60 m, +50 m) is far from it. With the
+    path ending at the first asset, zone b would wait until the drone had passed it."""
+    first = np.array([700.0, 500.0])
+    for path_to, expected in ((np.array([1550.0, 500.0]), ["a", "b"]), (None, ["a"])):
+        wc = WarningController(ZONES, WarningConfig(margin_m=50.0, shelter_margin_s=5.0))
+        th = ThreatImpact(9, first, np.eye(2) * 20.0**2, 10.0 + 8.0, path_from_en=np.array([300.0, 500.0]),
+                          path_to_en=path_to, ground_speed_mps=50.0)
+        assert [z for z, tier in _tiers(wc.update(10.0, [th], {9}, set())) if tier == "warning"] == expected

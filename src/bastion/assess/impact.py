@@ -196,12 +196,14 @@ def predict_ballistic_origin(
 
 def drone_target_assets(
     x: np.ndarray, asset_centres: np.ndarray, asset_radii: np.ndarray, margin_m: float = 150.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """For N drone tracks (states x (N,6)), the index of the first asset (centres (A,2), radii (A,))
-    whose footprint the current ground track runs into (-1: none), and the time (s) to reach it."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For N drone tracks (states x (N,6), m and m/s), the index of the first asset (centres (A,2) m,
+    radii (A,) m) whose footprint the current ground track runs into (-1: none), the time (s) to reach
+    it, and how far (m) along the ground track the last asset on that line ends: a drone flying over one
+    asset may be going for the next one, so the zones up to there are on its path too."""
     n, a = x.shape[0], asset_centres.shape[0]
     if n == 0 or a == 0:
-        return np.full(n, -1), np.full(n, np.inf)
+        return np.full(n, -1), np.full(n, np.inf), np.zeros(n)
     v = x[:, 3:5]
     speed = np.linalg.norm(v, axis=1)
     u = v / np.maximum(speed, 1e-6)[:, None]
@@ -213,7 +215,8 @@ def drone_target_assets(
     best = dist.argmin(axis=1)
     found = np.isfinite(dist[np.arange(n), best])
     t = np.where(found, dist[np.arange(n), best] / np.maximum(speed, 1e-6), np.inf)
-    return np.where(found, best, -1), t
+    reach = np.where(hit, along + asset_radii[None, :], 0.0).max(axis=1)
+    return np.where(found, best, -1), t, np.where(found, reach, 0.0)
 
 
 class OriginFuser:

@@ -9,7 +9,8 @@ threat whose track is lost is held until its predicted impact time has passed; a
 whose ellipse moves away, is dropped at once. All-clear is sounded once no threat remains for
 ``clear_delay_s``. A threat whose track is lost before its warning was due is warned at once on its last
 ellipse. A drone threat (``path_from_en`` set) also warns the zones its straight path to the
-asset crosses, each once the drone is due over it within the zone's time to shelter plus the margin.
+asset (on to the last asset on the same line: it may be going for any of them) crosses, each once the
+drone is due over it within the zone's time to shelter plus the margin.
 See docs/assessment.md for every figure.
 """
 
@@ -50,6 +51,10 @@ class ThreatImpact:
     cov_en: np.ndarray
     t_impact: float
     path_from_en: np.ndarray | None = None  # drones: current ground position (2,), flying to mean_en
+    # Drones: where the path ends (2,) m, beyond mean_en when more assets lie on the same line (None:
+    # at mean_en), and the ground speed (m/s) along it.
+    path_to_en: np.ndarray | None = None
+    ground_speed_mps: float | None = None
 
 
 @dataclass
@@ -87,15 +92,19 @@ class WarningController:
         return out
 
     def zones_on_path(self, threat: ThreatImpact, t: float) -> list[str]:
-        """Zones a drone's straight path from ``path_from_en`` to its asset crosses, where the drone is due
-        within the zone's time to shelter plus the margin."""
+        """Zones a drone's straight path from ``path_from_en`` to its asset (or on to ``path_to_en``)
+        crosses, where the drone is due within the zone's time to shelter plus the margin."""
         cfg = self.config
         a, b = np.asarray(threat.path_from_en, float)[:2], np.asarray(threat.mean_en, float)[:2]
-        length = float(np.linalg.norm(b - a))
         t_go = max(threat.t_impact - t, 1e-6)
+        speed = float(np.linalg.norm(b - a)) / t_go  # constant speed along the path
+        if threat.path_to_en is not None:
+            b = np.asarray(threat.path_to_en, float)[:2]
+            speed = threat.ground_speed_mps if threat.ground_speed_mps is not None else speed
+        length = float(np.linalg.norm(b - a))
         s = np.linspace(0.0, 1.0, max(int(length / cfg.path_step_m), 1) + 1)
         pts = a + s[:, None] * (b - a)
-        due = s * t_go  # constant speed along the path
+        due = s * length / max(speed, 1e-6)
         inside = self._pset.contains(pts)  # (points, zones)
         first_due = np.where(inside, due[:, None], np.inf).min(axis=0, initial=np.inf)
         hit = first_due <= self._shelter + cfg.shelter_margin_s
