@@ -23,6 +23,7 @@ from bastion.assess.impact import (
     drone_target_assets,
     predict_ballistic_impact,
     predict_ballistic_origin,
+    rocket_round_names,
 )
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
@@ -189,6 +190,7 @@ class Engine:
             default = np.array([DEFAULT_BETA[c] for c in bal_classes])
             beta = np.where(np.isfinite(beta) & (beta > 0), beta, default)
             xb, Pb, tb = x[bal], P[bal], np.full(rows.size, t)
+            rounds = None  # the threat-library rocket each track is taken for (boost of the origin)
             if "ballistic" in names:
                 # The ballistic model's own estimate, at its last update: the IMM's combined state mixes
                 # in the manoeuvre models' spread, which is not how a round flies.
@@ -201,9 +203,11 @@ class Engine:
                 if sel.size == 7:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
                     beta = drag_prior_beta(bal_classes, xb, Pb, self.site.alt_m)
+                    rounds = rocket_round_names(bal_classes, xb, Pb, self.site.alt_m)
             pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
                                             cov_scale=IMPACT_COV_SCALE)
-            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE)
+            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE,
+                                              rounds=rounds)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok])

@@ -122,13 +122,14 @@ def test_rocket_drag_prior_is_the_candidate_round_that_fits():
         P = np.diag([100.0, 100.0, 100.0, 25.0, 25.0, 25.0, (k_sd * x[0, 6]) ** 2])[None]
         return x, P
 
+    b107, b122 = PRESETS["rocket_107mm"].beta, PRESETS["rocket_122mm"].beta  # 8,387 and 16,153 kg/m^2
     # 600 m/s: no 107 mm flies that fast (385 m/s peak), whatever the drag estimate says.
-    assert drag_prior_beta(["rocket"], *state(600.0, 8400.0, 0.1))[0] == 16150.0
+    assert drag_prior_beta(["rocket"], *state(600.0, 8400.0, 0.1))[0] == b122
     # At 300 m/s the tracker's drag decides when it is known to 10 %; mortars keep their single prior.
-    assert drag_prior_beta(["rocket"], *state(300.0, 8400.0, 0.1))[0] == 8400.0
-    assert drag_prior_beta(["rocket"], *state(300.0, 16150.0, 0.1))[0] == 16150.0
+    assert drag_prior_beta(["rocket"], *state(300.0, 8400.0, 0.1))[0] == b107
+    assert drag_prior_beta(["rocket"], *state(300.0, 16150.0, 0.1))[0] == b122
     assert drag_prior_beta(["mortar", "rocket"], *map(lambda a: np.repeat(a, 2, axis=0),
-                                                      state(300.0, 16150.0, 0.1))).tolist() == [7200.0, 16150.0]
+                                                      state(300.0, 16150.0, 0.1))).tolist() == [7200.0, b122]
 
 
 def test_second_track_on_a_friend_is_never_hostile():

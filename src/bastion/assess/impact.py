@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.assess.boost_back import BoostBackTable, boost_back_table, boost_corrected, rocket_rounds
 from bastion.physics.atmosphere import density_and_sound_speed_table
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 
@@ -23,9 +24,11 @@ from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 # a third of the presets' and put rocket impacts short by 100 m and more.
 DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 8000.0}
 # Rockets differ too much for one prior: the 122 mm's beta (16,150 kg/m^2) is twice the 107 mm's, and a
-# 122 mm rocket fused with the 107 mm prior landed hundreds of metres long in the prediction. Each candidate
-# is (beta kg/m^2, the fastest the round flies after burnout m/s: the presets' published peak speeds).
-ROCKET_PRIORS = ((8400.0, 385.0), (16150.0, 690.0))
+# 122 mm rocket fused with the 107 mm prior landed hundreds of metres long in the prediction. The
+# candidates are the threat library's rockets: (beta kg/m^2, the fastest the round flies after burnout
+# m/s, its published peak speed).
+ROCKET_ROUNDS = rocket_rounds()
+ROCKET_PRIORS = tuple((m.beta, float(m.max_speed_mps or np.inf)) for m in ROCKET_ROUNDS)
 SPEED_MARGIN = 1.15  # a track this much faster than a candidate's peak speed cannot be that round
 PREDICT_DT_S = 1.0  # RK4 step (s): drag and gravity vary smoothly; 1 s lands within a metre of 0.05 s
 MAX_FLIGHT_S = 200.0
@@ -109,7 +112,25 @@ def drag_prior_beta(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0
     rocket = np.array([c == "rocket" for c in classes], bool)
     if not rocket.any() or x.shape[1] < 7:
         return beta
-    xr, Pr = x[rocket], P[rocket]
+    cand_beta = np.array([b for b, _ in ROCKET_PRIORS])
+    beta[rocket] = cand_beta[_rocket_choice(x[rocket], P[rocket], site_alt_m)]
+    return beta
+
+
+def rocket_round_names(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0.0) -> list[str | None]:
+    """The threat-library round (name) each rocket track is taken for, as in :func:`drag_prior_beta`;
+    None for tracks of other classes (or without the drag state)."""
+    out: list[str | None] = [None] * len(classes)
+    rocket = np.flatnonzero([c == "rocket" for c in classes])
+    if rocket.size == 0 or x.shape[1] < 7:
+        return out
+    for k, j in zip(rocket.tolist(), _rocket_choice(x[rocket], P[rocket], site_alt_m).tolist(), strict=True):
+        out[k] = ROCKET_ROUNDS[j].name
+    return out
+
+
+def _rocket_choice(xr: np.ndarray, Pr: np.ndarray, site_alt_m: float) -> np.ndarray:
+    """Index into :data:`ROCKET_PRIORS` of the candidate round for rocket states xr (N, 7), Pr (N, 7, 7)."""
     f0 = _mach_factor(xr, site_alt_m)
     k_t, v_t = xr[:, 6] / f0, Pr[:, 6, 6] / f0**2
     speed = np.linalg.norm(xr[:, 3:6], axis=1)
@@ -121,14 +142,14 @@ def drag_prior_beta(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0
     feasible = speed[:, None] <= SPEED_MARGIN * cand_vmax[None, :]
     feasible[~feasible.any(axis=1), -1] = True  # faster than every candidate: the fastest one
     score = np.where(feasible, score, -np.inf)
-    beta[rocket] = cand_beta[np.argmax(score, axis=1)]
-    return beta
+    return np.argmax(score, axis=1)
 
 
-def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
+def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards, tables=None):
     """Fly the unscented sigma points of states x (N, 6) or (N, 7) (the 7th component the drag parameter
-    k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground. Returns the mean
-    ground point (N, 3), the mean signed flight time (N,) and the east-north covariance (N, 2, 2)."""
+    k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground; with ``tables`` (one
+    :class:`BoostBackTable` or None per track), each back-flown point is moved to its launcher. Returns
+    the mean ground point (N, 3), the mean signed flight time (N,) and the east-north covariance (N, 2, 2)."""
     n_trk, dim = x.shape
     if dim == 7:
         x, P = _with_drag_prior(x, P, beta, site_alt_m)
@@ -141,13 +162,18 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards):
         b = 1.0 / np.maximum(flat[:, 6], K_MIN)
     else:
         b = np.repeat(np.asarray(beta, float), k)
-    t_hit, p_hit, _ = integrate_to_ground(
+    t_hit, p_hit, v_hit = integrate_to_ground(
         flat[:, :3], flat[:, 3:6], b, dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S,
         ground_up=ground_up, site_alt_m=site_alt_m, backwards=backwards,
         drag_curve=GENERIC_DRAG_CURVE if dim == 7 else None,
     )
     t_hit = t_hit.reshape(n_trk, k)
     p_hit = p_hit.reshape(n_trk, k, 3)
+    if tables is not None:
+        v_hit = v_hit.reshape(n_trk, k, 3)
+        for j, table in enumerate(tables):
+            if table is not None:
+                p_hit[j] = boost_corrected(p_hit[j], v_hit[j], table)
     # A sigma point that never lands inside the horizon (NaN) falls back on the centre point.
     bad = ~np.isfinite(t_hit)
     t_hit = np.where(bad, t_hit[:, :1], t_hit)
@@ -178,19 +204,24 @@ def predict_ballistic_impact(
 
 def predict_ballistic_origin(
     x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0, site_alt_m: float = 0.0,
-    cov_scale: float = ORIGIN_COV_SCALE,
+    cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None,
 ) -> ImpactPrediction:
     """Point of origin of N ballistic tracks: the states flown backwards in time to the ground, with the
     ellipse from the unscented transform. Returns the origin (N,3), the flight time back to it (N,) (s,
     positive: how long ago it was fired, counted from the state time) and the east-north covariance.
     States may carry the drag parameter as a 7th component, as in :func:`predict_ballistic_impact`.
 
-    A rocket's boost phase cannot be flown backwards without knowing its motor, so for rockets the
-    answer is where the ballistic arc meets the ground, short of the launcher by part of the boost run.
+    A rocket's arc flown back meets the ground beyond its launcher (the boost): ``rounds`` names, per
+    track, the threat-library rocket it is taken for (None: no boost), whose boost correction
+    (``bastion.assess.boost_back``) then moves the point to the launcher. The flight time stays that of
+    the ballistic arc.
     """
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
-    mean, t_mean, cov = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards=True)
+    tables: list[BoostBackTable | None] | None = None
+    if rounds is not None and any(r is not None for r in rounds):
+        tables = [None if r is None else boost_back_table(r, PREDICT_DT_S) for r in rounds]
+    mean, t_mean, cov = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards=True, tables=tables)
     return ImpactPrediction(mean, -t_mean, cov * cov_scale)
 
 
