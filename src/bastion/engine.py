@@ -16,11 +16,11 @@ from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier
 from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
-    IMPACT_COV_SCALE,
     ORIGIN_COV_SCALE,
     OriginFuser,
     drag_prior_beta,
     drone_target_assets,
+    impact_cov_scale,
     predict_ballistic_impact,
     predict_ballistic_origin,
     rocket_round_names,
@@ -205,12 +205,12 @@ class Engine:
                     beta = drag_prior_beta(bal_classes, xb, Pb, self.site.alt_m)
                     rounds = rocket_round_names(bal_classes, xb, Pb, self.site.alt_m)
             pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
-                                            cov_scale=IMPACT_COV_SCALE)
+                                            cov_scale=impact_cov_scale(bal_classes))
             origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE,
                                               rounds=rounds)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
-            fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok])
+            fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
             origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
             for j, k in enumerate(np.flatnonzero(bal)):
                 if not np.isfinite(pred.t_impact[j]):

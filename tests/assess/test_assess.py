@@ -114,11 +114,11 @@ def test_origin_of_a_noise_free_mortar_track_is_its_launch_point():
 
 
 def test_rocket_drag_prior_is_the_candidate_round_that_fits():
-    from bastion.assess.impact import _mach_factor, drag_prior_beta
+    from bastion.assess.impact import drag_prior_beta
 
     def state(speed, beta_low, k_sd):
         x = np.array([[0.0, 0.0, 1000.0, 0.0, speed, 0.0, 0.0]])
-        x[0, 6] = _mach_factor(x, 0.0)[0] / beta_low  # the tracker's constant-drag k at this Mach number
+        x[0, 6] = 1.0 / beta_low  # the tracker's low-Mach drag parameter
         P = np.diag([100.0, 100.0, 100.0, 25.0, 25.0, 25.0, (k_sd * x[0, 6]) ** 2])[None]
         return x, P
 

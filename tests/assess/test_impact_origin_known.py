@@ -65,6 +65,14 @@ def test_cov_scale_scales_the_ellipse():
     b = predict_ballistic_impact(0.0, x, P, np.array([5000.0]), cov_scale=2.0)
     np.testing.assert_allclose(b.cov_en, 2.0 * a.cov_en)
     np.testing.assert_allclose(b.impact, a.impact)
+    # Per track: the class factors (rockets' young tracks need wider ellipses than mortars').
+    from bastion.assess.impact import IMPACT_COV_SCALE_BY_CLASS, impact_cov_scale
+
+    scale = impact_cov_scale(["rocket", "mortar"])
+    c = predict_ballistic_impact(0.0, np.repeat(x, 2, axis=0), np.repeat(P, 2, axis=0), np.full(2, 5000.0),
+                                 cov_scale=scale)
+    for j, cls in enumerate(("rocket", "mortar")):
+        np.testing.assert_allclose(c.cov_en[j], IMPACT_COV_SCALE_BY_CLASS[cls] * a.cov_en[0])
 
 
 def test_origin_fuser_weights_estimates_by_information_and_keeps_the_best_ellipse():
@@ -81,13 +89,26 @@ def test_origin_fuser_weights_estimates_by_information_and_keeps_the_best_ellips
     np.testing.assert_allclose(o[0, :2], [5.0, 5.0])  # forgotten: starts afresh
 
 
+def test_origin_fuser_counts_a_coasting_tracks_state_once():
+    """The same state (same state time) offered on ten cycles is one estimate: the fused origin stays the
+    information-weighted mean of the two distinct estimates (equal weights: the midpoint)."""
+    from bastion.assess.impact import OriginFuser
+
+    f = OriginFuser()
+    cov = np.array([np.diag([100.0, 100.0])])
+    f.update([4], np.array([[0.0, 0.0, 0.0]]), cov, np.array([10.0]))
+    for _ in range(10):
+        o, _ = f.update([4], np.array([[200.0, 0.0, 0.0]]), cov, np.array([10.5]))
+    np.testing.assert_allclose(o[0, :2], [100.0, 0.0], atol=1e-6)
+    o, _ = f.update([4], np.array([[200.0, 0.0, 0.0]]), cov, np.array([11.0]))  # a new state: counts
+    np.testing.assert_allclose(o[0, :2], [400.0 / 3.0, 0.0], atol=1e-6)
+
+
 def test_rocket_origin_with_the_boost_flown_back_is_the_launcher():
     """Noise-free rocket tracks (states 0.5 and 1.5 s after burnout, the drag state exact) flown back: on
     flat trajectories the ballistic arc alone meets the ground tens to hundreds of metres beyond the
     launcher (the boost run, bent by gravity); with the library round's boost correction the origin is
     the launch point within 5 m, at elevations between the table's grid lines and off any axis."""
-    from bastion.assess.impact import _mach_factor
-
     for name, el_deg, az_deg, plain_min in (("rocket_107mm", 7.1, 200.0, 10.0), ("rocket_107mm", 38.3, 75.0, 0.0),
                                             ("rocket_122mm", 5.6, 310.0, 200.0), ("rocket_122mm", 21.9, 140.0, 10.0)):
         preset = PRESETS[name]
@@ -95,8 +116,7 @@ def test_rocket_origin_with_the_boost_flown_back_is_the_launcher():
         flight = fly(preset, launch, np.radians(az_deg), np.radians(el_deg), dt=0.01)
         for after in (0.5, 1.5):
             k = int(np.searchsorted(flight.t, preset.boost.burn_time_s + after))
-            x = _state(flight, k, 0.0)[None]
-            x[0, 6] = _mach_factor(x, 0.0)[0] / preset.beta  # the tracker's constant-drag k at this Mach
+            x = _state(flight, k, 1.0 / preset.beta)[None]
             P = np.diag([1e-4] * 6 + [1e-16])[None]
             plain = predict_ballistic_origin(x, P, np.array([np.nan]))
             org = predict_ballistic_origin(x, P, np.array([np.nan]), rounds=[name])

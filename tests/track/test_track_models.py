@@ -64,27 +64,36 @@ def test_ballistic_without_drag_is_the_vacuum_parabola():
 
 
 def test_ballistic_drag_matches_fine_rk4():
-    # Independent reference: classical RK4 with a 1 ms step on the same equations of motion.
+    # Independent reference: classical RK4 with a 1 ms step on the same equations of motion, the drag's
+    # Mach law taken from the physics module's curve (Mach 1.04 falling to 0.9 here: the steep part).
+    from bastion.physics.ballistic import GENERIC_DRAG_CURVE
+
     k = 1.0 / 5000.0
 
     def deriv(s):
         p, v = s[:3], s[3:]
         rho = CFG.rho0 * np.exp(-p[2] / CFG.scale_height)
-        a = -0.5 * rho * k * np.linalg.norm(v) * v - np.array([0.0, 0.0, CFG.gravity])
+        f = GENERIC_DRAG_CURVE(np.linalg.norm(v) / CFG.sound_speed)
+        a = -0.5 * rho * k * f * np.linalg.norm(v) * v - np.array([0.0, 0.0, CFG.gravity])
         return np.concatenate([v, a])
 
     s = np.array([0.0, 0.0, 10.0, 250.0, 0.0, 250.0])
     h = 1e-3
-    for _ in range(2000):
+    x = np.array([[0.0, 0.0, 10.0, 250.0, 0.0, 250.0, 0.0, k]])
+    # One Heun step (the tracker's setting): a 0.5 s scan (the counter-mortar radar's) within 0.1 m and
+    # 0.2 m/s (below the process noise), a 2 s coast through the drag rise within 1.5 m and 0.5 m/s, far
+    # inside a coasting track's uncertainty.
+    checks = {500: (0.1, 0.2), 2000: (1.5, 0.5)}
+    for step in range(1, 2001):
         k1 = deriv(s)
         k2 = deriv(s + h / 2 * k1)
         k3 = deriv(s + h / 2 * k2)
         k4 = deriv(s + h * k3)
         s = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    x = np.array([[0.0, 0.0, 10.0, 250.0, 0.0, 250.0, 0.0, k]])
-    xp, _ = PREDICTORS["ballistic"](x, np.array([2.0]), CFG)
-    assert np.linalg.norm(xp[0, :3] - s[:3]) < 0.5  # m, over 2 s at 350 m/s
-    assert np.linalg.norm(xp[0, 3:6] - s[3:]) < 0.2  # m/s
+        if step in checks:
+            xp, _ = PREDICTORS["ballistic"](x, np.array([step * h]), CFG)
+            assert np.linalg.norm(xp[0, :3] - s[:3]) < checks[step][0]  # m
+            assert np.linalg.norm(xp[0, 3:6] - s[3:]) < checks[step][1]  # m/s
 
 
 def test_ballistic_accel_derivatives():
@@ -98,6 +107,15 @@ def test_ballistic_accel_derivatives():
     np.testing.assert_allclose(da_du[0], num_u[0], rtol=1e-6)
     num_k = (ballistic_accel(p, v, k + 1e-8, CFG)[0] - ballistic_accel(p, v, k - 1e-8, CFG)[0]) / 2e-8
     np.testing.assert_allclose(da_dk[0], num_k[0], rtol=1e-6)
+    # Velocity derivatives, subsonic (f flat) and transonic (f rising steeply: its slope counts).
+    for speed in (200.0, 320.0):
+        vs = v / np.linalg.norm(v) * speed
+        _, _, da_dv, _ = ballistic_accel(p, vs, k, CFG)
+        for i in range(3):
+            dv = np.zeros((1, 3))
+            dv[0, i] = 1e-4
+            num_v = (ballistic_accel(p, vs + dv, k, CFG)[0] - ballistic_accel(p, vs - dv, k, CFG)[0]) / 2e-4
+            np.testing.assert_allclose(da_dv[0, :, i], num_v[0], rtol=1e-5, atol=1e-9)
 
 
 def test_process_noise_is_the_discretised_white_acceleration():
@@ -164,15 +182,16 @@ def test_ballistic_mixed_horizons_equal_separate_predictions():
 
 def test_one_heun_step_over_a_long_coast_stays_close_to_a_fine_integration():
     """The default prediction takes a single Heun step however long the coast (ballistic_max_substeps = 1);
-    against 0.01 s steps it is within a metre after 5 s (the coasting track's own uncertainty is tens of m)."""
+    against 0.01 s steps it is within 3 m and 1 m/s after 5 s through the transonic drag rise (the coasting
+    track's own uncertainty is tens of m), within 0.1 m after 2 s."""
     import dataclasses
 
     fine = dataclasses.replace(CFG, ballistic_substep_s=0.01, ballistic_max_substeps=100_000)
     x = np.array([[0, 0, 1500, 250, 0, 150, 0, 1.2e-4], [0, 0, 800, 300, 0, -50, 0, 1.0e-4],
                   [0, 0, 2000, 120, 0, 100, 0, 1.5e-4]], float)
-    for dt, tol in ((2.0, 0.05), (5.0, 1.0)):
+    for dt, tol, tol_v in ((2.0, 0.1, 0.1), (5.0, 3.0, 1.0)):
         ref, _ = PREDICTORS["ballistic"](x, np.full(3, dt), fine)
         one, _ = PREDICTORS["ballistic"](x, np.full(3, dt), CFG)
         assert CFG.ballistic_max_substeps == 1
         assert np.abs(one[:, :3] - ref[:, :3]).max() < tol
-        assert np.abs(one[:, 3:6] - ref[:, 3:6]).max() < 0.3 * tol
+        assert np.abs(one[:, 3:6] - ref[:, 3:6]).max() < tol_v

@@ -73,9 +73,24 @@ def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.nd
     return xp, F
 
 
+def _drag_factor(speed: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """f(M) and df/d|v| (s/m) of the configured Mach drag law at speeds (K,) m/s."""
+    if not cfg.drag_mach:
+        return np.ones_like(speed), np.zeros_like(speed)
+    mach = speed / cfg.sound_speed
+    table_m, table_f = np.asarray(cfg.drag_mach), np.asarray(cfg.drag_factor)
+    f = np.interp(mach, table_m, table_f)
+    # Slope of the linear piece the Mach number lies on; zero beyond the table's ends.
+    seg = np.clip(np.searchsorted(table_m, mach, side="right") - 1, 0, table_m.size - 2)
+    slope = (table_f[seg + 1] - table_f[seg]) / (table_m[seg + 1] - table_m[seg])
+    inside = (mach >= table_m[0]) & (mach < table_m[-1])
+    return f, np.where(inside, slope, 0.0) / cfg.sound_speed
+
+
 def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerConfig):
-    """Acceleration (K, 3) m/s^2 of a ballistic body: gravity plus quadratic drag in an exponential
-    atmosphere, with the partial derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
+    """Acceleration (K, 3) m/s^2 of a ballistic body: gravity plus drag rho |v|^2 k f(M) / 2 in an
+    exponential atmosphere (k the low-Mach drag parameter, f the configured Mach law), with the partial
+    derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
     rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
     speed = np.linalg.norm(v, axis=1)
     # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
@@ -83,14 +98,17 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     slow = np.minimum(1.0, 3000.0 / np.maximum(speed, 1e-9))
     v = v * slow[:, None]
     speed = speed * slow
-    half = 0.5 * rho * speed
+    f, df_ds = _drag_factor(speed, cfg)
+    half = 0.5 * rho * speed * f
     a = -(k * half)[:, None] * v
     a[:, 2] -= cfg.gravity
     da_dk = -half[:, None] * v
     da_du = (k * half / cfg.scale_height)[:, None] * v
     sp = np.where(speed > 1e-9, speed, 1.0)
     vv = v[:, :, None] * v[:, None, :] / sp[:, None, None]
-    da_dv = -(0.5 * k * rho)[:, None, None] * (speed[:, None, None] * np.eye(3) + vv)
+    # d(f |v| v)/dv = f (|v| I + v v'/|v|) + (df/d|v|) |v| (v v'/|v|)
+    da_dv = -(0.5 * k * rho)[:, None, None] * (
+        (f * speed)[:, None, None] * np.eye(3) + (f + df_ds * speed)[:, None, None] * vv)
     return a, da_du, da_dv, da_dk
 
 
