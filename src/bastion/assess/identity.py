@@ -61,6 +61,7 @@ class IdentityAssessor:
         # Per cooperative object (kind, identity): its recent reports (t, position, velocity, sigma).
         self._reports: dict[tuple[str, str], list[tuple[float, np.ndarray, np.ndarray, float]]] = {}
         self._holder: dict[tuple[str, str], int] = {}  # cooperative object -> track holding its reply
+        self._fits: dict[tuple[str, str], tuple[float, np.ndarray, float]] = {}  # key -> (last t, v, sigma)
         self.identity: dict[int, tuple[str, str]] = {}  # track id -> (identity, reason)
 
     def ingest(self, report: CooperativeReport) -> None:
@@ -86,8 +87,11 @@ class IdentityAssessor:
             if np.all(np.isfinite(v)):
                 sv = cfg.adsb_velocity_sigma_mps
             else:
-                recent = [(h[0], h[1], h[3]) for h in hist if h[0] >= tr - cfg.velocity_window_s]
-                v, sv = _fitted_velocity(recent, cfg.velocity_min_span_s)
+                fit = self._fits.get(key)
+                if fit is None or fit[0] != tr:  # refitted only when a new reply has come
+                    recent = [(h[0], h[1], h[3]) for h in hist if h[0] >= tr - cfg.velocity_window_s]
+                    fit = self._fits[key] = (tr, *_fitted_velocity(recent, cfg.velocity_min_span_s))
+                v, sv = fit[1], fit[2]
             keys.append(key)
             known = np.all(np.isfinite(v))
             pos.append(p + (v * age if known else 0.0))

@@ -73,18 +73,26 @@ def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.nd
     return xp, F
 
 
+_DRAG_TABLES: dict = {}
+
+
 def _drag_factor(speed: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """f(M) and df/d|v| (s/m) of the configured Mach drag law at speeds (K,) m/s."""
+    """f(M) and df/d|v| (s/m) of the configured Mach drag law at speeds (K,) m/s: the linear piece the
+    Mach number lies on (one search for both), f held and its slope zero beyond the table's ends."""
     if not cfg.drag_mach:
         return np.ones_like(speed), np.zeros_like(speed)
+    key = (cfg.drag_mach, cfg.drag_factor)
+    table = _DRAG_TABLES.get(key)
+    if table is None:
+        m, f = np.asarray(cfg.drag_mach, float), np.asarray(cfg.drag_factor, float)
+        table = _DRAG_TABLES.setdefault(key, (m, f, np.diff(f) / np.diff(m)))
+    m, f, slope = table
     mach = speed / cfg.sound_speed
-    table_m, table_f = np.asarray(cfg.drag_mach), np.asarray(cfg.drag_factor)
-    f = np.interp(mach, table_m, table_f)
-    # Slope of the linear piece the Mach number lies on; zero beyond the table's ends.
-    seg = np.clip(np.searchsorted(table_m, mach, side="right") - 1, 0, table_m.size - 2)
-    slope = (table_f[seg + 1] - table_f[seg]) / (table_m[seg + 1] - table_m[seg])
-    inside = (mach >= table_m[0]) & (mach < table_m[-1])
-    return f, np.where(inside, slope, 0.0) / cfg.sound_speed
+    mc = np.clip(mach, m[0], m[-1])
+    seg = np.minimum(np.searchsorted(m, mc, side="right") - 1, m.size - 2)
+    s = slope[seg]
+    inside = (mach >= m[0]) & (mach < m[-1])
+    return f[seg] + s * (mc - m[seg]), np.where(inside, s, 0.0) / cfg.sound_speed
 
 
 def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerConfig):
