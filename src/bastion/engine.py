@@ -18,12 +18,11 @@ from bastion.assess.impact import (
     DEFAULT_BETA,
     ORIGIN_COV_SCALE,
     OriginFuser,
-    drag_prior_beta,
+    drag_priors,
     drone_target_assets,
     impact_cov_scale,
     predict_ballistic_impact,
     predict_ballistic_origin,
-    rocket_round_names,
 )
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
@@ -202,8 +201,7 @@ class Engine:
                 Pb = tab.Pm[b, rows][:, sel][:, :, sel]
                 if sel.size == 7:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
-                    beta = drag_prior_beta(bal_classes, xb, Pb, self.site.alt_m)
-                    rounds = rocket_round_names(bal_classes, xb, Pb, self.site.alt_m)
+                    beta, rounds = drag_priors(bal_classes, xb, Pb)
             pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
                                             cov_scale=impact_cov_scale(bal_classes))
             origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE,
@@ -245,11 +243,11 @@ class Engine:
                 value[k] = self.asset_values[a_idx[j]]
                 score[k] = value[k] / max(t_go[j], 1.0)
                 if identities[k] == HOSTILE:
-                    ground_v = x[k, 3:5]
-                    path_to = x[k, :2] + ground_v / max(float(np.linalg.norm(ground_v)), 1e-6) * reach[j]
+                    ground_speed = float(np.linalg.norm(x[k, 3:5]))
+                    path_to = x[k, :2] + x[k, 3:5] / max(ground_speed, 1e-6) * reach[j]
                     threats.append(ThreatImpact(
                         int(ids[k]), centre, cov, float(t_end[k]), path_from_en=x[k, :2], path_to_en=path_to,
-                        ground_speed_mps=float(np.linalg.norm(ground_v))))
+                        ground_speed_mps=ground_speed))
 
         live = set(ids.tolist())
         out += self.warning.update(t, threats, live, self.fire_control.killed)

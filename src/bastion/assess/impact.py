@@ -84,7 +84,7 @@ K_MIN = 1e-6  # m^2/kg: smallest drag parameter a sigma point may carry (beta = 
 PRIOR_K_REL_SD = 0.5
 
 
-def _with_drag_prior(x: np.ndarray, P: np.ndarray, beta: np.ndarray, site_alt_m: float):
+def _with_drag_prior(x: np.ndarray, P: np.ndarray, beta: np.ndarray):
     """States (N, 7) whose k is the tracker's low-Mach drag estimate (its ballistic model carries the
     generic Mach law, ``bastion.track.config``), fused with the class's default k = 1/beta (relative sd
     PRIOR_K_REL_SD) where ``beta`` is finite."""
@@ -102,34 +102,32 @@ def _with_drag_prior(x: np.ndarray, P: np.ndarray, beta: np.ndarray, site_alt_m:
     return x, P
 
 
-def drag_prior_beta(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0.0) -> np.ndarray:
-    """The ballistic coefficient (kg/m^2) to use as each track's drag prior: the class default, except for
-    rockets, where of the candidate rounds (:data:`ROCKET_PRIORS`) that can fly as fast as the track does,
-    the one whose drag best explains the tracker's own estimate is taken (the largest marginal likelihood
-    N(k_track; k_candidate, var_track + var_candidate), k = 1/beta at low Mach). States x (N, 7) carry the
-    tracker's low-Mach drag parameter k (m^2/kg) as the last component, with covariance P (N, 7, 7)."""
+def drag_priors(classes, x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
+    """Each track's drag prior: the ballistic coefficient (kg/m^2) and, for rockets, the threat-library
+    round (name) it is taken for (None for other classes, or without the drag state). The class default,
+    except for rockets, where of the candidate rounds (:data:`ROCKET_PRIORS`) that can fly as fast as the
+    track does, the one whose drag best explains the tracker's own estimate is taken (the largest marginal
+    likelihood N(k_track; k_candidate, var_track + var_candidate), k = 1/beta at low Mach). States x (N, 7)
+    carry the tracker's low-Mach drag parameter k (m^2/kg) as the last component, with covariance P
+    (N, 7, 7)."""
     beta = np.array([DEFAULT_BETA.get(c, np.nan) for c in classes], float)
-    rocket = np.array([c == "rocket" for c in classes], bool)
-    if not rocket.any() or x.shape[1] < 7:
-        return beta
-    cand_beta = np.array([b for b, _ in ROCKET_PRIORS])
-    beta[rocket] = cand_beta[_rocket_choice(x[rocket], P[rocket], site_alt_m)]
-    return beta
-
-
-def rocket_round_names(classes, x: np.ndarray, P: np.ndarray, site_alt_m: float = 0.0) -> list[str | None]:
-    """The threat-library round (name) each rocket track is taken for, as in :func:`drag_prior_beta`;
-    None for tracks of other classes (or without the drag state)."""
-    out: list[str | None] = [None] * len(classes)
+    rounds: list[str | None] = [None] * len(classes)
     rocket = np.flatnonzero([c == "rocket" for c in classes])
     if rocket.size == 0 or x.shape[1] < 7:
-        return out
-    for k, j in zip(rocket.tolist(), _rocket_choice(x[rocket], P[rocket], site_alt_m).tolist(), strict=True):
-        out[k] = ROCKET_ROUNDS[j].name
-    return out
+        return beta, rounds
+    choice = _rocket_choice(x[rocket], P[rocket])
+    beta[rocket] = np.array([b for b, _ in ROCKET_PRIORS])[choice]
+    for k, j in zip(rocket.tolist(), choice.tolist(), strict=True):
+        rounds[k] = ROCKET_ROUNDS[j].name
+    return beta, rounds
 
 
-def _rocket_choice(xr: np.ndarray, Pr: np.ndarray, site_alt_m: float) -> np.ndarray:
+def drag_prior_beta(classes, x: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """The ballistic coefficients (kg/m^2) of :func:`drag_priors`."""
+    return drag_priors(classes, x, P)[0]
+
+
+def _rocket_choice(xr: np.ndarray, Pr: np.ndarray) -> np.ndarray:
     """Index into :data:`ROCKET_PRIORS` of the candidate round for rocket states xr (N, 7), Pr (N, 7, 7)."""
     k_t, v_t = xr[:, 6], Pr[:, 6, 6]
     speed = np.linalg.norm(xr[:, 3:6], axis=1)
@@ -151,7 +149,7 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, backwards, tables=None)
     the mean ground point (N, 3), the mean signed flight time (N,) and the east-north covariance (N, 2, 2)."""
     n_trk, dim = x.shape
     if dim == 7:
-        x, P = _with_drag_prior(x, P, beta, site_alt_m)
+        x, P = _with_drag_prior(x, P, beta)
     pts, w = unscented_points(x, P)
     k = pts.shape[1]
     flat = pts.reshape(-1, dim).copy()
