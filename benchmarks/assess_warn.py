@@ -30,12 +30,15 @@ from bastion.assess.classify import CLASSES  # noqa: E402
 from bastion.evaluate.montecarlo import (  # noqa: E402
     CHI2_2DOF_95,
     CLASS_WITHIN_S,
+    DUPLICATE_TRACK,
+    FALSE_TRACK,
     LEADS_S,
     REQUIRED_LEAD_S,
     Mix,
     ObjectOutcome,
     run_seed,
 )
+from bastion.evaluate.summary import MATCH_GATE_M  # noqa: E402
 
 KINDS = ("rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter")
 ORIGIN_BINS_KM = ((2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8))
@@ -124,6 +127,20 @@ def warning(objs: list[ObjectOutcome]) -> dict:
     return out
 
 
+def unowned_tracks(objs: list[ObjectOutcome], runs: int) -> dict:
+    """Confirmed tracks owning no object (second tracks on an object, and tracks on clutter): how many, what
+    they were declared, what they made us warn."""
+    out = {}
+    for kind in (DUPLICATE_TRACK, FALSE_TRACK):
+        mine = [o for o in objs if o.kind == kind]
+        out[kind] = {"confirmed": len(mine), "per_run": len(mine) / max(runs, 1),
+                     "declared": {c: sum(o.class_at == c for o in mine) for c in [*CLASSES, "unknown"]},
+                     "hostile": sum(o.ever_hostile for o in mine),
+                     "warned": sum(bool(o.warned_zones) for o in mine),
+                     "zones_warned": sum(len(o.warned_zones) for o in mine)}
+    return out
+
+
 def _markdown(res: dict) -> str:
     c, imp, org, w = res["classification"], res["impact"], res["origin"], res["warning"]
     lines = [f"Runs: {res['runs']} seeds x {res['mix']}, {res['objects']} objects, {res['elapsed_s']:.0f} s "
@@ -183,6 +200,15 @@ def _markdown(res: dict) -> str:
               f"({a['missed_feasible']} feasible) - {'met' if a['missed'] == 0 else 'NOT met'}; warned area at "
               f"most 3x the footprint: {_pct(a['area_ratio_le3'])} of impacts - "
               f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'}."]
+    lines += ["", "### Tracks owning no object", "",
+              f"A second track on an object (within {MATCH_GATE_M:.0f} m of one when confirmed), or a track on "
+              "clutter.", "",
+              "| tracks | confirmed | per run | class held 5 s after confirmation | declared hostile | warned a zone "
+              "| zone alerts |", "|---|---:|---:|---|---:|---:|---:|"]
+    for kind, f in res["unowned_tracks"].items():
+        held = ", ".join(f"{k} {v}" for k, v in f["declared"].items() if v)
+        lines.append(f"| {kind.replace('_', ' ')} | {f['confirmed']} | {f['per_run']:.1f} | {held or '-'} | "
+                     f"{f['hostile']} | {f['warned']} | {f['zones_warned']} |")
     return "\n".join(lines)
 
 
@@ -214,12 +240,12 @@ def main(argv=None) -> int:
     res = {
         "runs": n, "mix": f"{mix.ballistic} rounds, {mix.drones} drones, {mix.bird_flocks * mix.birds_per_flock} "
         f"birds, {mix.aircraft} airliners, {mix.helicopters} helicopters, {mix.duration_s:.0f} s",
-        "objects": len(objs), "elapsed_s": elapsed,
+        "objects": sum(o.kind not in (FALSE_TRACK, DUPLICATE_TRACK) for o in objs), "elapsed_s": elapsed,
         "machine": f"{platform.processor() or platform.machine()} ({os.cpu_count()} cores), Python "
         f"{platform.python_version()}, NumPy {np.__version__}, {args.workers} workers",
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "classification": classification(objs), "impact": impact(objs), "origin": origin(objs),
-        "warning": warning(objs),
+        "warning": warning(objs), "unowned_tracks": unowned_tracks(objs, n),
     }
     print(_markdown(res))
     if args.json:

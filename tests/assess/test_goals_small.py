@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bastion.evaluate.montecarlo import CHI2_2DOF_95, REQUIRED_LEAD_S, Mix, run_seed
+from bastion.evaluate.montecarlo import CHI2_2DOF_95, DUPLICATE_TRACK, FALSE_TRACK, REQUIRED_LEAD_S, Mix, run_seed
 
 SMALL = Mix(ballistic=15, drones=2, bird_flocks=1, birds_per_flock=4, aircraft=2, helicopters=2, duration_s=130.0)
 
@@ -20,7 +20,7 @@ def outcomes():
 
 
 def test_every_kind_is_present(outcomes):
-    kinds = {o.kind for o in outcomes}
+    kinds = {o.kind for o in outcomes} - {DUPLICATE_TRACK, FALSE_TRACK}
     assert kinds == {"rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter"}
     assert sum(o.flight_time_s is not None for o in outcomes) >= 12  # rounds that landed in the run
 
@@ -50,3 +50,9 @@ def test_warnings_in_time_and_not_too_wide(outcomes):
     assert all(o.warn_lead_s is not None and o.warn_lead_s >= r for o, r in feasible)
     ratio = [o.warned_area_m2 / o.footprint_m2 for o in hits]
     assert np.median(ratio) <= 3.0
+
+
+def test_clutter_makes_no_hostile_track(outcomes):
+    # The radars' false alarms (2 and 3 per scan) are far too sparse for 4 of 5 plots to line up
+    # (docs/tracking.md, false confirmation rates): no confirmed track on clutter, so none hostile.
+    assert not [o for o in outcomes if o.kind == FALSE_TRACK]

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bastion.evaluate.summary import match_tracks, warning_episodes
+from bastion.evaluate.summary import MATCH_GATE_M, match_tracks, warning_episodes
 from bastion.events import (
     Alert,
     AlertJoined,
@@ -38,6 +38,8 @@ CHI2_2DOF_95 = 5.991464547107979
 CLASS_WITHIN_S = 5.0  # the class held this long after confirmation is the one scored
 LEADS_S = (20, 10, 5)
 REQUIRED_LEAD_S = 15.0
+FALSE_TRACK = "false_track"  # the kind of an outcome for a confirmed track on no object (clutter)
+DUPLICATE_TRACK = "duplicate_track"  # ... for a second track on an object, which owns the first
 BALLISTIC_PRESETS = ("rocket_107mm", "rocket_122mm", "mortar_60mm", "mortar_81mm", "mortar_120mm")
 LAUNCH_RANGE_M = (2000.0, 8000.0)
 
@@ -177,7 +179,7 @@ class ObjectOutcome:
 
     seed: int
     name: str
-    kind: str
+    kind: str  # the object's kind, or FALSE_TRACK / DUPLICATE_TRACK for a track owning no object
     preset: str | None
     hostile: bool
     confirmed_t: float | None
@@ -218,6 +220,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     area = {n: polygon_area(p) for n, p in zones.items()}
     episodes = warning_episodes(events, world.duration)
     confirmed: dict[int, float] = {}
+    confirmed_at: dict[int, np.ndarray] = {}
     classes: dict[int, list[tuple[float, str]]] = {}
     hostile: set[int] = set()
     impacts: dict[int, list[ImpactPredicted]] = {}
@@ -226,6 +229,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
+            confirmed_at.setdefault(ev.track_id, np.asarray(ev.position, float))
         elif isinstance(ev, ClassChanged):
             classes.setdefault(ev.track_id, []).append((ev.t, ev.track_class))
         elif isinstance(ev, IdentityChanged) and ev.identity == "hostile":
@@ -300,6 +304,19 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
                 if z in wz and active:
                     oc.warn_lead_s = t_hit - wz[z]
         out.append(oc)
+    # Confirmed tracks owning no object: a second track on an object (within the matching gate of one when
+    # confirmed) or a track on clutter. What they were taken for, and what they made us warn.
+    for tid in sorted(set(confirmed) - set(owner)):
+        hist = sorted(classes.get(tid, []))
+        held = [c for t, c in hist if t <= confirmed[tid] + CLASS_WITHIN_S + 1e-9]
+        alive, pos, _ = world.state(confirmed[tid])
+        near = alive.any() and np.min(np.linalg.norm(pos[alive] - confirmed_at[tid], axis=1)) <= MATCH_GATE_M
+        out.append(ObjectOutcome(
+            seed=scenario.seed, name=f"track-{tid}", kind=DUPLICATE_TRACK if near else FALSE_TRACK, preset=None,
+            hostile=False,
+            confirmed_t=confirmed[tid], class_at=held[-1] if held else "unknown", first_correct_s=None,
+            ever_hostile=tid in hostile, warned_zones=tuple(sorted(warned_at.get(tid, {}))),
+        ))
     return out
 
 
