@@ -202,8 +202,8 @@ class Engine:
                 if sel.size == 7:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
                     beta, rounds = drag_priors(bal_classes, xb, Pb)
-            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m,
-                                            cov_scale=impact_cov_scale(bal_classes))
+            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0)
+            pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
             origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE,
                                               rounds=rounds)
             self.origins.forget(ids)

@@ -122,3 +122,22 @@ def test_rocket_origin_with_the_boost_flown_back_is_the_launcher():
             org = predict_ballistic_origin(x, P, np.array([np.nan]), rounds=[name])
             assert np.linalg.norm(org.impact[0, :2] - launch[:2]) < 5.0, (name, el_deg, after)
             assert np.linalg.norm(plain.impact[0, :2] - launch[:2]) > plain_min
+
+
+def test_late_mortar_factor_ramps_in_over_the_last_seconds():
+    from bastion.assess.impact import (
+        IMPACT_COV_SCALE_BY_CLASS,
+        IMPACT_COV_SCALE_LATE,
+        LATE_RAMP_S,
+        impact_cov_scale,
+    )
+
+    start, end = LATE_RAMP_S
+    mid = 0.5 * (start + end)
+    early, late = IMPACT_COV_SCALE_BY_CLASS["mortar"], IMPACT_COV_SCALE_LATE["mortar"]
+    got = impact_cov_scale(["mortar"] * 5, [30.0, start, mid, end, 1.0])
+    # Hand values: the class factor before the ramp, halfway between at its middle, the late one after.
+    np.testing.assert_allclose(got, [early, early, 0.5 * (early + late), late, late])
+    # Rockets have no late factor; an unknown time to impact keeps the class factor.
+    np.testing.assert_allclose(impact_cov_scale(["rocket", "mortar"], [2.0, np.nan]),
+                               [IMPACT_COV_SCALE_BY_CLASS["rocket"], early])
