@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bastion.evaluate.summary import MATCH_GATE_M, match_tracks, warning_episodes
+from bastion.evaluate.summary import match_tracks, unowned_tracks, warning_episodes
 from bastion.events import (
     Alert,
     AlertJoined,
@@ -220,7 +220,6 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     area = {n: polygon_area(p) for n, p in zones.items()}
     episodes = warning_episodes(events, world.duration)
     confirmed: dict[int, float] = {}
-    confirmed_at: dict[int, np.ndarray] = {}
     classes: dict[int, list[tuple[float, str]]] = {}
     hostile: set[int] = set()
     impacts: dict[int, list[ImpactPredicted]] = {}
@@ -229,7 +228,6 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
-            confirmed_at.setdefault(ev.track_id, np.asarray(ev.position, float))
         elif isinstance(ev, ClassChanged):
             classes.setdefault(ev.track_id, []).append((ev.t, ev.track_class))
         elif isinstance(ev, IdentityChanged) and ev.identity == "hostile":
@@ -304,18 +302,15 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
                 if z in wz and active:
                     oc.warn_lead_s = t_hit - wz[z]
         out.append(oc)
-    # Confirmed tracks owning no object: a second track on an object (within the matching gate of one when
-    # confirmed) or a track on clutter. What they were taken for, and what they made us warn.
-    for tid in sorted(set(confirmed) - set(owner)):
-        hist = sorted(classes.get(tid, []))
-        held = [c for t, c in hist if t <= confirmed[tid] + CLASS_WITHIN_S + 1e-9]
-        alive, pos, _ = world.state(confirmed[tid])
-        near = alive.any() and np.min(np.linalg.norm(pos[alive] - confirmed_at[tid], axis=1)) <= MATCH_GATE_M
+    # Confirmed tracks owning no object (a second track on an object, or a track on clutter): what they
+    # were taken for, and what they made us warn.
+    for u in unowned_tracks(world, events, owner):
+        tid = u["track_id"]
+        held = [c for t, c in sorted(classes.get(tid, [])) if t <= confirmed[tid] + CLASS_WITHIN_S + 1e-9]
         out.append(ObjectOutcome(
-            seed=scenario.seed, name=f"track-{tid}", kind=DUPLICATE_TRACK if near else FALSE_TRACK, preset=None,
-            hostile=False,
-            confirmed_t=confirmed[tid], class_at=held[-1] if held else "unknown", first_correct_s=None,
-            ever_hostile=tid in hostile, warned_zones=tuple(sorted(warned_at.get(tid, {}))),
+            seed=scenario.seed, name=f"track-{tid}", kind=FALSE_TRACK if u["near"] is None else DUPLICATE_TRACK,
+            preset=None, hostile=False, confirmed_t=confirmed[tid], class_at=held[-1] if held else "unknown",
+            first_correct_s=None, ever_hostile=u["hostile"], warned_zones=tuple(u["warned_zones"]),
         ))
     return out
 

@@ -21,6 +21,7 @@ from bastion.events import (
     ClassChanged,
     EngagementResult,
     FireOrder,
+    IdentityChanged,
     ImpactPredicted,
     OriginPredicted,
     Record,
@@ -56,6 +57,42 @@ def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
             if d[r, c] <= MATCH_GATE_M:
                 votes[ev.track_ids[r]][int(obj[c])] += 1
     return {tid: c.most_common(1)[0][0] for tid, c in votes.items() if c.most_common(1)[0][1] >= 2}
+
+
+def unowned_tracks(world: World, events: list[Record], owner: dict[int, int]) -> list[dict[str, Any]]:
+    """Confirmed tracks that own no object (``owner`` from :func:`match_tracks`): a second track on an
+    object, or a track on clutter. Each: ``track_id``, ``confirmed_t``, ``near`` (the name of the nearest
+    live object if within ``MATCH_GATE_M`` of the track when confirmed, else None: clutter), ``classes``
+    (declared, in order), ``hostile``, ``warned_zones`` and ``fire_orders`` (their count)."""
+    confirmed: dict[int, TrackConfirmed] = {}
+    classes: dict[int, list[str]] = defaultdict(list)
+    hostile: set[int] = set()
+    warned: dict[int, set[str]] = defaultdict(set)
+    fires: Counter = Counter()
+    for ev in events:
+        if isinstance(ev, TrackConfirmed):
+            confirmed.setdefault(ev.track_id, ev)
+        elif isinstance(ev, ClassChanged):
+            classes[ev.track_id].append(ev.track_class)
+        elif isinstance(ev, IdentityChanged) and ev.identity == "hostile":
+            hostile.add(ev.track_id)
+        elif isinstance(ev, Alert) and ev.tier == "warning":
+            for tid in ev.track_ids:
+                warned[tid].add(ev.zone)
+        elif isinstance(ev, AlertJoined):
+            warned[ev.track_id].add(ev.zone)
+        elif isinstance(ev, FireOrder):
+            fires[ev.track_id] += 1
+    out = []
+    for tid in sorted(set(confirmed) - set(owner)):
+        ev = confirmed[tid]
+        alive, pos, _ = world.state(ev.t)
+        d = np.where(alive, np.linalg.norm(pos - np.asarray(ev.position, float), axis=1), np.inf)
+        j = int(np.argmin(d)) if d.size else -1
+        near = world.objects[j].name if j >= 0 and d[j] <= MATCH_GATE_M else None
+        out.append({"track_id": tid, "confirmed_t": _r(ev.t), "near": near, "classes": classes[tid],
+                    "hostile": tid in hostile, "warned_zones": sorted(warned[tid]), "fire_orders": fires[tid]})
+    return out
 
 
 def warning_episodes(events: list[Record], t_final: float) -> dict[str, list[tuple[float, float]]]:
@@ -117,7 +154,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     objects = []
     impacts_by_zone: dict[str, list[float]] = defaultdict(list)
     totals = Counter(threats=0, defeated=0, leaked=0, fratricide_engagements=0, rounds_fired=0,
-                     missed_warnings=0, false_warnings=0, engagements=0, kills=0,
+                     missed_warnings=0, false_warnings=0, engagements=0, kills=0, engagements_on_unowned_tracks=0,
                      interceptors_fired=0, laser_shots=0)
     burst_cost = {e.name: getattr(e, "cost_per_burst", None) or getattr(e, "cost_per_shot", 0.0)
                   for e in scenario.effectors}
@@ -217,8 +254,18 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
         for s, e in eps:
             if not any(s <= ti <= e + 5.0 for ti in impacts_by_zone.get(zone, [])):
                 totals["false_warnings"] += 1
+    unowned = unowned_tracks(world, events, owner)
+    totals["unowned_tracks"] = len(unowned)
+    # Shots at tracks owning no object were still fired: they count in the run's rounds and cost.
+    for f in (f for u in unowned for f in fires[u["track_id"]]):
+        totals["interceptors_fired" if f.effector in interceptor_names else "rounds_fired"] += f.rounds
+        totals["laser_shots"] += f.effector in laser_names
+        totals["engagements"] += 1
+        totals["engagements_on_unowned_tracks"] += 1
+        cost += burst_cost.get(f.effector, 0.0)
     return {
         "summary_version": SUMMARY_VERSION, "scenario": scenario.name, "seed": seed,
         "duration_s": _r(world.duration), "objects": objects, "totals": {**totals, "cost": _r(cost)},
         "warnings": {z: [[_r(s), _r(e)] for s, e in eps] for z, eps in sorted(episodes.items())},
+        "unowned_tracks": unowned,
     }
