@@ -59,6 +59,18 @@ def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
     return {tid: c.most_common(1)[0][0] for tid, c in votes.items() if c.most_common(1)[0][1] >= 2}
 
 
+def warned_zones_by_track(events: list[Record]) -> dict[int, set[str]]:
+    """Track id -> the zones whose warning named it (the alert itself, or a track joining it)."""
+    warned: dict[int, set[str]] = defaultdict(set)
+    for ev in events:
+        if isinstance(ev, Alert) and ev.tier == "warning":
+            for tid in ev.track_ids:
+                warned[tid].add(ev.zone)
+        elif isinstance(ev, AlertJoined):
+            warned[ev.track_id].add(ev.zone)
+    return warned
+
+
 def unowned_tracks(world: World, events: list[Record], owner: dict[int, int]) -> list[dict[str, Any]]:
     """Confirmed tracks that own no object (``owner`` from :func:`match_tracks`): a second track on an
     object, or a track on clutter. Each: ``track_id``, ``confirmed_t``, ``near`` (the name of the nearest
@@ -67,7 +79,7 @@ def unowned_tracks(world: World, events: list[Record], owner: dict[int, int]) ->
     confirmed: dict[int, TrackConfirmed] = {}
     classes: dict[int, list[str]] = defaultdict(list)
     hostile: set[int] = set()
-    warned: dict[int, set[str]] = defaultdict(set)
+    warned = warned_zones_by_track(events)
     fires: Counter = Counter()
     for ev in events:
         if isinstance(ev, TrackConfirmed):
@@ -76,11 +88,6 @@ def unowned_tracks(world: World, events: list[Record], owner: dict[int, int]) ->
             classes[ev.track_id].append(ev.track_class)
         elif isinstance(ev, IdentityChanged) and ev.identity == "hostile":
             hostile.add(ev.track_id)
-        elif isinstance(ev, Alert) and ev.tier == "warning":
-            for tid in ev.track_ids:
-                warned[tid].add(ev.zone)
-        elif isinstance(ev, AlertJoined):
-            warned[ev.track_id].add(ev.zone)
         elif isinstance(ev, FireOrder):
             fires[ev.track_id] += 1
     out = []
@@ -124,7 +131,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
 
     confirmed: dict[int, float] = {}
     classes: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    warned: dict[int, set[str]] = defaultdict(set)
+    warned = warned_zones_by_track(events)
     fires: dict[int, list[FireOrder]] = defaultdict(list)
     approvals: dict[int, ApprovalDecision] = {}  # track id -> its operator approval
     results: dict[int, EngagementResult] = {}
@@ -135,11 +142,6 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             confirmed.setdefault(ev.track_id, ev.t)
         elif isinstance(ev, ClassChanged):
             classes[ev.track_id].append((ev.t, ev.track_class))
-        elif isinstance(ev, Alert) and ev.tier == "warning":
-            for tid in ev.track_ids:
-                warned[tid].add(ev.zone)
-        elif isinstance(ev, AlertJoined):
-            warned[ev.track_id].add(ev.zone)
         elif isinstance(ev, FireOrder):
             fires[ev.track_id].append(ev)
         elif isinstance(ev, ApprovalDecision) and ev.decision == "approved":
