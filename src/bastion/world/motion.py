@@ -99,6 +99,8 @@ def _turn_toward(vel: tuple[float, float, float], u_to: tuple[float, float, floa
     # Rotate u in the plane of u and u_to (the component of u_to normal to u gives the direction).
     n = (u_to[0] - cos_a * u[0], u_to[1] - cos_a * u[1], u_to[2] - cos_a * u[2])
     nn = math.sqrt(n[0] ** 2 + n[1] ** 2 + n[2] ** 2)
+    if nn < 1e-12:  # straight away from the target: no plane to turn in; fly on
+        return vel
     c, s_ = math.cos(max_angle), math.sin(max_angle)
     return tuple(sp * (c * u[k] + s_ * n[k] / nn) for k in range(3))  # type: ignore[return-value]
 
