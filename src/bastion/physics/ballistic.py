@@ -23,6 +23,7 @@ use it, so it imports nothing from ``bastion.world`` or the chain.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +70,21 @@ class DragCurve:
     def __call__(self, mach) -> np.ndarray:
         """f(M) (dimensionless) at Mach number(s) ``mach``."""
         return np.interp(mach, self.mach, self.factor)
+
+    @functools.cached_property
+    def _pieces(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        m, f = np.asarray(self.mach, float), np.asarray(self.factor, float)
+        return m, f, np.diff(f) / np.diff(m)
+
+    def value_and_slope(self, mach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """f(M) and df/dM at Mach numbers ``mach`` (one search for both): the slope of the linear piece
+        M lies on (the right-hand piece at a table point), zero where f is held beyond the table."""
+        m, f, slope = self._pieces
+        mc = np.clip(mach, m[0], m[-1])
+        seg = np.minimum(np.searchsorted(m, mc, side="right") - 1, m.size - 2)
+        s = slope[seg]
+        inside = (mach >= m[0]) & (mach < m[-1])
+        return f[seg] + s * (mc - m[seg]), np.where(inside, s, 0.0)
 
 
 #: Generic drag-rise shape of an axisymmetric projectile: flat subsonic, rising from M ~ 0.8 to a peak a

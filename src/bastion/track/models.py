@@ -15,8 +15,11 @@ transition, for an extended Kalman prediction; ``process_noise`` gives Q (K, 8, 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from bastion.physics.ballistic import DragCurve
 from bastion.track.config import TrackerConfig
 
 STATE_DIM = 8
@@ -73,26 +76,17 @@ def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.nd
     return xp, F
 
 
-_DRAG_TABLES: dict = {}
+@functools.cache
+def _drag_curve(mach: tuple[float, ...], factor: tuple[float, ...]) -> DragCurve:
+    return DragCurve(mach, factor)
 
 
 def _drag_factor(speed: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """f(M) and df/d|v| (s/m) of the configured Mach drag law at speeds (K,) m/s: the linear piece the
-    Mach number lies on (one search for both), f held and its slope zero beyond the table's ends."""
+    """f(M) and df/d|v| (s/m) of the configured Mach drag law at speeds (K,) m/s."""
     if not cfg.drag_mach:
         return np.ones_like(speed), np.zeros_like(speed)
-    key = (cfg.drag_mach, cfg.drag_factor)
-    table = _DRAG_TABLES.get(key)
-    if table is None:
-        m, f = np.asarray(cfg.drag_mach, float), np.asarray(cfg.drag_factor, float)
-        table = _DRAG_TABLES.setdefault(key, (m, f, np.diff(f) / np.diff(m)))
-    m, f, slope = table
-    mach = speed / cfg.sound_speed
-    mc = np.clip(mach, m[0], m[-1])
-    seg = np.minimum(np.searchsorted(m, mc, side="right") - 1, m.size - 2)
-    s = slope[seg]
-    inside = (mach >= m[0]) & (mach < m[-1])
-    return f[seg] + s * (mc - m[seg]), np.where(inside, s, 0.0) / cfg.sound_speed
+    f, df_dm = _drag_curve(cfg.drag_mach, cfg.drag_factor).value_and_slope(speed / cfg.sound_speed)
+    return f, df_dm / cfg.sound_speed
 
 
 def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerConfig):
