@@ -45,6 +45,14 @@ class TrackerConfig:
             within 1.9 m and 0.52 m/s of a 0.01 s integration after a 5 s coast (0.05 m after 2 s,
             0.0003 m/s after a 0.5 s scan; measured on rounds at 120-300 m/s through the transonic drag
             rise), far below a coasting track's own uncertainty.
+        ballistic_min_energy_speed, ballistic_energy_sd: a round in flight carries its launch energy: its
+            energy speed sqrt(|v|^2 + 2 g h) (h the height above the site, m) is its launch speed less what
+            drag took. At each update the ballistic model's probability is multiplied by
+            exp(-0.5 ((min - v0) / sd)^2) where the model's own state has less than ``min`` (m/s): a slow,
+            low track (a bird, 10 m/s at 60 m: 37 m/s) that the ballistic model fits within the radar's
+            height noise would otherwise take that model and, coasting, fall at g (a bird's track was
+            found 79 m below ground at -49 m/s and declared a drone). 60 m/s: a round reaching beyond
+            400 m needs more (vacuum sqrt(g R) = 63 m/s at 400 m). 0 turns the rule off.
 
     Gating and association:
         gate_prob: probability mass of the chi-square validation gate (per measurement dimension).
@@ -92,6 +100,8 @@ class TrackerConfig:
     sound_speed: float = 340.294
     ballistic_substep_s: float = 1.0
     ballistic_max_substeps: int = 1
+    ballistic_min_energy_speed: float = 60.0
+    ballistic_energy_sd: float = 10.0
 
     gate_prob: float = 0.9995
     gate_sigmas: float = 5.0
@@ -131,6 +141,8 @@ class TrackerConfig:
             raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
         if self.ballistic_substep_s <= 0.0 or self.ballistic_max_substeps < 1:
             raise ValueError("need ballistic_substep_s > 0 and ballistic_max_substeps >= 1")
+        if self.ballistic_min_energy_speed < 0.0 or self.ballistic_energy_sd <= 0.0:
+            raise ValueError("need ballistic_min_energy_speed >= 0 and ballistic_energy_sd > 0")
         if len(self.drag_mach) != len(self.drag_factor) or len(self.drag_mach) == 1:
             raise ValueError("drag_mach and drag_factor need the same length (0 for constant drag, else >= 2)")
         if not 0.0 < self.gate_prob < 1.0:

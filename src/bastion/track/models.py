@@ -114,6 +114,15 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     return a, da_du, da_dv, da_dk
 
 
+def ballistic_energy_loglik(x: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """Log plausibility (K,) of states x (K, >=6) as rounds in flight: 0 where the energy speed
+    sqrt(|v|^2 + 2 g max(u, 0)) (m/s) reaches ``cfg.ballistic_min_energy_speed``, a Gaussian fall-off of
+    width ``cfg.ballistic_energy_sd`` below it."""
+    v0 = np.sqrt(np.einsum("ki,ki->k", x[:, 3:6], x[:, 3:6]) + 2.0 * cfg.gravity * np.clip(x[:, 2], 0.0, None))
+    short = np.clip(cfg.ballistic_min_energy_speed - v0, 0.0, None) / cfg.ballistic_energy_sd
+    return -0.5 * short**2
+
+
 def predict_ballistic(
     x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig
 ) -> tuple[np.ndarray, np.ndarray]:

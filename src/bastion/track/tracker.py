@@ -19,7 +19,7 @@ from bastion.track.associate import candidate_pairs, gnn, jpda_weights
 from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
-from bastion.track.models import KDRAG, OMEGA, state_dim
+from bastion.track.models import KDRAG, OMEGA, ballistic_energy_loglik, state_dim
 from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
 
 
@@ -296,6 +296,20 @@ class Tracker:
 
     def _write_rows(self, rows, xu, Pu, mu, t):
         tab = self.table
+        if "ballistic" in self.model_names and self.config.ballistic_min_energy_speed > 0.0:
+            # A track too slow and low to be a round in flight cannot hold the ballistic model (see
+            # TrackerConfig): its probability is scaled down by the model state's energy shortfall.
+            # The energy is that of the other models' estimate: the ballistic model's own state of a bird
+            # falls at g between plots, which would make it look energetic.
+            j = self.model_names.index("ballistic")
+            others = [i for i in range(len(self.model_names)) if i != j]
+            if others:
+                w = mu[:, others] / mu[:, others].sum(axis=1, keepdims=True)
+                x_other = np.einsum("km,mkd->kd", w, xu[others, :, :6])
+                mu = mu.copy()
+                mu[:, j] *= np.exp(ballistic_energy_loglik(x_other, self.config))
+                mu = np.maximum(mu / mu.sum(axis=1, keepdims=True), 1e-6)
+                mu /= mu.sum(axis=1, keepdims=True)
         tab.xm[:, rows] = xu
         tab.Pm[:, rows] = Pu
         tab.mode_prob[rows] = mu
