@@ -119,7 +119,8 @@ class Engine:
                 TrackConfirmed(upd.time, int(tid), tuple(float(v) for v in tab.x[r, :3]))
                 for tid, r in zip(upd.confirmed, rows, strict=True)
             ]
-        out += [TrackDeleted(upd.time, int(tid), "lost") for tid in upd.deleted]
+        landed = set(upd.landed.tolist())
+        out += [TrackDeleted(upd.time, int(tid), "landed" if tid in landed else "lost") for tid in upd.deleted.tolist()]
         return out
 
     def _on_operator(self, cmd: OperatorCommand) -> list[Record]:

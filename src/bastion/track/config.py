@@ -78,6 +78,10 @@ class TrackerConfig:
         max_misses: a confirmed track is deleted after this many consecutive misses.
         max_coast_s: ... or when it has not been updated for this long (s).
         max_pos_sigma: ... or when its position standard deviation (m, RMS over axes) exceeds this.
+        below_ground_m: ... or, as landed, when its predicted height is below -``below_ground_m`` (m; the
+            ground is height 0 of the site frame) and more than 2 of its height standard deviations below
+            the ground: what it followed has hit the ground (a round's impact, a drone's dive). Coasting
+            on, such tracks went hundreds of metres underground and were declared mortars (2026-11-25).
         quality_alpha: exponential smoothing factor of the track quality (hit = 1, miss = 0).
     """
 
@@ -118,6 +122,7 @@ class TrackerConfig:
     max_misses: int = 3
     max_coast_s: float = 5.0
     max_pos_sigma: float = 300.0
+    below_ground_m: float = 30.0
     quality_alpha: float = 0.25
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ any rate: process noise and model switching depend on the elapsed time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import chdtri
@@ -34,6 +34,7 @@ class ScanUpdate:
         deleted: ids of tracks deleted by this batch.
         updated: ids of tracks updated by a detection of this batch.
         det_track: (n,) the track id each detection updated, -1 if none (unused or sent to initiation).
+        landed: ids among ``deleted`` deleted because they were predicted below ground.
     """
 
     time: float
@@ -41,6 +42,7 @@ class ScanUpdate:
     deleted: np.ndarray
     updated: np.ndarray
     det_track: np.ndarray
+    landed: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 _EMPTY_IDS = np.zeros(0, np.int64)
@@ -124,6 +126,7 @@ class Tracker:
         N = len(tab)
         at = ad = _EMPTY_IDS
         blocked = np.zeros(n, bool)
+        underground = np.zeros(N, bool)
         pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0) if N else np.zeros(0)
 
         if N and n:
@@ -134,6 +137,7 @@ class Tracker:
             # Gating needs the combined position covariance only (plus velocity for range rate).
             x6, P6 = imm.combine(xp, Pp, c, 6, 6 if kind == "radar_doppler" else 3)
             pos_sigma = np.sqrt(np.trace(P6[:, :3, :3], axis1=1, axis2=2) / 3.0)
+            underground = self._below_ground(x6, P6)
             broken = ~(np.isfinite(x6).all(axis=1) & np.isfinite(pos_sigma))
             if np.any(broken):
                 # A diverged track (numerically) is parked far away for gating and deleted below.
@@ -151,8 +155,13 @@ class Tracker:
                 blocked[dj[firm]] = True
             det_track[ad] = tab.id[at]
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
+        elif N:
+            # An empty batch: the tracks' predicted heights, for the landed test only.
+            xp, Pp, c = self._predict_rows(slice(None), t_ref - tab.t_state)
+            x6, P6 = imm.combine(xp, Pp, c, 6, 3)
+            underground = self._below_ground(x6, P6)
 
-        confirmed, deleted, alive = self._manage(batch, bit, at, ad, pos_sigma, t_ref)
+        confirmed, deleted, alive, landed = self._manage(batch, bit, at, ad, pos_sigma, underground, t_ref)
         updated = np.unique(det_track[det_track >= 0])
 
         new_rows = None
@@ -165,9 +174,15 @@ class Tracker:
                 confirmed = np.concatenate([confirmed, new_rows["id"][new_rows["status"] == CONFIRMED]])
         # Deletions and new tracks in one pass over the table's arrays.
         tab.keep_append(alive, new_rows)
-        return ScanUpdate(t_ref, confirmed, deleted, updated, det_track)
+        return ScanUpdate(t_ref, confirmed, deleted, updated, det_track, landed)
 
     # ------------------------------------------------------------------ internals
+    def _below_ground(self, x: np.ndarray, P: np.ndarray) -> np.ndarray:
+        """Rows predicted below -``below_ground_m`` and 2 height standard deviations below the ground
+        (under 2.3 % that what they follow is still in the air): landed."""
+        u = x[:, 2]
+        return (u < -self.config.below_ground_m) & (u + 2.0 * np.sqrt(np.clip(P[:, 2, 2], 0.0, None)) < 0.0)
+
     def _sensor_bit(self, sensor_id: str) -> int:
         if sensor_id not in self._sensor_bits:
             if len(self._sensor_bits) >= 63:
@@ -324,14 +339,15 @@ class Tracker:
             learnt = (var < 0.25 * self.config.drag_sigma0**2) & (k > 0.0)
             tab.ballistic_coef[rows] = np.where(learnt, 1.0 / np.where(k > 0, k, 1.0), np.nan)
 
-    def _manage(self, batch, bit, at, ad, pos_sigma, t_ref):
+    def _manage(self, batch, bit, at, ad, pos_sigma, underground, t_ref):
         """Hit/miss bookkeeping, confirmation, coasting and deletion: returns the confirmed and deleted
-        ids and the mask of rows that stay (the caller drops the others)."""
+        ids, the mask of rows that stay (the caller drops the others) and the ids deleted as landed
+        (``underground``: rows predicted below ground)."""
         cfg = self.config
         tab = self.table
         N = len(tab)
         if N == 0:
-            return _EMPTY_IDS, _EMPTY_IDS, None
+            return _EMPTY_IDS, _EMPTY_IDS, None, _EMPTY_IDS
         hit = np.zeros(N, bool)
         hit[at] = True
         # Only the sensor that made a track's last two updates can miss it: a counter-mortar radar
@@ -371,7 +387,9 @@ class Tracker:
         dead |= firm & (tab.misses >= cfg.max_misses)
         dead |= (t_ref - tab.t_last_update) > cfg.max_coast_s
         dead |= pos_sigma > cfg.max_pos_sigma
-        return tab.id[newly].copy(), tab.id[dead].copy(), ~dead
+        landed = underground & ~hit
+        dead |= landed
+        return tab.id[newly].copy(), tab.id[dead].copy(), ~dead, tab.id[landed].copy()
 
     def _window_hits(self, history: np.ndarray) -> np.ndarray:
         """Hits among the last ``confirm_n`` opportunities (a popcount by table lookup)."""
