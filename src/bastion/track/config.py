@@ -48,8 +48,8 @@ class TrackerConfig:
         ballistic_min_energy_speed, ballistic_energy_sd: a round in flight carries its launch energy: its
             energy speed sqrt(|v|^2 + 2 g h) (h the height above the site, m) is its launch speed less what
             drag took. At each update the ballistic model's probability is multiplied by
-            exp(-0.5 ((min - v0) / sd)^2) where the model's own state has less than ``min`` (m/s): a slow,
-            low track (a bird, 10 m/s at 60 m: 37 m/s) that the ballistic model fits within the radar's
+            exp(-0.5 ((min - v0) / sd)^2) where the other models' estimate has less than ``min`` (m/s): a
+            slow, low track (a bird, 10 m/s at 60 m: 36 m/s) that the ballistic model fits within the radar's
             height noise would otherwise take that model and, coasting, fall at g (a bird's track was
             found 79 m below ground at -49 m/s and declared a drone). 60 m/s: a round reaching beyond
             400 m needs more (vacuum sqrt(g R) = 63 m/s at 400 m). 0 turns the rule off.

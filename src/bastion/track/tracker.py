@@ -309,22 +309,26 @@ class Tracker:
         xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
         self._write_rows(at, xu, Pu, mu, t_det)
 
+    def _energy_rule(self, xu: np.ndarray, mu: np.ndarray) -> np.ndarray:
+        """Model probabilities (K, M) with the ballistic model's scaled down by the track's energy
+        shortfall (TrackerConfig.ballistic_min_energy_speed): a track too slow and low to be a round in
+        flight cannot hold that model. The energy is that of the other models' estimate: the ballistic
+        model's own state of a bird falls at g between plots, which would make it look energetic."""
+        names = self.model_names
+        if "ballistic" not in names or len(names) == 1 or self.config.ballistic_min_energy_speed <= 0.0:
+            return mu
+        j = names.index("ballistic")
+        others = [i for i in range(len(names)) if i != j]
+        w = mu[:, others] / mu[:, others].sum(axis=1, keepdims=True)
+        x_other = np.einsum("km,mkd->kd", w, xu[others, :, :6])
+        mu = mu.copy()
+        mu[:, j] *= np.exp(ballistic_energy_loglik(x_other, self.config))
+        mu = np.maximum(mu / mu.sum(axis=1, keepdims=True), 1e-6)  # the IMM's floor: every model stays alive
+        return mu / mu.sum(axis=1, keepdims=True)
+
     def _write_rows(self, rows, xu, Pu, mu, t):
         tab = self.table
-        if "ballistic" in self.model_names and self.config.ballistic_min_energy_speed > 0.0:
-            # A track too slow and low to be a round in flight cannot hold the ballistic model (see
-            # TrackerConfig): its probability is scaled down by the model state's energy shortfall.
-            # The energy is that of the other models' estimate: the ballistic model's own state of a bird
-            # falls at g between plots, which would make it look energetic.
-            j = self.model_names.index("ballistic")
-            others = [i for i in range(len(self.model_names)) if i != j]
-            if others:
-                w = mu[:, others] / mu[:, others].sum(axis=1, keepdims=True)
-                x_other = np.einsum("km,mkd->kd", w, xu[others, :, :6])
-                mu = mu.copy()
-                mu[:, j] *= np.exp(ballistic_energy_loglik(x_other, self.config))
-                mu = np.maximum(mu / mu.sum(axis=1, keepdims=True), 1e-6)
-                mu /= mu.sum(axis=1, keepdims=True)
+        mu = self._energy_rule(xu, mu)
         tab.xm[:, rows] = xu
         tab.Pm[:, rows] = Pu
         tab.mode_prob[rows] = mu
