@@ -227,3 +227,38 @@ def test_a_sensor_that_saw_a_track_once_does_not_wear_it_down():
     assert tracker.table.sensors.tolist() in ([], [0b11])
     # After t = 15 s only empty counter-mortar batches come: deleted max_coast_s after its last plot.
     assert len(tracker.table) == 0
+
+
+def _two_radar_track(plots: list[tuple[float, str, bool]]) -> tuple[float | None, bool]:
+    """Scans of a 'cmr' and a 'surv' radar (cartesian, 5 m noise): (time, sensor, plot on the target at
+    200 m/s or nothing). Returns the confirmation time (None: never) and whether the track was deleted."""
+    p0, v = np.array([3000.0, -2000.0, 100.0]), np.array([-150.0, 130.0, 10.0])
+    tracker = Tracker(TrackerConfig())
+    rng = np.random.default_rng(3)
+    t_conf, deleted = None, False
+    for t, sensor, seen in plots:
+        z = [p0 + v * t + rng.normal(0.0, 5.0, 3)] if seen else np.zeros((0, 3))
+        upd = tracker.process(_cartesian(t, z, 5.0, sensor), time=t)
+        if len(upd.confirmed) and t_conf is None:
+            t_conf = t
+        deleted |= bool(len(upd.deleted))
+    return t_conf, deleted
+
+
+def test_a_tentative_track_is_missed_by_every_sensor_that_fed_it():
+    # Started on two counter-mortar radar plots, fed by two surveillance plots, never seen again by the
+    # counter-mortar radar: 4 hits, but only 3 of its last 5 opportunities, so never confirmed (the
+    # chain of clutter and birds of a flock that once became a 200 m/s "rocket").
+    ghost = [(0.0, "cmr", True), (0.5, "cmr", True), (1.0, "surv", True), (1.25, "cmr", False),
+             (1.75, "cmr", False), (2.0, "surv", True), (2.25, "cmr", False), (2.75, "cmr", False)]
+    t_conf, deleted = _two_radar_track(ghost)
+    assert t_conf is None and deleted
+    # A real round seen by both radars is confirmed on its fourth plot, as before.
+    real = [(0.0, "cmr", True), (0.5, "cmr", True), (1.0, "surv", True), (1.25, "cmr", True),
+            (1.75, "cmr", True)]
+    assert _two_radar_track(real)[0] == 1.25
+    # A glimpse by a second radar (a drone at the counter-mortar radar's elevation floor) does not stop
+    # the surveillance radar's track from being confirmed on its fourth hit in five opportunities.
+    glimpse = [(0.0, "surv", True), (1.0, "surv", True), (1.5, "cmr", True), (2.0, "cmr", False),
+               (2.0, "surv", True), (2.5, "cmr", False), (3.0, "surv", True)]
+    assert _two_radar_track(glimpse)[0] == 2.0

@@ -358,6 +358,11 @@ class Tracker:
         # that once saw a drone must not wear the drone's track down with every batch that (rightly)
         # lacks it.
         opp = hit | ((tab.last_sensor == bit) & (tab.prev_sensor == bit))
+        # A tentative track, though, is missed by every sensor that has contributed to it: a pair of a
+        # counter-mortar radar's clutter plots chained to two birds of a flock on the surveillance radar
+        # was confirmed as a 200 m/s track (then declared a rocket) while the counter-mortar radar, which
+        # would have seen a real round every 0.5 s, never saw it again.
+        opp |= (tab.status == TENTATIVE) & ((tab.sensors & bit) != 0)
         hu = hit.astype(np.uint64)
         tab.history[opp] = (tab.history[opp] << np.uint64(1)) | hu[opp]
         tab.opportunities[opp] += 1
