@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.physics.ballistic import energy_speed
 from bastion.scenario.schema import TRACK_CLASSES
 
 CLASSES = TRACK_CLASSES
@@ -115,7 +116,7 @@ class Classifier:
         # v0 = sqrt(v^2 + 2 g h) is at least that of a mortar's lowest useful charge (about 100 m/s for
         # ranges beyond a base's perimeter; docs/assessment.md). A slow, low track (a bird whose young
         # track climbs steeply on elevation noise) cannot be a round in flight, however steep it looks.
-        v0 = np.sqrt(speed**2 + 2.0 * G0 * np.clip(x[:, 2], 0.0, None))
+        v0 = energy_speed(speed**2, x[:, 2], G0)
         short = np.clip(V0_MIN_BALLISTIC_MPS - v0, 0.0, None) / V0_SD_MPS
         ll += np.where(self._ballistic[None, :], -0.5 * short[:, None] ** 2, 0.0)
         # Height: birds and small drones stay low.

@@ -123,6 +123,13 @@ class Boost:
         return self.mass_kg - self.propellant_kg
 
 
+def energy_speed(speed_sq, height, g: float = G0) -> np.ndarray:
+    """Vacuum-equivalent launch speed sqrt(|v|^2 + 2 g h) (m/s) of a body with squared speed ``speed_sq``
+    ((m/s)^2) at ``height`` (m above the ground; below it counts as 0), ``g`` in m/s^2: constant along a
+    vacuum arc, so for a round in flight its launch speed less what drag took."""
+    return np.sqrt(speed_sq + 2.0 * g * np.clip(height, 0.0, None))
+
+
 def _as_states(pos, vel, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pos = np.array(pos, dtype=float, ndmin=2)
     vel = np.array(vel, dtype=float, ndmin=2)

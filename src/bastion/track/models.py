@@ -19,7 +19,7 @@ import functools
 
 import numpy as np
 
-from bastion.physics.ballistic import DragCurve
+from bastion.physics.ballistic import DragCurve, energy_speed
 from bastion.track.config import TrackerConfig
 
 STATE_DIM = 8
@@ -118,7 +118,7 @@ def ballistic_energy_loglik(x: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
     """Log plausibility (K,) of states x (K, >=6) as rounds in flight: 0 where the energy speed
     sqrt(|v|^2 + 2 g max(u, 0)) (m/s) reaches ``cfg.ballistic_min_energy_speed``, a Gaussian fall-off of
     width ``cfg.ballistic_energy_sd`` below it."""
-    v0 = np.sqrt(np.einsum("ki,ki->k", x[:, 3:6], x[:, 3:6]) + 2.0 * cfg.gravity * np.clip(x[:, 2], 0.0, None))
+    v0 = energy_speed(np.einsum("ki,ki->k", x[:, 3:6], x[:, 3:6]), x[:, 2], cfg.gravity)
     short = np.clip(cfg.ballistic_min_energy_speed - v0, 0.0, None) / cfg.ballistic_energy_sd
     return -0.5 * short**2
 

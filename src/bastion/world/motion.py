@@ -9,10 +9,10 @@ import math
 
 import numpy as np
 
+from bastion.physics.atmosphere import G0
 from bastion.world.trajectory import Trajectory
 
 WAYPOINT_CAPTURE_M = 150.0  # a drone moves to its next waypoint within this horizontal distance
-G0 = 9.80665  # standard gravity (m/s^2)
 # Normal load (g) of a fixed-wing drone's push-over into its terminal dive: assumed (no public figure for
 # Shahed-class airframes; a light airframe's gentle manoeuvre). At 50 m/s a 40 deg push-over takes ~2.4 s.
 PUSHOVER_G = 1.5
