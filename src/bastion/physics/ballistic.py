@@ -28,7 +28,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bastion.physics.atmosphere import G0, density_and_sound_speed_table
+from bastion.physics.atmosphere import _TABLE_A, _TABLE_LNRHO, _TABLE_Z, G0
+
+try:  # np.interp's compiled core, without the wrapper's per-call checks (same results: it is what np.interp calls)
+    from numpy._core.multiarray import interp as _interp
+except ImportError:  # pragma: no cover - other NumPy layouts
+    _interp = np.interp
 
 __all__ = [
     "DEFAULT_DT",
@@ -142,16 +147,34 @@ def _as_states(pos, vel, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 class _Dynamics:
-    """Right-hand side of the equations of motion for one batch (fixed wind, drag model and boost)."""
+    """Right-hand side of the equations of motion for one batch (fixed wind, drag model and boost).
+
+    The integrator's hot path: a step costs four calls on arrays of a few to a few hundred rounds, where
+    NumPy's per-call overhead dominates, so the tables are held as arrays, the compiled interpolation is
+    called directly, and work that cannot change the result (a zero wind, a motor known to burn or not
+    for the whole step) is skipped. Every expression keeps its order of operations: results are
+    bit-identical to the plain form.
+    """
 
     def __init__(self, beta, wind, drag: bool, drag_curve: DragCurve | None, site_alt_m: float,
-                 boost: Boost | None) -> None:
+                 boost: Boost | None, *, drag_on: bool | None = None) -> None:
+        self.beta = beta
         self.inv2beta = 0.5 / beta  # zero for beta = inf: vacuum
-        self.drag = drag and bool(np.any(self.inv2beta > 0.0) or boost is not None)
+        # ``drag_on`` carries a batch's decision over to a subset of its rounds (the same arithmetic).
+        self.drag = (drag and bool(np.any(self.inv2beta > 0.0) or boost is not None)) if drag_on is None \
+            else drag_on
         self.wind = np.asarray(wind, dtype=float)
+        self.windy = bool(np.any(self.wind != 0.0))
         self.curve = drag_curve
+        if drag_curve is not None:
+            self.curve_mach, self.curve_factor = drag_curve._pieces[:2]
         self.site_alt = float(site_alt_m)
         self.boost = boost
+
+    def subset(self, idx: np.ndarray) -> _Dynamics:
+        """The same dynamics for rounds ``idx`` of the batch."""
+        wind = self.wind if self.wind.ndim == 1 else self.wind[idx]
+        return _Dynamics(self.beta[idx], wind, self.drag, self.curve, self.site_alt, self.boost, drag_on=self.drag)
 
     def accel(self, t, pos: np.ndarray, vel: np.ndarray, burning) -> np.ndarray:
         """Acceleration (m/s^2) at time ``t`` (s); ``burning`` (bool or (N,)) says whether the motor burns.
@@ -159,46 +182,67 @@ class _Dynamics:
         The burning flag is decided once per RK4 step (at its midpoint) rather than per stage, so a step
         ending exactly at burnout integrates a smooth thrust phase.
         """
-        acc = np.zeros_like(vel)
-        acc[:, 2] = -G0
-        boosting = self.boost is not None and bool(np.any(burning))
+        if self.boost is None or burning is False:
+            boosting = False
+        else:
+            boosting = burning is True or bool(np.any(burning))
         if not (self.drag or boosting):
+            acc = np.zeros_like(vel)
+            acc[:, 2] = -G0
             return acc
-        rel = vel - self.wind
-        speed = np.sqrt(np.einsum("ij,ij->i", rel, rel))
         if boosting:
-            mass = self.boost.mass(t)
+            b = self.boost
+            if burning is True and np.ndim(t) == 0:
+                mass = b.mass_kg - b.propellant_kg * min(max(float(t), 0.0), b.burn_time_s) / b.burn_time_s
+            else:
+                mass = b.mass(t)
         if self.drag:
-            rho, a = density_and_sound_speed_table(pos[:, 2] + self.site_alt)
+            rel = vel - self.wind if self.windy else vel
+            speed = np.sqrt(np.einsum("ij,ij->i", rel, rel))
+            z = pos[:, 2] + self.site_alt
+            rho = np.exp(_interp(z, _TABLE_Z, _TABLE_LNRHO))
             k = rho * self.inv2beta
             if boosting:
-                k = np.where(burning, 0.5 * rho * self.boost.cda_m2 / mass, k)
+                k_burn = 0.5 * rho * self.boost.cda_m2 / mass
+                k = k_burn if burning is True else np.where(burning, k_burn, k)
             if self.curve is not None:
-                k = k * self.curve(speed / a)
-            acc -= (k * speed)[:, None] * rel
+                k = k * _interp(speed / _interp(z, _TABLE_Z, _TABLE_A), self.curve_mach, self.curve_factor)
+            drag_acc = (k * speed)[:, None] * rel
+            # 0 - d on east and north, -g - d up: the plain form's zeros, minus g, minus the drag.
+            acc = 0.0 - drag_acc
+            acc[:, 2] -= G0
+        else:
+            acc = np.zeros_like(vel)
+            acc[:, 2] = -G0
         if boosting:
-            thrust_acc = np.where(burning, self.boost.thrust_n / mass, 0.0)
+            thrust_acc = self.boost.thrust_n / mass if burning is True else np.where(
+                burning, self.boost.thrust_n / mass, 0.0)[..., None]
             ground_speed = np.sqrt(np.einsum("ij,ij->i", vel, vel))
             unit = vel / np.maximum(ground_speed, 1e-9)[:, None]
-            acc += np.asarray(thrust_acc)[..., None] * unit
+            acc += thrust_acc * unit
         return acc
 
     def rk4(self, t, pos, vel, h):
         """One RK4 step of length ``h`` (s; scalar or (N,)) from time ``t`` (s)."""
-        hh = h if np.ndim(h) == 0 else np.asarray(h)[:, None]
-        h_half = 0.5 * np.asarray(h)
+        scalar = np.ndim(h) == 0
+        hh = h if scalar else np.asarray(h)[:, None]
+        h_half = 0.5 * h if scalar else 0.5 * np.asarray(h)
         burning = False
         if self.boost is not None:
             burning = (t + h_half) < self.boost.burn_time_s
+            if scalar:
+                burning = bool(burning)
+        half = 0.5 * hh
         a1 = self.accel(t, pos, vel, burning)
-        p2, v2 = pos + 0.5 * hh * vel, vel + 0.5 * hh * a1
+        p2, v2 = pos + half * vel, vel + half * a1
         a2 = self.accel(t + h_half, p2, v2, burning)
-        p3, v3 = pos + 0.5 * hh * v2, vel + 0.5 * hh * a2
+        p3, v3 = pos + half * v2, vel + half * a2
         a3 = self.accel(t + h_half, p3, v3, burning)
         p4, v4 = pos + hh * v3, vel + hh * a3
         a4 = self.accel(t + h, p4, v4, burning)
-        new_pos = pos + hh / 6.0 * (vel + 2.0 * v2 + 2.0 * v3 + v4)
-        new_vel = vel + hh / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
+        sixth = hh / 6.0
+        new_pos = pos + sixth * (vel + 2.0 * v2 + 2.0 * v3 + v4)
+        new_vel = vel + sixth * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
         return new_pos, new_vel
 
     def step(self, t: float, pos, vel, h: float):
@@ -249,7 +293,12 @@ def _hermite_root(z0, dz0, z1, dz1, h, target):
 
 def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_curve, site_alt_m,
            boost, t0, record):
-    """Integrate until every round has crossed ``ground_up`` downwards (in the direction of travel)."""
+    """Integrate until every round has crossed ``ground_up`` downwards (in the direction of travel).
+
+    Only the rounds still flying are stepped. A round that crosses within a step is set aside with the
+    step's end states, and all crossings are located together at the end (one root search and polish for
+    the batch instead of one per step: each row's arithmetic is the same either way).
+    """
     pos, vel, beta = _as_states(pos, vel, beta)
     n = pos.shape[0]
     if not dt > 0.0:
@@ -266,38 +315,53 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
     vel_hit = np.full((n, 3), np.nan)
     # A round on or below the ground and not moving up (in the direction of integration) never crosses
     # it downwards: report it as NaN now rather than integrate it to t_max.
-    active = ~((pos[:, 2] <= ground) & (sgn * vel[:, 2] <= 0.0))
+    act = np.flatnonzero(~((pos[:, 2] <= ground) & (sgn * vel[:, 2] <= 0.0)))
+    step_dyn = dyn if act.size == n else dyn.subset(act)
+    p_act, v_act, g_act = pos[act], vel[act], ground[act]
     t = float(t0)
     samples_t, samples_p, samples_v = ([t], [pos.copy()], [vel.copy()]) if record else (None, None, None)
+    pos_now, vel_now = (pos.copy(), vel.copy()) if record else (None, None)
+    crossings = []  # per step with crossings: (rows, step start time, sample index, start and end states)
     n_steps = int(np.ceil(t_max / dt))
-    for _ in range(n_steps if np.any(active) else 0):
-        new_pos, new_vel = dyn.step(t, pos, vel, h)
+    for _ in range(n_steps if act.size else 0):
+        new_p, new_v = step_dyn.step(t, p_act, v_act, h)
         # Crossing: the height passes the ground downwards in the direction of integration, i.e. the
         # round falls through it forwards (vz < 0) or, backwards, would have been below it earlier.
-        crossed = active & (new_pos[:, 2] <= ground) & (pos[:, 2] > ground)
+        crossed = (new_p[:, 2] <= g_act) & (p_act[:, 2] > g_act)
         if np.any(crossed):
-            idx = np.flatnonzero(crossed)
-            s = _hermite_root(pos[idx, 2], vel[idx, 2], new_pos[idx, 2], new_vel[idx, 2], h, ground[idx])
-            sub = _Dynamics(beta[idx], dyn.wind if dyn.wind.ndim == 1 else dyn.wind[idx], drag, drag_curve,
-                            site_alt_m, boost)
-            hs = s * h
-            p_c, v_c = sub.rk4(t, pos[idx], vel[idx], hs)
-            for _newton in range(2):  # polish: z(t) is smooth, one or two Newton steps reach ~1e-9 m
-                vz = np.where(np.abs(v_c[:, 2]) > 1e-9, v_c[:, 2], -sgn * 1e-9)
-                hs = hs - (p_c[:, 2] - ground[idx]) / vz
-                p_c, v_c = sub.rk4(t, pos[idx], vel[idx], hs)
-            t_hit[idx], pos_hit[idx], vel_hit[idx] = t + hs, p_c, v_c
-            active[idx] = False
-        # Finished rounds are frozen at their crossing state so they stop costing anything meaningful.
-        pos = np.where(active[:, None], new_pos, np.where(np.isnan(pos_hit), pos, pos_hit))
-        vel = np.where(active[:, None], new_vel, np.where(np.isnan(vel_hit), vel, vel_hit))
+            crossings.append((act[crossed], t, len(samples_t) if record else 0,
+                              p_act[crossed], v_act[crossed], new_p[crossed], new_v[crossed]))
+            keep = ~crossed
+            act, new_p, new_v, g_act = act[keep], new_p[keep], new_v[keep], g_act[keep]
+            step_dyn = dyn.subset(act)
+        p_act, v_act = new_p, new_v
         t += h
         if record:
+            pos_now[act], vel_now[act] = p_act, v_act
             samples_t.append(t)
-            samples_p.append(pos.copy())
-            samples_v.append(vel.copy())
-        if not np.any(active):
+            samples_p.append(pos_now.copy())
+            samples_v.append(vel_now.copy())
+        if not act.size:
             break
+    if crossings:
+        idx = np.concatenate([c[0] for c in crossings])
+        t_start = np.concatenate([np.full(c[0].size, c[1]) for c in crossings])
+        p0, v0, p1, v1 = (np.concatenate([c[k] for c in crossings]) for k in (3, 4, 5, 6))
+        s = _hermite_root(p0[:, 2], v0[:, 2], p1[:, 2], v1[:, 2], h, ground[idx])
+        sub = _Dynamics(beta[idx], dyn.wind if dyn.wind.ndim == 1 else dyn.wind[idx], drag, drag_curve,
+                        site_alt_m, boost)
+        hs = s * h
+        p_c, v_c = sub.rk4(t_start, p0, v0, hs)
+        for _newton in range(2):  # polish: z(t) is smooth, one or two Newton steps reach ~1e-9 m
+            vz = np.where(np.abs(v_c[:, 2]) > 1e-9, v_c[:, 2], -sgn * 1e-9)
+            hs = hs - (p_c[:, 2] - ground[idx]) / vz
+            p_c, v_c = sub.rk4(t_start, p0, v0, hs)
+        t_hit[idx], pos_hit[idx], vel_hit[idx] = t_start + hs, p_c, v_c
+        if record:
+            # Grid samples from a round's crossing step on hold its crossing state.
+            for rows, _, k0, *_states in crossings:
+                for k in range(k0, len(samples_t)):
+                    samples_p[k][rows], samples_v[k][rows] = pos_hit[rows], vel_hit[rows]
     path = (np.asarray(samples_t), np.stack(samples_p), np.stack(samples_v)) if record else None
     return t_hit, pos_hit, vel_hit, path
 
