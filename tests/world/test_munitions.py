@@ -144,3 +144,36 @@ def test_state_at_interpolates_between_samples():
     np.testing.assert_allclose(pos[:, 1], vy0 * t, atol=1e-9)
     np.testing.assert_allclose(pos[:, 2], vz0 * t - 0.5 * G0 * t**2, atol=1e-9)  # cubic is exact here
     np.testing.assert_allclose(vel[:, 2], vz0 - G0 * t, atol=1e-9)
+
+
+def test_rounds_aimed_and_flown_together_match_each_alone(monkeypatch):
+    """``aim_many`` and ``fly_paths`` (a world's rounds of one preset, laid and flown as one batch) give
+    exactly, bit for bit, what ``aim`` and ``fly`` give for each round alone: different launch points,
+    target heights and ranges, in a wind. One round's batched Newton search is made to fail, so that it
+    goes the way of a round that does not converge (aimed alone by ``aim``)."""
+    batched = mu._aim_newton_many
+
+    def one_fails(*args, **kwargs):
+        out = batched(*args, **kwargs)
+        return [None if j == 2 and len(out) > 1 else sol for j, sol in enumerate(out)]
+
+    monkeypatch.setattr(mu, "_aim_newton_many", one_fails)
+    rng = np.random.default_rng(11)
+    wind = np.array([4.0, -3.0, 0.0])
+    launches = np.column_stack([rng.uniform(-500, 500, 6), rng.uniform(-500, 500, 6), [0, 0, 10, -60, 0, 5]])
+    rng_m = rng.uniform(2000.0, 7500.0, 6)
+    bearing = rng.uniform(0.0, 2.0 * np.pi, 6)
+    targets = launches + np.column_stack([rng_m * np.sin(bearing), rng_m * np.cos(bearing), [0, 20, -10, 0, 0, 0]])
+    az, el = mu.aim_many("rocket_107mm", launches, targets, wind=wind, dt=0.2)
+    paths = mu.fly_paths("rocket_107mm", launches, az, el, wind=wind, dt=0.1)
+    for j in range(6):
+        az1, el1 = mu.aim("rocket_107mm", launches[j], targets[j], wind=wind, dt=0.2)
+        assert (az[j], el[j]) == (az1, el1)
+        one = mu.fly("rocket_107mm", launches[j], az1, el1, wind=wind, dt=0.1)
+        for a, b in ((paths[j].t, one.t), (paths[j].pos, one.pos), (paths[j].vel, one.vel)):
+            assert a.shape == b.shape and np.array_equal(a, b)
+        # ... and land where they were aimed (0.5 m tolerance; on the 0.1 s flight to the target's height, 2 m).
+        hit = mu.fly("rocket_107mm", launches[j], az1, el1, wind=wind, dt=0.1, ground_up=targets[j, 2]).impact_pos
+        assert np.linalg.norm(hit[:2] - targets[j, :2]) < 2.0
+    with pytest.raises(UserError, match="out of range"):
+        mu.aim_many("mortar_60mm", [(0.0, 0.0, 0.0)] * 2, [(0.0, 3000.0, 0.0), (0.0, 9000.0, 0.0)])

@@ -41,8 +41,10 @@ __all__ = [
     "Munition",
     "Trajectory",
     "aim",
+    "aim_many",
     "best_elevation",
     "fly",
+    "fly_paths",
     "fly_many",
     "get_preset",
     "launch_velocity",
@@ -172,23 +174,46 @@ def fly(
     Returns:
         The Trajectory, sampled every ``dt`` from launch; its last sample is the precise impact.
     """
+    return fly_paths(preset, launch_enu, azimuth_rad, elevation_rad, wind=wind, drag=drag, dt=dt,
+                     ground_up=ground_up, site_alt_m=site_alt_m)[0]
+
+
+def fly_paths(
+    preset: str | Munition,
+    launch_enu,
+    azimuth_rad,
+    elevation_rad,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    drag: bool = True,
+    dt: float = DEFAULT_DT,
+    ground_up: float | None = None,
+    site_alt_m: float = 0.0,
+) -> list[Trajectory]:
+    """:func:`fly` for N rounds of one preset flown together: launch points (3,) or (N, 3), azimuths and
+    elevations (rad, (N,)), one wind; each trajectory is the one :func:`fly` gives for that round."""
     m = get_preset(preset)
-    launch = np.asarray(launch_enu, dtype=float).reshape(3)
-    ground = launch[2] if ground_up is None else float(ground_up)
-    vel0 = launch_velocity(m.launch_speed_mps, azimuth_rad, elevation_rad)
+    az, el = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in (azimuth_rad, elevation_rad)))
+    launch = np.asarray(launch_enu, dtype=float)
+    launch = np.broadcast_to(launch.reshape(-1, 3), (az.size, 3))
+    ground = launch[:, 2] if ground_up is None else np.full(az.size, float(ground_up))
+    vel0 = np.array([launch_velocity(m.launch_speed_mps, a, e) for a, e in zip(az, el, strict=True)]).reshape(-1, 3)
     a = _flight_args(m, drag)
     t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
-        launch[None, :], vel0[None, :], a["beta"], wind=wind, ground_up=ground, dt=dt, drag=drag,
+        launch, vel0, a["beta"], wind=wind, ground_up=ground, dt=dt, drag=drag,
         drag_curve=a["drag_curve"], site_alt_m=site_alt_m, boost=a["boost"],
     )
-    if not np.isfinite(t_hit[0]):
-        raise UserError(f"{m.name}: no ground impact within {DEFAULT_T_MAX:.0f} s of flight")
-    keep = t < t_hit[0] - 1e-9
-    return Trajectory(
-        t=np.concatenate([t[keep], t_hit]),
-        pos=np.concatenate([pos[keep, 0], p_hit]),
-        vel=np.concatenate([vel[keep, 0], v_hit]),
-    )
+    out = []
+    for j in range(az.size):
+        if not np.isfinite(t_hit[j]):
+            raise UserError(f"{m.name}: no ground impact within {DEFAULT_T_MAX:.0f} s of flight")
+        keep = t < t_hit[j] - 1e-9
+        out.append(Trajectory(
+            t=np.concatenate([t[keep], t_hit[j:j + 1]]),
+            pos=np.concatenate([pos[keep, j], p_hit[j:j + 1]]),
+            vel=np.concatenate([vel[keep, j], v_hit[j:j + 1]]),
+        ))
+    return out
 
 
 def fly_many(
@@ -281,34 +306,124 @@ def _azimuth_step(az: float, bearing: float, impact, launch, prev: tuple[float, 
 
 
 def _aim_newton(distance, branch, az, bearing, target, launch, tolerance_m, max_iter: int = 6):
-    """Fast path of :func:`aim`: a grid over the branch brackets the elevation, then Newton steps fly three
-    rounds at a time (the estimate and a small step either side, giving the range slope) and correct the
-    elevation for range and the azimuth for the impact bearing together. Returns (azimuth, elevation) in
-    rad, or None when it does not converge (the bracketing search of :func:`aim` then takes over)."""
+    """Fast path of :func:`aim` for one round: :func:`_aim_newton_many` with ``distance(el, az)`` (the
+    range misses (K,) and impacts (K, 3) of flights at elevations ``el`` (K,)). Returns (azimuth,
+    elevation) in rad, or None when it does not converge (the bracketing search of :func:`aim` then takes
+    over)."""
+
+    def one(rows, el, az_rows):
+        f, p = distance(el[0], float(az_rows[0]))
+        return f[None], p[None]
+
+    return _aim_newton_many(one, branch, [az], [bearing], np.asarray(target, float)[None],
+                            np.asarray(launch, float)[None], tolerance_m, max_iter)[0]
+
+
+def _aim_newton_many(distance, branch, az, bearing, targets, launches, tolerance_m, max_iter: int = 6):
+    """Newton aiming of N rounds flown together: a grid over the branch brackets each elevation, then
+    Newton steps fly three rounds per round still unsolved (the estimate and a small step either side,
+    giving the range slope) and correct the elevation for range and the azimuth for the impact bearing
+    together. ``distance(rows, el (R, K), az (R,))`` returns the range misses (R, K) and impacts (R, K, 3)
+    of rounds ``rows``. Returns per round (azimuth, elevation) in rad, or None where it does not converge.
+    Each round's arithmetic is that of a round aimed alone."""
+    n = len(az)
+    az = [float(a) for a in az]
     grid = np.linspace(branch[0], branch[1], 17)
-    f, _ = distance(grid, az)
-    change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
-    if change.size == 0 or f[change[0]] < -1e11 or f[change[0] + 1] < -1e11:
-        return None
-    k = int(change[0])
-    el = float(grid[k] - f[k] * (grid[k + 1] - grid[k]) / (f[k + 1] - f[k]))
+    f_grid, _ = distance(np.arange(n), np.broadcast_to(grid, (n, grid.size)), np.asarray(az))
+    el: list[float] = [0.0] * n
+    out: list[tuple[float, float] | None] = [None] * n
+    live = []
+    for j in range(n):
+        f = f_grid[j]
+        change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
+        if change.size == 0 or f[change[0]] < -1e11 or f[change[0] + 1] < -1e11:
+            continue
+        k = int(change[0])
+        el[j] = float(grid[k] - f[k] * (grid[k + 1] - grid[k]) / (f[k + 1] - f[k]))
+        live.append(j)
     eps = 1e-4  # rad: small against the curvature of the range curve, large against round-off
-    prev: tuple[float, float] | None = None
+    prev: list[tuple[float, float] | None] = [None] * n
     for _ in range(max_iter):
-        f3, p3 = distance([el - eps, el, el + eps], az)
-        if np.any(f3 < -1e11):
-            return None
-        impact = p3[1]
-        if float(np.hypot(*(target[:2] - impact[:2]))) < tolerance_m:
-            return az, el
-        slope = (f3[2] - f3[0]) / (2.0 * eps)
-        if not np.isfinite(slope) or abs(slope) < 1e-6:
-            return None
-        el -= float(f3[1] / slope)
-        if not branch[0] <= el <= branch[1]:
-            return None
-        az, prev = _azimuth_step(az, bearing, impact, launch, prev)
-    return None
+        if not live:
+            break
+        f3s, p3s = distance(np.array(live), np.array([[el[j] - eps, el[j], el[j] + eps] for j in live]),
+                            np.array([az[j] for j in live]))
+        still = []
+        for j, f3, p3 in zip(live, f3s, p3s, strict=True):
+            if np.any(f3 < -1e11):
+                continue
+            impact = p3[1]
+            if float(np.hypot(*(targets[j, :2] - impact[:2]))) < tolerance_m:
+                out[j] = (az[j], el[j])
+                continue
+            slope = (f3[2] - f3[0]) / (2.0 * eps)
+            if not np.isfinite(slope) or abs(slope) < 1e-6:
+                continue
+            el[j] -= float(f3[1] / slope)
+            if not branch[0] <= el[j] <= branch[1]:
+                continue
+            az[j], prev[j] = _azimuth_step(az[j], float(bearing[j]), impact, launches[j], prev[j])
+            still.append(j)
+        live = still
+    return out
+
+
+def _branch(m: Munition, high_angle: bool | None, drag: bool, dt: float, site_alt_m: float):
+    """Whether the high-angle solution is taken, and the elevation interval (rad) it lies on."""
+    high = m.high_angle_default if high_angle is None else bool(high_angle)
+    el_min, el_max = m.elevation_limits_rad
+    el_best, _ = best_elevation(m, drag=drag, dt=dt, site_alt_m=site_alt_m)
+    branch = (max(el_best, el_min), el_max) if high else (el_min, min(el_best, el_max))
+    if branch[0] >= branch[1]:
+        raise UserError(f"{m.name}: no {'high' if high else 'low'}-angle solution within the launcher's "
+                        "elevation limits")
+    return high, branch
+
+
+def aim_many(
+    preset: str | Munition,
+    launches,
+    targets,
+    *,
+    wind=(0.0, 0.0, 0.0),
+    drag: bool = True,
+    dt: float = DEFAULT_DT,
+    site_alt_m: float = 0.0,
+    tolerance_m: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`aim` for N rounds of one preset, from ``launches`` (N, 3) onto ``targets`` (N, 3) (ENU m),
+    in one wind (3,) m/s: the same azimuths and elevations (rad, (N,) each), found by flying the rounds
+    together (a world of many rounds is built several times faster). Rounds whose Newton search does not
+    converge are aimed alone by :func:`aim`, whose errors are raised as they are."""
+    m = get_preset(preset)
+    launches = np.asarray(launches, dtype=float).reshape(-1, 3)
+    targets = np.asarray(targets, dtype=float).reshape(-1, 3)
+    n = launches.shape[0]
+    wind = np.asarray(wind, dtype=float).reshape(3)
+    azs, els = np.zeros(n), np.zeros(n)
+    if n == 0:
+        return azs, els
+    _, branch = _branch(m, None, drag, dt, site_alt_m)
+    d = targets - launches
+    dist = np.array([float(np.hypot(dj[0], dj[1])) for dj in d])
+    bearing = np.array([math.atan2(dj[0], dj[1]) for dj in d])
+
+    def distance(rows, el, az):
+        k = el.shape[1]
+        launch = np.repeat(launches[rows], k, axis=0)
+        _, p, _ = fly_many(m, launch, np.repeat(az, k), np.asarray(el, dtype=float).ravel(), wind=wind,
+                           drag=drag, dt=dt, ground_up=np.repeat(targets[rows, 2], k), site_alt_m=site_alt_m)
+        f = np.hypot(p[:, 0] - launch[:, 0], p[:, 1] - launch[:, 1]) - np.repeat(dist[rows], k)
+        return np.nan_to_num(f, nan=-1e12).reshape(len(rows), k), p.reshape(len(rows), k, 3)
+
+    fast = _aim_newton_many(distance, branch, bearing, bearing, targets, launches, tolerance_m)
+    for j, sol in enumerate(fast):
+        if sol is None:
+            azs[j], els[j] = aim(m, launches[j], targets[j], wind=wind, drag=drag, dt=dt, site_alt_m=site_alt_m,
+                                 tolerance_m=tolerance_m)
+        else:
+            azs[j], els[j] = sol[0] % (2.0 * math.pi), sol[1]
+    return azs, els
 
 
 def aim(
@@ -338,13 +453,7 @@ def aim(
     target = np.asarray(target_enu, dtype=float).reshape(3)
     d = target - launch
     dist = float(np.hypot(d[0], d[1]))
-    high = m.high_angle_default if high_angle is None else bool(high_angle)
-    el_min, el_max = m.elevation_limits_rad
-    el_best, _ = best_elevation(m, drag=drag, dt=dt, site_alt_m=site_alt_m)
-    branch = (max(el_best, el_min), el_max) if high else (el_min, min(el_best, el_max))
-    if branch[0] >= branch[1]:
-        raise UserError(f"{m.name}: no {'high' if high else 'low'}-angle solution within the launcher's "
-                        "elevation limits")
+    high, branch = _branch(m, high_angle, drag, dt, site_alt_m)
     bearing = math.atan2(d[0], d[1])
     az = bearing
     wind = np.asarray(wind, dtype=float)
