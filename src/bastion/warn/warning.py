@@ -76,16 +76,22 @@ class WarningController:
         self._shelter = np.array([self.shelter[name] for name, _ in self.zones], float)
         self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
 
-    def zones_touched(self, threat: ThreatImpact, t: float | None = None) -> list[str]:
+    def _touch(self, threat: ThreatImpact) -> np.ndarray:
+        """(zones,) True where the threat's grown 99 % ellipse touches the zone."""
+        cfg = self.config
+        return np.asarray(
+            ellipse_touches_polygons(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, self._pset), bool)
+
+    def zones_touched(self, threat: ThreatImpact, t: float | None = None, touch: np.ndarray | None = None) -> list[str]:
         """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
-        warranted now (ellipse small enough, or the zone's time to shelter running out)."""
+        warranted now (ellipse small enough, or the zone's time to shelter running out). ``touch``: the
+        ellipse test already made (:meth:`_touch`)."""
         cfg = self.config
         semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
-        touch = np.asarray(
-            ellipse_touches_polygons(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, self._pset), bool)
+        touch = self._touch(threat) if touch is None else touch
         if t is not None and semi_major > cfg.max_ellipse_m:
             # Too wide to warn on yet, except where the zone's time to shelter is running out.
-            touch &= threat.t_impact - t <= self._shelter + cfg.shelter_margin_s
+            touch = touch & (threat.t_impact - t <= self._shelter + cfg.shelter_margin_s)
         out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
             out += [z for z in self.zones_on_path(threat, t) if z not in out]
@@ -130,11 +136,13 @@ class WarningController:
         for th in threats:
             if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
                 continue
-            for name in self.zones_touched(th, t):
+            touch = self._touch(th)  # one ellipse test for both tiers
+            for name in self.zones_touched(th, t, touch):
                 touching[name][th.track_id] = th.t_impact
             if cfg.early_warning:
-                for name in self.zones_touched(th):
-                    early[name][th.track_id] = th.t_impact
+                for (name, _), hit in zip(self.zones, touch, strict=True):
+                    if hit:
+                        early[name][th.track_id] = th.t_impact
         alerts: list[Alert | AlertJoined] = []
         for name, _ in self.zones:
             st = self.state[name]
