@@ -21,8 +21,7 @@ from bastion.assess.impact import (
     drag_priors,
     drone_target_assets,
     impact_cov_scale,
-    predict_ballistic_impact,
-    predict_ballistic_origin,
+    predict_ballistic_impact_and_origin,
 )
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
@@ -203,10 +202,10 @@ class Engine:
                 if sel.size == 7:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
                     beta, rounds = drag_priors(bal_classes, xb, Pb)
-            pred = predict_ballistic_impact(tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0)
+            pred, origin = predict_ballistic_impact_and_origin(
+                tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
+                rounds=rounds)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
-            origin = predict_ballistic_origin(xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=ORIGIN_COV_SCALE,
-                                              rounds=rounds)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.impact import predict_ballistic_impact, predict_ballistic_origin
+from bastion.assess.impact import (
+    predict_ballistic_impact,
+    predict_ballistic_impact_and_origin,
+    predict_ballistic_origin,
+)
 from bastion.world.munitions import PRESETS, fly
 
 
@@ -141,3 +145,31 @@ def test_late_mortar_factor_ramps_in_over_the_last_seconds():
     # Rockets have no late factor; an unknown time to impact keeps the class factor.
     np.testing.assert_allclose(impact_cov_scale(["rocket", "mortar"], [2.0, np.nan]),
                                [IMPACT_COV_SCALE_BY_CLASS["rocket"], early])
+
+
+def test_impact_and_origin_flown_together_are_the_two_predictions():
+    """The engine's one batch (sigma points flown forward and backwards together) gives, bit for bit,
+    the impact and the origin of the two separate predictions: a rocket with its boost correction, a
+    mortar, a track beyond the horizon (NaN) and one on the ground, with per-track times and scales."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for name, el_deg, k_frac in (("rocket_107mm", 12.0, 0.3), ("mortar_81mm", 60.0, 0.6), ("rocket_122mm", 8.0, 0.5)):
+        preset = PRESETS[name]
+        flight = fly(preset, rng.uniform(-3000, 3000, 3) * [1, 1, 0], rng.uniform(0, 6.3), np.radians(el_deg), dt=0.05)
+        k = int(k_frac * len(flight.t))
+        rows.append(_state(flight, k, 1.0 / preset.beta))
+    rows.append(np.array([0.0, 0.0, 0.0, 10.0, 0.0, -5.0, 1e-4]))  # on the ground, falling
+    x = np.array(rows)
+    A = np.array([5.0] * 3 + [2.0] * 3 + [2e-5])[:, None] * rng.normal(size=(4, 7, 7)) / np.sqrt(7.0)
+    P = A @ np.swapaxes(A, 1, 2) + np.diag([1.0] * 6 + [1e-12])
+    beta = np.array([np.nan, 7200.0, np.nan, np.nan])
+    rounds = ["rocket_107mm", None, "rocket_122mm", None]
+    t_now, scale = np.array([3.0, 4.0, 5.0, 6.0]), np.array([0.75, 0.4, 0.75, 0.5])
+    imp, org = predict_ballistic_impact_and_origin(t_now, x, P, beta, cov_scale=scale, origin_cov_scale=0.45,
+                                                  rounds=rounds, site_alt_m=120.0)
+    imp1 = predict_ballistic_impact(t_now, x, P, beta, cov_scale=scale, site_alt_m=120.0)
+    org1 = predict_ballistic_origin(x, P, beta, cov_scale=0.45, rounds=rounds, site_alt_m=120.0)
+    for a, b in ((imp, imp1), (org, org1)):
+        for u, v in ((a.impact, b.impact), (a.t_impact, b.t_impact), (a.cov_en, b.cov_en)):
+            assert np.array_equal(u, v, equal_nan=True)
+    assert np.all(np.isfinite(imp.impact[:3])) and np.all(np.isfinite(org.impact[:3]))

@@ -303,12 +303,21 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
     n = pos.shape[0]
     if not dt > 0.0:
         raise ValueError("dt must be > 0")
-    if boost is not None and backwards:
+    if boost is not None and np.any(backwards):
         raise ValueError("a boost phase cannot be integrated backwards")
     dyn = _Dynamics(beta, wind, drag, drag_curve, site_alt_m, boost)
     ground = np.broadcast_to(np.asarray(ground_up, dtype=float), (n,)).copy()
-    sgn = -1.0 if backwards else 1.0
-    h = sgn * dt
+    if np.ndim(backwards) == 0:
+        sgn = -1.0 if backwards else 1.0
+        h = sgn * dt
+        row_h = None
+    elif record:
+        raise ValueError("a recorded trajectory is flown one way")
+    else:
+        # Rounds flown each their own way in one batch (an impact and an origin together): per-row step
+        # and time. A row's arithmetic is the same as in a batch flown all one way.
+        sgn = np.where(np.broadcast_to(np.asarray(backwards, bool), (n,)), -1.0, 1.0)
+        h = row_h = sgn * dt
 
     t_hit = np.full(n, np.nan)
     pos_hit = np.full((n, 3), np.nan)
@@ -318,24 +327,27 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
     act = np.flatnonzero(~((pos[:, 2] <= ground) & (sgn * vel[:, 2] <= 0.0)))
     step_dyn = dyn if act.size == n else dyn.subset(act)
     p_act, v_act, g_act = pos[act], vel[act], ground[act]
-    t = float(t0)
+    h_act = h if row_h is None else row_h[act]
+    t = float(t0) if row_h is None else np.full(act.size, float(t0))
     samples_t, samples_p, samples_v = ([t], [pos.copy()], [vel.copy()]) if record else (None, None, None)
     pos_now, vel_now = (pos.copy(), vel.copy()) if record else (None, None)
     crossings = []  # per step with crossings: (rows, step start time, sample index, start and end states)
     n_steps = int(np.ceil(t_max / dt))
     for _ in range(n_steps if act.size else 0):
-        new_p, new_v = step_dyn.step(t, p_act, v_act, h)
+        new_p, new_v = step_dyn.step(t, p_act, v_act, h_act)
         # Crossing: the height passes the ground downwards in the direction of integration, i.e. the
         # round falls through it forwards (vz < 0) or, backwards, would have been below it earlier.
         crossed = (new_p[:, 2] <= g_act) & (p_act[:, 2] > g_act)
         if np.any(crossed):
-            crossings.append((act[crossed], t, len(samples_t) if record else 0,
+            crossings.append((act[crossed], t if row_h is None else t[crossed], len(samples_t) if record else 0,
                               p_act[crossed], v_act[crossed], new_p[crossed], new_v[crossed]))
             keep = ~crossed
             act, new_p, new_v, g_act = act[keep], new_p[keep], new_v[keep], g_act[keep]
+            if row_h is not None:
+                h_act, t = h_act[keep], t[keep]
             step_dyn = dyn.subset(act)
         p_act, v_act = new_p, new_v
-        t += h
+        t += h_act
         if record:
             pos_now[act], vel_now[act] = p_act, v_act
             samples_t.append(t)
@@ -345,15 +357,16 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
             break
     if crossings:
         idx = np.concatenate([c[0] for c in crossings])
-        t_start = np.concatenate([np.full(c[0].size, c[1]) for c in crossings])
+        t_start = np.concatenate([np.broadcast_to(c[1], c[0].shape) for c in crossings])
         p0, v0, p1, v1 = (np.concatenate([c[k] for c in crossings]) for k in (3, 4, 5, 6))
-        s = _hermite_root(p0[:, 2], v0[:, 2], p1[:, 2], v1[:, 2], h, ground[idx])
+        h_c = h if row_h is None else row_h[idx]
+        s = _hermite_root(p0[:, 2], v0[:, 2], p1[:, 2], v1[:, 2], h_c, ground[idx])
         sub = _Dynamics(beta[idx], dyn.wind if dyn.wind.ndim == 1 else dyn.wind[idx], drag, drag_curve,
                         site_alt_m, boost)
-        hs = s * h
+        hs = s * h_c
         p_c, v_c = sub.rk4(t_start, p0, v0, hs)
         for _newton in range(2):  # polish: z(t) is smooth, one or two Newton steps reach ~1e-9 m
-            vz = np.where(np.abs(v_c[:, 2]) > 1e-9, v_c[:, 2], -sgn * 1e-9)
+            vz = np.where(np.abs(v_c[:, 2]) > 1e-9, v_c[:, 2], -(sgn if row_h is None else sgn[idx]) * 1e-9)
             hs = hs - (p_c[:, 2] - ground[idx]) / vz
             p_c, v_c = sub.rk4(t_start, p0, v0, hs)
         t_hit[idx], pos_hit[idx], vel_hit[idx] = t_start + hs, p_c, v_c
@@ -373,7 +386,7 @@ def integrate_to_ground(
     *,
     wind=(0.0, 0.0, 0.0),
     ground_up=0.0,
-    backwards: bool = False,
+    backwards: bool | np.ndarray = False,
     dt: float = DEFAULT_DT,
     t_max: float = DEFAULT_T_MAX,
     drag: bool = True,
@@ -390,7 +403,8 @@ def integrate_to_ground(
         beta: (N,) or scalar ballistic coefficient m / (Cd0 A) (kg/m^2); inf means vacuum.
         wind: constant wind, (3,) or (N, 3), ENU (m/s): the velocity of the air.
         ground_up: ground height (m, up), scalar or (N,).
-        backwards: integrate backwards in time (point of origin from a state on the descending leg).
+        backwards: integrate backwards in time (point of origin from a state on the descending leg); a
+            bool, or (N,) bools to fly each round its own way in one batch.
         dt: RK4 step (s).
         t_max: give up after this much flight time (s); those rounds return NaN.
         drag: False ignores the air entirely (vacuum).
