@@ -109,9 +109,9 @@ def density_and_sound_speed(alt_m, *, geometric: bool = True) -> tuple[np.ndarra
 # Tabulated log-density and speed of sound on a 5 m grid of geometric altitude from -2 km to 47 km (plus
 # the layer boundaries, where the lapse rate kinks), for the integrator's hot path: linear interpolation
 # of ln(rho) on this grid is exact to ~1e-7 relative (tests/physics/test_atmosphere.py checks it).
-_TABLE_Z = np.union1d(np.arange(-2_000.0, 47_000.0 + 5.0, 5.0), geometric_altitude(_H_BASE))
-_TABLE_LNRHO = np.log(density(_TABLE_Z))
-_TABLE_A = speed_of_sound(_TABLE_Z)
+TABLE_Z_M = np.union1d(np.arange(-2_000.0, 47_000.0 + 5.0, 5.0), geometric_altitude(_H_BASE))
+TABLE_LN_RHO = np.log(density(TABLE_Z_M))
+TABLE_SOUND_SPEED = speed_of_sound(TABLE_Z_M)
 
 
 def density_and_sound_speed_table(z_m) -> tuple[np.ndarray, np.ndarray]:
@@ -120,4 +120,4 @@ def density_and_sound_speed_table(z_m) -> tuple[np.ndarray, np.ndarray]:
     Held constant beyond the table (-2 km to 47 km).
     """
     z = np.asarray(z_m, dtype=float)
-    return np.exp(np.interp(z, _TABLE_Z, _TABLE_LNRHO)), np.interp(z, _TABLE_Z, _TABLE_A)
+    return np.exp(np.interp(z, TABLE_Z_M, TABLE_LN_RHO)), np.interp(z, TABLE_Z_M, TABLE_SOUND_SPEED)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bastion.physics.atmosphere import _TABLE_A, _TABLE_LNRHO, _TABLE_Z, G0
+from bastion.physics.atmosphere import G0, TABLE_LN_RHO, TABLE_SOUND_SPEED, TABLE_Z_M
 
 try:  # np.interp's compiled core, without the wrapper's per-call checks (same results: it is what np.interp calls)
     from numpy._core.multiarray import interp as _interp
@@ -76,6 +76,11 @@ class DragCurve:
         """f(M) (dimensionless) at Mach number(s) ``mach``."""
         return np.interp(mach, self.mach, self.factor)
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The table as float arrays: Mach numbers and factors (for a direct interpolation)."""
+        return self._pieces[0], self._pieces[1]
+
     @functools.cached_property
     def _pieces(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         m, f = np.asarray(self.mach, float), np.asarray(self.factor, float)
@@ -117,8 +122,10 @@ class Boost:
     propellant_kg: float  #: propellant mass (kg)
     cda_m2: float  #: drag area Cd0 * A (m^2)
 
-    def mass(self, t) -> np.ndarray:
-        """Mass (kg) at time ``t`` (s) after ignition."""
+    def mass(self, t) -> float | np.ndarray:
+        """Mass (kg) at time ``t`` (s) after ignition (a float for a scalar time: the integrator's hot path)."""
+        if np.ndim(t) == 0:
+            return self.mass_kg - self.propellant_kg * min(max(float(t), 0.0), self.burn_time_s) / self.burn_time_s
         tb = np.clip(np.asarray(t, dtype=float), 0.0, self.burn_time_s)
         return self.mass_kg - self.propellant_kg * tb / self.burn_time_s
 
@@ -167,7 +174,7 @@ class _Dynamics:
         self.windy = bool(np.any(self.wind != 0.0))
         self.curve = drag_curve
         if drag_curve is not None:
-            self.curve_mach, self.curve_factor = drag_curve._pieces[:2]
+            self.curve_mach, self.curve_factor = drag_curve.arrays
         self.site_alt = float(site_alt_m)
         self.boost = boost
 
@@ -186,27 +193,19 @@ class _Dynamics:
             boosting = False
         else:
             boosting = burning is True or bool(np.any(burning))
-        if not (self.drag or boosting):
-            acc = np.zeros_like(vel)
-            acc[:, 2] = -G0
-            return acc
         if boosting:
-            b = self.boost
-            if burning is True and np.ndim(t) == 0:
-                mass = b.mass_kg - b.propellant_kg * min(max(float(t), 0.0), b.burn_time_s) / b.burn_time_s
-            else:
-                mass = b.mass(t)
+            mass = self.boost.mass(t)
         if self.drag:
             rel = vel - self.wind if self.windy else vel
             speed = np.sqrt(np.einsum("ij,ij->i", rel, rel))
             z = pos[:, 2] + self.site_alt
-            rho = np.exp(_interp(z, _TABLE_Z, _TABLE_LNRHO))
+            rho = np.exp(_interp(z, TABLE_Z_M, TABLE_LN_RHO))
             k = rho * self.inv2beta
             if boosting:
                 k_burn = 0.5 * rho * self.boost.cda_m2 / mass
                 k = k_burn if burning is True else np.where(burning, k_burn, k)
             if self.curve is not None:
-                k = k * _interp(speed / _interp(z, _TABLE_Z, _TABLE_A), self.curve_mach, self.curve_factor)
+                k = k * _interp(speed / _interp(z, TABLE_Z_M, TABLE_SOUND_SPEED), self.curve_mach, self.curve_factor)
             drag_acc = (k * speed)[:, None] * rel
             # 0 - d on east and north, -g - d up: the plain form's zeros, minus g, minus the drag.
             acc = 0.0 - drag_acc
