@@ -210,12 +210,15 @@ class Engine:
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
             origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
+            landing = np.isfinite(pred.t_impact)
+            at_risk = np.full(landing.size, np.nan)
+            at_risk[landing] = self._value_at_risk(pred.impact[landing, :2], pred.cov_en[landing])
             for j, k in enumerate(np.flatnonzero(bal)):
-                if not np.isfinite(pred.t_impact[j]):
+                if not landing[j]:
                     continue
                 t_end[k] = pred.t_impact[j]
                 asset = self._asset_at(pred.impact[j, :2], pred.cov_en[j])
-                value[k] = self._value_at_risk(pred.impact[j, :2], pred.cov_en[j])
+                value[k] = at_risk[j]
                 score[k] = value[k] / max(t_end[k] - t, 1.0)
                 out.append(ImpactPredicted(
                     t, int(ids[k]), tuple(float(v) for v in pred.impact[j]), float(pred.t_impact[j]),
@@ -261,13 +264,14 @@ class Engine:
         ))
         return out
 
-    def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> float:
-        """Asset value times the probability that the impact lands on (or within a lethal radius of) each
-        asset (bastion.assess.threat), plus 1 so that a round on open ground still counts."""
+    def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
+        """Per impact (means (N,2) m, covariances (N,2,2) m^2): asset value times the probability that it
+        lands on (or within a lethal radius of) each asset (bastion.assess.threat), plus 1 so that a round on
+        open ground still counts."""
         if not self.asset_values.size:
-            return 1.0
-        p = probability_on_assets(mean[None], cov[None], self.asset_polygons)[0]
-        return float(np.sum(self.asset_values * p)) + 1.0
+            return np.ones(mean.shape[0])
+        p = probability_on_assets(mean, cov, self.asset_polygons)
+        return np.sum(self.asset_values * p, axis=1) + 1.0
 
     def _asset_at(self, mean: np.ndarray, cov: np.ndarray) -> str | None:
         if not self.asset_values.size:
