@@ -4,7 +4,8 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
 
 ``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 birds, 20 airliners,
-20 helicopters) so that 50 runs give the issue's 1,000 tracks per class in about an hour of CPU.
+20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
+(10 minutes on 2 cores with --workers 2; 2026-11-25).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
