@@ -31,6 +31,24 @@ def test_wide_ellipse_gives_early_warning_then_warning_at_the_deadline():
     assert _tiers(wc.update(35.0, [], set(), {1})) == [("a", "all_clear")]
 
 
+def test_rounds_and_drones_each_keep_their_own_deadline_margin():
+    """A wide ellipse is warned once the zone's time to shelter plus the margin is all that is left: for a
+    round the 3.5 s default (``shelter_margin_s``), for a drone's asset the 5 s default (``drone_margin_s``):
+    the drone's arrival is predicted at constant speed."""
+    cfg = WarningConfig(max_ellipse_m=60.0, margin_m=50.0, early_warning=False)
+    assert (cfg.shelter_margin_s, cfg.drone_margin_s) == (3.5, 5.0)
+    round_ = lambda: ThreatImpact(1, np.array([500.0, 500.0]), np.eye(2) * 100.0**2, 40.0)  # noqa: E731
+    drone = lambda: ThreatImpact(2, np.array([500.0, 500.0]), np.eye(2) * 100.0**2, 40.0,  # noqa: E731
+                                 path_from_en=np.array([-1000.0, 500.0]), path_to_en=np.array([500.0, 500.0]),
+                                 ground_speed_mps=50.0)
+    # Zone a: 10 s shelter, impact at 40 s. The drone's path starts 1 km west of zone a (20 s at 50 m/s,
+    # held there), so only its asset's ellipse can warn it.
+    for make, due in ((round_, 26.5), (drone, 25.0)):
+        wc = WarningController(ZONES, cfg)
+        first = next(t for t in np.arange(20.0, 40.0, 0.5) if _tiers(wc.update(float(t), [make()], {1, 2}, set())))
+        assert first == due
+
+
 def test_tight_ellipse_warns_at_once_and_only_its_zone():
     wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, margin_m=50.0))
     th = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 10.0**2, 60.0)  # 99 %: 30 m
@@ -47,7 +65,7 @@ def test_ellipse_moving_away_cancels_the_warning():
 
 
 def test_drone_warns_the_zones_on_its_path_when_due_over_them():
-    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, shelter_margin_s=5.0))
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, drone_margin_s=5.0))
     # A drone at x = -1000 flying east at 50 m/s to an asset at x = 2500 (zone c): 70 s to go.
     asset = np.array([2500.0, 500.0])
     drone = lambda t, x: ThreatImpact(  # noqa: E731

@@ -37,7 +37,12 @@ class WarningConfig:
     # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
     # the zone less than its time to shelter plus ``shelter_margin_s``.
     max_ellipse_m: float = 100.0
-    shelter_margin_s: float = 5.0
+    # 3.5 s: a round's predicted impact time is late by at most 0.8-2.8 s for rockets 10-20 s out and
+    # 0.3-0.5 s for mortars (99.5th percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision
+    # cycle. 5 s until 2026-11-25.
+    shelter_margin_s: float = 3.5
+    # A drone's arrival is predicted at constant speed along a straight path to the asset: a wider margin.
+    drone_margin_s: float = 5.0
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
     path_step_m: float = 25.0  # sampling of a drone's path to its asset
 
@@ -91,7 +96,8 @@ class WarningController:
         touch = self._touch(threat) if touch is None else touch
         if t is not None and semi_major > cfg.max_ellipse_m:
             # Too wide to warn on yet, except where the zone's time to shelter is running out.
-            touch = touch & (threat.t_impact - t <= self._shelter + cfg.shelter_margin_s)
+            margin = cfg.shelter_margin_s if threat.path_from_en is None else cfg.drone_margin_s
+            touch = touch & (threat.t_impact - t <= self._shelter + margin)
         out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
             out += [z for z in self.zones_on_path(threat, t) if z not in out]
@@ -113,7 +119,7 @@ class WarningController:
         due = s * length / max(speed, 1e-6)
         inside = self._pset.contains(pts)  # (points, zones)
         first_due = np.where(inside, due[:, None], np.inf).min(axis=0, initial=np.inf)
-        hit = first_due <= self._shelter + cfg.shelter_margin_s
+        hit = first_due <= self._shelter + cfg.drone_margin_s
         return [name for (name, _), h in zip(self.zones, hit, strict=True) if h]
 
     def update(
