@@ -197,6 +197,8 @@ def fly_paths(
     launch = np.asarray(launch_enu, dtype=float)
     launch = np.broadcast_to(launch.reshape(-1, 3), (az.size, 3))
     ground = launch[:, 2] if ground_up is None else np.full(az.size, float(ground_up))
+    # Per round on scalars, as a single flight computes it: NumPy's vectorised sine and cosine may round
+    # differently, and a world's flights must not depend on how many rounds share the batch.
     vel0 = np.array([launch_velocity(m.launch_speed_mps, a, e) for a, e in zip(az, el, strict=True)]).reshape(-1, 3)
     a = _flight_args(m, drag)
     t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
