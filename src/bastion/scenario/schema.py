@@ -7,6 +7,7 @@ seconds from the scenario epoch. Unknown keys are rejected everywhere.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -367,19 +368,52 @@ class Birds(Strict):
     t_start_s: NonNegFloat = 0.0
 
 
+class Approach(Strict):
+    """A straight-in final approach: the aircraft flies along ``course_deg`` (compass, the direction of
+    flight) down a glide path of ``glide_deg`` to the runway ``threshold``, starting ``distance_m`` out
+    (horizontally). 3 deg is the ICAO standard ILS glide path angle (ICAO Annex 10, Vol. I, 3.1.5.1.2.2)."""
+
+    threshold: Point3
+    course_deg: float = Field(ge=0, lt=360)
+    glide_deg: float = Field(default=3.0, gt=0, le=10)
+    distance_m: PositiveFloat = 10000.0
+
+
 class Aircraft(Strict):
-    """A civil aircraft flying a straight path (e.g. a 3-degree approach) from ``start`` to ``end``."""
+    """A civil aircraft flying a straight path from ``start`` to ``end``, or down an ``approach``
+    (give one or the other)."""
 
     kind: Literal["aircraft"]
     name: str
     callsign: str
     icao: str
-    start: Point3
-    end: Point3
+    start: Point3 | None = None
+    end: Point3 | None = None
+    approach: Approach | None = None
     speed_mps: PositiveFloat = 75.0
     t_start_s: NonNegFloat = 0.0
     adsb: bool = True
     rcs_m2: PositiveFloat = 30.0
+
+    @model_validator(mode="after")
+    def _one_path(self) -> Aircraft:
+        has_line = self.start is not None or self.end is not None
+        if self.approach is not None and has_line:
+            raise ValueError("give either start and end, or approach, not both")
+        if self.approach is None and (self.start is None or self.end is None):
+            raise ValueError("give start and end (ENU m), or an approach")
+        return self
+
+    def endpoints(self) -> tuple[list[float], list[float]]:
+        """Start and end of the straight path (ENU m): the approach's entry point and its threshold."""
+        if self.approach is None:
+            return list(self.start), list(self.end)  # type: ignore[arg-type]
+        a = self.approach
+        course, glide = math.radians(a.course_deg), math.radians(a.glide_deg)
+        x, y, z = a.threshold
+        start = [x - a.distance_m * math.sin(course), y - a.distance_m * math.cos(course),
+                 z + a.distance_m * math.tan(glide)]
+        return start, list(a.threshold)
 
 
 class Helicopter(Strict):

@@ -160,7 +160,8 @@ class World:
             for b, (traj, rcs) in enumerate(zip(paths, rcs_all, strict=True)):
                 yield TruthObject(-1, f"{spec.name}/{b}", "bird", False, float(rcs), spec.t_start_s, dur, "none"), traj
         elif isinstance(spec, Aircraft):
-            traj = motion.straight_path(spec.start, spec.end, spec.t_start_s, spec.speed_mps, dt, dur)
+            start, end = spec.endpoints()
+            traj = motion.straight_path(start, end, spec.t_start_s, spec.speed_mps, dt, dur)
             t_end = float(traj.t[-1])
             yield TruthObject(
                 -1, spec.name, "aircraft", False, spec.rcs_m2, spec.t_start_s, t_end,
