@@ -98,3 +98,49 @@ def test_toml_syntax_error_and_missing_file(tmp_path, capsys):
     assert "broken.toml: TOML syntax" in err
     assert main(["run", str(tmp_path / "nope.toml"), "--quiet"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+SHORT_RUN = """
+name = "short"
+duration_s = 20.0
+[site]
+name = "field"
+lat_deg = 29.0
+lon_deg = 47.0
+perimeter = [[-500.0, -500.0], [500.0, -500.0], [500.0, 500.0], [-500.0, 500.0]]
+[[sensors]]
+name = "radar"
+type = "surveillance_radar"
+position = [0.0, 0.0, 10.0]
+range_m = 15000.0
+ref_range_m = 5000.0
+ref_rcs_m2 = 0.01
+[[objects]]
+kind = "owa_drone"
+name = "a-drone-with-a-long-name"
+start = [3000.0, 3000.0, 150.0]
+target = [0.0, 0.0, 0.0]
+t_start_s = 0.0
+[roe]
+sectors = [{ name = "all", az_from_deg = 0.0, az_to_deg = 360.0, state = "HOLD" }]
+"""
+
+
+def test_piped_output_is_not_wrapped_and_a_closed_pipe_is_no_error(tmp_path):
+    scenario = tmp_path / "short.toml"
+    scenario.write_text(SHORT_RUN, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    cmd = [sys.executable, "-m", "bastion", "run", str(scenario)]
+    done = subprocess.run([*cmd, "--out", str(tmp_path / "a")], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # A log file gets whole rows: the object's name and its class on one line, not wrapped at 80 columns.
+    row = next(line for line in done.stdout.splitlines() if "a-drone-with-a-long-name" in line)
+    assert "owa_drone" in row
+    # `bastion run | head -1`: the reader leaves after one line; the run still exits 0, no traceback.
+    proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "b")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err, err
+    assert (tmp_path / "b" / "summary.json").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -85,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(summary, indent=2) + "\n"
     (out / "summary.json").write_text(text, encoding="utf-8")
     if not args.quiet:
-        Console().print(timeline_table(summary))
+        # Written to a file or a pipe (a log, CI), rich would wrap the table at 80 columns, a word per line.
+        wide = sys.stdout.isatty() or "COLUMNS" in os.environ
+        Console(width=None if wide else 200).print(timeline_table(summary))
     tot = summary["totals"]
     print(
         f"{scenario.name} seed {seed}: {tot['threats']} threats, {tot['defeated']} defeated, {tot['leaked']} leaked, "
