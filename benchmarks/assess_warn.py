@@ -13,6 +13,7 @@ A benchmark, not a test: it prints the tables (markdown) beside each goal.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import os
@@ -28,6 +29,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 
 from bastion.assess.classify import CLASSES  # noqa: E402
+from bastion.errors import UserError  # noqa: E402
 from bastion.evaluate.montecarlo import (  # noqa: E402
     CHI2_2DOF_95,
     CLASS_WITHIN_S,
@@ -37,6 +39,7 @@ from bastion.evaluate.montecarlo import (  # noqa: E402
     REQUIRED_LEAD_S,
     Mix,
     ObjectOutcome,
+    build_scenario,
     run_seed,
 )
 from bastion.evaluate.summary import MATCH_GATE_M  # noqa: E402
@@ -128,6 +131,40 @@ def warning(objs: list[ObjectOutcome]) -> dict:
     return out
 
 
+SLACK_BINS_S = ((-np.inf, 0.0), (0.0, 2.0), (2.0, 4.0), (4.0, 6.0), (6.0, 10.0), (10.0, np.inf))
+
+
+def latency(objs: list[ObjectOutcome]) -> dict:
+    """How long the chain takes, from launch, on the rounds that land in a zone: first plot, first confirmed
+    track, declared hostile, the impact zone warned (median, 10th and 90th percentiles, s); and, by the
+    flight's slack (its flight time less the lead its zone requires: what the chain may spend before the
+    warning is late), the share warned in time and the share warned on at most 3x the footprint."""
+    hits = [o for o in objs if o.kind in ("rocket", "mortar") and o.impact_zone is not None
+            and o.flight_time_s is not None]
+    out: dict = {"stages": {}, "by_slack": {}}
+    for k in ("rocket", "mortar"):
+        sel = [o for o in hits if o.kind == k]
+        stages = {
+            "first plot": [o.first_plot_t - o.t_start for o in sel if o.first_plot_t is not None],
+            "confirmed": [o.confirmed_t - o.t_start for o in sel if o.confirmed_t is not None],
+            "hostile": [o.hostile_t - o.t_start for o in sel if o.hostile_t is not None],
+            "zone warned": [o.impact_t - o.warn_lead_s - o.t_start for o in sel if o.warn_lead_s is not None],
+        }
+        out["stages"][k] = {name: {"n": len(v), "of": len(sel), "median_s": _q(v, 50), "p10_s": _q(v, 10),
+                                   "p90_s": _q(v, 90)} for name, v in stages.items()}
+    for k in ("rocket", "mortar", "rounds"):
+        sel = [o for o in hits if k == "rounds" or o.kind == k]
+        rows = {}
+        for lo, hi in SLACK_BINS_S:
+            b = [o for o in sel if lo <= o.flight_time_s - min(REQUIRED_LEAD_S, o.zone_shelter_s) < hi]
+            ok = [o.warn_lead_s is not None and o.warn_lead_s >= min(REQUIRED_LEAD_S, o.zone_shelter_s) for o in b]
+            area = [o.warned_area_m2 / o.footprint_m2 <= 3.0 for o in b]
+            rows[f"{lo:g}..{hi:g}"] = {"impacts": len(b), "lead_ok": float(np.mean(ok)) if b else float("nan"),
+                                       "area_le3": float(np.mean(area)) if b else float("nan")}
+        out["by_slack"][k] = rows
+    return out
+
+
 def unowned_tracks(objs: list[ObjectOutcome], runs: int) -> dict:
     """Confirmed tracks owning no object (second tracks on an object, and tracks on clutter): how many, what
     they were declared, what they made us warn."""
@@ -145,7 +182,9 @@ def unowned_tracks(objs: list[ObjectOutcome], runs: int) -> dict:
 def _markdown(res: dict) -> str:
     c, imp, org, w = res["classification"], res["impact"], res["origin"], res["warning"]
     lines = [f"Runs: {res['runs']} seeds x {res['mix']}, {res['objects']} objects, {res['elapsed_s']:.0f} s "
-             f"on {res['machine']}, {res['date']}.", "",
+             f"on {res['machine']}, {res['date']}."
+             + ("" if not res["sensor_overrides"] else " Sensors changed from the test base: "
+                + ", ".join(f"{a}.{b} = {c:g}" for a, b, c in res["sensor_overrides"]) + "."), "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
              "labelled hostile |",
@@ -201,6 +240,20 @@ def _markdown(res: dict) -> str:
               f"({a['missed_feasible']} feasible) - {'met' if a['missed'] == 0 else 'NOT met'}; warned area at "
               f"most 3x the footprint: {_pct(a['area_ratio_le3'])} of impacts - "
               f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'}."]
+    lat = res["latency"]
+    lines += ["", "### Warning latency (rounds that land in a zone; seconds after launch)", "",
+              "| rounds | stage | reached | median (s) | p10 (s) | p90 (s) |", "|---|---|---:|---:|---:|---:|"]
+    for k, st in lat["stages"].items():
+        for name, r in st.items():
+            lines.append(f"| {k} | {name} | {r['n']}/{r['of']} | {r['median_s']:.2f} | {r['p10_s']:.2f} | "
+                         f"{r['p90_s']:.2f} |")
+    lines += ["", "By slack: the flight time less the lead the zone requires, i.e. how long the chain may take "
+              "from launch before the warning is late (below 0: no chain can warn in time).", "",
+              "| rounds | slack (s) | impacts | lead >= required | area <= 3x footprint |", "|---|---|---:|---:|---:|"]
+    for k, rows in lat["by_slack"].items():
+        for b, r in rows.items():
+            if r["impacts"]:
+                lines.append(f"| {k} | {b} | {r['impacts']} | {_pct(r['lead_ok'])} | {_pct(r['area_le3'])} |")
     lines += ["", "### Tracks owning no object", "",
               f"A second track on an object (within {MATCH_GATE_M:.0f} m of one when confirmed), or a track on "
               "clutter.", "",
@@ -216,6 +269,18 @@ def _markdown(res: dict) -> str:
 DENSE = Mix(ballistic=50, drones=20, bird_flocks=4, birds_per_flock=5, aircraft=20, helicopters=20)
 
 
+def _override(text: str) -> tuple[str, str, float]:
+    """``SENSOR.FIELD=VALUE`` -> (sensor, field, value)."""
+    key, sep, value = text.partition("=")
+    name, dot, fieldname = key.rpartition(".")
+    if not sep or not dot or not name or not fieldname:
+        raise UserError(f"--set {text!r}: expected SENSOR.FIELD=VALUE, e.g. counter-mortar-radar.sigma_az_deg=0.1")
+    try:
+        return name, fieldname, float(value)
+    except ValueError:
+        raise UserError(f"--set {text!r}: {value!r} is not a number") from None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 seeds (a smoke run)")
@@ -224,9 +289,18 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", default=None, help="write the figures and per-object outcomes here")
     ap.add_argument("--dense", action="store_true", help="more objects of every class per run (see above)")
+    ap.add_argument("--set", action="append", default=[], metavar="SENSOR.FIELD=VALUE",
+                    help="change a sensor of the test base (a what-if), e.g. counter-mortar-radar.sigma_az_deg=0.1;"
+                    " repeatable")
     args = ap.parse_args(argv)
     n = args.seeds or (2 if args.quick else 30)
-    mix = DENSE if args.dense else Mix()
+    try:
+        overrides = tuple(_override(text) for text in args.set)
+        mix = dataclasses.replace(DENSE if args.dense else Mix(), sensor_overrides=overrides)
+        build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
+    except UserError as err:
+        print(f"assess_warn: {err}", file=sys.stderr)
+        return 2
     seeds = list(range(args.first_seed, args.first_seed + n))
     t0 = time.perf_counter()
     objs: list[ObjectOutcome] = []
@@ -246,7 +320,8 @@ def main(argv=None) -> int:
         f"{platform.python_version()}, NumPy {np.__version__}, {args.workers} workers",
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "classification": classification(objs), "impact": impact(objs), "origin": origin(objs),
-        "warning": warning(objs), "unowned_tracks": unowned_tracks(objs, n),
+        "warning": warning(objs), "latency": latency(objs), "unowned_tracks": unowned_tracks(objs, n),
+        "sensor_overrides": [list(o) for o in overrides],
     }
     print(_markdown(res))
     if args.json:

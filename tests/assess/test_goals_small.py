@@ -56,3 +56,36 @@ def test_clutter_makes_no_hostile_track(outcomes):
     # The radars' false alarms (2 and 3 per scan) are far too sparse for 4 of 5 plots to line up
     # (docs/tracking.md, false confirmation rates): no confirmed track on clutter, so none hostile.
     assert not [o for o in outcomes if o.kind == FALSE_TRACK]
+
+
+def test_the_chain_runs_forward_in_time_for_every_round(outcomes):
+    # Causality: a round is seen after its launch, confirmed after it is seen, declared hostile once
+    # confirmed, and its zone's warning (if any) comes after that and before the impact.
+    rounds = [o for o in outcomes if o.kind in ("rocket", "mortar") and o.flight_time_s is not None]
+    assert rounds and all(o.t_start is not None and o.first_plot_t is not None for o in rounds)
+    for o in rounds:
+        assert o.t_start <= o.first_plot_t <= o.impact_t
+        if o.confirmed_t is not None:
+            assert o.first_plot_t < o.confirmed_t
+        if o.hostile_t is not None:
+            assert o.confirmed_t is not None and o.confirmed_t <= o.hostile_t
+        if o.warn_lead_s is not None:
+            assert o.hostile_t is not None and o.hostile_t <= o.impact_t - o.warn_lead_s <= o.impact_t
+    # Birds and airliners are never hostile, so they have no hostile time.
+    assert all(o.hostile_t is None for o in outcomes if o.kind in ("bird", "aircraft", "helicopter"))
+
+
+def test_sensor_what_if_changes_only_that_sensor_and_bad_names_are_refused():
+    from bastion.errors import UserError
+    from bastion.evaluate.montecarlo import build_scenario
+
+    base = build_scenario(5, SMALL)
+    what_if = build_scenario(5, Mix(**{**SMALL.__dict__, "sensor_overrides": (
+        ("counter-mortar-radar", "sigma_az_deg", 0.1),)}))
+    cmr = [s.name for s in base.sensors].index("counter-mortar-radar")
+    assert base.sensors[cmr].sigma_az_deg == 0.25 and what_if.sensors[cmr].sigma_az_deg == 0.1
+    assert what_if.objects == base.objects and what_if.sensors[:cmr] == base.sensors[:cmr]
+    with pytest.raises(UserError, match="no sensor 'cmr'.*counter-mortar-radar"):
+        build_scenario(5, Mix(sensor_overrides=(("cmr", "sigma_az_deg", 0.1),)))
+    with pytest.raises(UserError, match=r"sensors\[1\]\.sigma_az_deg: must be > 0"):
+        build_scenario(5, Mix(sensor_overrides=(("counter-mortar-radar", "sigma_az_deg", -1.0),)))

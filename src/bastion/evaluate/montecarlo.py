@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from bastion.errors import UserError
 from bastion.evaluate.summary import match_tracks, unowned_tracks, warning_episodes
 from bastion.events import (
     Alert,
@@ -31,6 +33,7 @@ from bastion.events import (
     TrackConfirmed,
 )
 from bastion.geometry import points_in_polygon, polygon_area
+from bastion.scenario.load import validation_problems
 from bastion.scenario.schema import Scenario
 from bastion.sim import Simulation
 
@@ -82,7 +85,8 @@ SENSORS = [
 
 @dataclass(frozen=True)
 class Mix:
-    """How many objects of each kind one run holds."""
+    """How many objects of each kind one run holds, and any changes to the sensors (a planner's what-if:
+    ``(sensor name, field, value)``, e.g. ``("counter-mortar-radar", "sigma_az_deg", 0.1)``)."""
 
     ballistic: int = 40  # rockets and mortars, presets drawn evenly
     drones: int = 8
@@ -91,6 +95,20 @@ class Mix:
     aircraft: int = 4
     helicopters: int = 4
     duration_s: float = 240.0
+    sensor_overrides: tuple[tuple[str, str, float], ...] = ()
+
+
+def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict[str, Any]]:
+    """The test base's sensors (``SENSORS``) with ``overrides`` applied; an unknown sensor name raises
+    :class:`UserError` naming the sensors there are (a bad field or value is caught by the scenario's own
+    validation)."""
+    sensors = [dict(s) for s in SENSORS]
+    by_name = {s["name"]: s for s in sensors}
+    for name, fieldname, value in overrides:
+        if name not in by_name:
+            raise UserError(f"sensor override {name}.{fieldname}: no sensor {name!r} (sensors: {', '.join(by_name)})")
+        by_name[name][fieldname] = value
+    return sensors
 
 
 @functools.cache
@@ -164,13 +182,18 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "kind": "helicopter", "name": f"helicopter-{k}", "callsign": f"HELO-{k}", "waypoints": wps,
             "speed_mps": float(rng.uniform(25.0, 70.0)), "t_start_s": 0.0,
         })
-    return Scenario.model_validate({
+    data = {
         "name": f"montecarlo-{seed}", "seed": seed, "duration_s": mix.duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
-        "warning_zones": _zones(), "sensors": SENSORS, "effectors": [], "objects": objects,
+        "warning_zones": _zones(), "sensors": sensors_for(mix.sensor_overrides), "effectors": [],
+        "objects": objects,
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
-    })
+    }
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise UserError(validation_problems(f"montecarlo-{seed}", err)) from None
 
 
 @dataclass
@@ -199,6 +222,11 @@ class ObjectOutcome:
     warned_zones: tuple[str, ...] = ()
     warned_area_m2: float = 0.0
     footprint_m2: float | None = None  # area of the zone it hit
+    # Latency of the chain (s from the scenario epoch; None: never): the object's launch or start, its first
+    # radar plot, the first confirmation of one of its tracks, the first time one was declared hostile.
+    t_start: float | None = None
+    first_plot_t: float | None = None
+    hostile_t: float | None = None
 
 
 def _mahal2(d: np.ndarray, cov: np.ndarray) -> float:
@@ -222,6 +250,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     confirmed: dict[int, float] = {}
     classes: dict[int, list[tuple[float, str]]] = {}
     hostile: set[int] = set()
+    hostile_at: dict[int, float] = {}
     impacts: dict[int, list[ImpactPredicted]] = {}
     origins: dict[int, list[OriginPredicted]] = {}
     warned_at: dict[int, dict[str, float]] = {}  # track -> zone -> first time a warning named it
@@ -232,6 +261,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
             classes.setdefault(ev.track_id, []).append((ev.t, ev.track_class))
         elif isinstance(ev, IdentityChanged) and ev.identity == "hostile":
             hostile.add(ev.track_id)
+            hostile_at.setdefault(ev.track_id, ev.t)
         elif isinstance(ev, ImpactPredicted):
             impacts.setdefault(ev.track_id, []).append(ev)
         elif isinstance(ev, OriginPredicted):
@@ -258,6 +288,8 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
             seed=scenario.seed, name=obj.name, kind=obj.kind, preset=obj.meta.get("preset"), hostile=obj.hostile,
             confirmed_t=t_conf, class_at=class_at, first_correct_s=first_correct,
             ever_hostile=any(t in hostile for t in tids),
+            t_start=float(obj.t_start), first_plot_t=result.first_detection.get(obj.index),
+            hostile_t=min((hostile_at[t] for t in tids if t in hostile_at), default=None),
         )
         if obj.kind in ("rocket", "mortar") and obj.natural_end == "impact":
             t_hit = float(obj.t_natural_end)
