@@ -116,19 +116,67 @@ def straight_path(start, end, t_start: float, speed: float, dt: float, t_max: fl
     return Trajectory(t + t_start, start + t[:, None] * vel, np.tile(vel, (t.size, 1)))
 
 
-def loop_path(waypoints, t_start: float, speed: float, dt: float, t_max: float) -> Trajectory:
-    """Constant-speed flight round a closed loop of ``waypoints`` until ``t_max``."""
+# Bank angle of a helicopter's turns at its waypoints: assumed (a moderate manoeuvre; a standard-rate turn
+# of 3 deg/s is about 12 deg of bank at 40 m/s, helicopters bank far more when they must). The turn radius
+# is V^2 / (g tan(bank)): 280 m at 40 m/s, 860 m at 70 m/s.
+HELICOPTER_BANK_DEG = 30.0
+
+
+def loop_path(waypoints, t_start: float, speed: float, dt: float, t_max: float,
+              bank_deg: float = HELICOPTER_BANK_DEG) -> Trajectory:
+    """Constant-speed flight round a closed loop of ``waypoints`` until ``t_max``, turning at each waypoint
+    on a level coordinated-turn arc of bank ``bank_deg`` (radius V^2 / (g tan bank), shrunk where the legs
+    are too short for it) tangent to both legs, so that the heading never jumps. Height changes linearly
+    along each leg and through each turn (the climb rate steps where they join). The flight starts at the
+    end of the turn at the first waypoint.
+    """
     w = np.asarray(waypoints, float)
-    closed = np.vstack([w, w[:1]])
-    seg = np.diff(closed, axis=0)
-    seg_len = np.linalg.norm(seg, axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(seg_len)])
+    n = len(w)
+    nxt = np.roll(w, -1, axis=0)
+    leg = nxt - w  # leg k: waypoint k -> k + 1 (cyclic)
+    leg_h = np.hypot(leg[:, 0], leg[:, 1])
+    alpha = np.arctan2(leg[:, 1], leg[:, 0])  # direction of each leg (rad from east, counter-clockwise)
+    # Corner k joins leg k - 1 to leg k at waypoint k.
+    turn = (alpha - np.roll(alpha, 1) + np.pi) % (2.0 * np.pi) - np.pi  # signed, + = left
+    theta = np.abs(turn)
+    r_nominal = speed**2 / (G0 * math.tan(math.radians(bank_deg)))
+    half = 0.5 * np.minimum(leg_h, np.roll(leg_h, 1))  # at most half of either leg goes into the turn
+    tan_half = np.tan(0.5 * np.minimum(theta, np.pi - 1e-6))
+    tangent = np.minimum(r_nominal * tan_half, half)
+    radius = np.where(tan_half > 1e-9, tangent / np.maximum(tan_half, 1e-12), 0.0)
+    tangent = np.where(theta > 1e-9, tangent, 0.0)
+    # Pieces, in order: for each leg k, its straight part, then the turn at waypoint k + 1. A piece is
+    # (kind 0 straight / 1 turn, start east, start north, start direction, turn sign, radius, horizontal
+    # length, start height, height change).
+    pieces = []
+    for k in range(n):
+        k1 = (k + 1) % n
+        frac_in, frac_out = tangent[k] / max(leg_h[k], 1e-12), 1.0 - tangent[k1] / max(leg_h[k], 1e-12)
+        p_in, p_out = w[k] + frac_in * leg[k], w[k] + frac_out * leg[k]
+        pieces.append((0.0, p_in[0], p_in[1], alpha[k], 0.0, 0.0, max(leg_h[k] - tangent[k] - tangent[k1], 0.0),
+                       p_in[2], p_out[2] - p_in[2]))
+        exit_z = w[k1][2] + tangent[k1] / max(leg_h[k1], 1e-12) * leg[k1][2]
+        pieces.append((1.0, p_out[0], p_out[1], alpha[k], float(np.sign(turn[k1])), radius[k1],
+                       radius[k1] * theta[k1], p_out[2], exit_z - p_out[2]))
+    kinds_a, x0_a, y0_a, a0_a, sign_a, rad_a, length_h_a, z0_a, dz_a = np.array(pieces, float).T
+    length_3d = np.hypot(length_h_a, dz_a)
+    cum = np.concatenate([[0.0], np.cumsum(length_3d)])
     t = np.append(np.arange(0.0, t_max - t_start, dt), t_max - t_start)
     s = np.mod(t * speed, cum[-1])
-    i = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(seg) - 1)
-    frac = (s - cum[i]) / seg_len[i]
-    pos = closed[i] + frac[:, None] * seg[i]
-    vel = seg[i] / seg_len[i][:, None] * speed
+    i = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(length_3d) - 1)
+    along = s - cum[i]
+    safe = np.maximum(length_3d[i], 1e-12)
+    h = along * length_h_a[i] / safe  # horizontal distance into the piece
+    arc = (kinds_a[i] == 1) & (rad_a[i] > 0.0)
+    heading = a0_a[i] + np.where(arc, sign_a[i] * h / np.maximum(rad_a[i], 1e-12), 0.0)
+    cx = x0_a[i] - sign_a[i] * rad_a[i] * np.sin(a0_a[i])
+    cy = y0_a[i] + sign_a[i] * rad_a[i] * np.cos(a0_a[i])
+    px = np.where(arc, cx + sign_a[i] * rad_a[i] * np.sin(heading), x0_a[i] + h * np.cos(a0_a[i]))
+    py = np.where(arc, cy - sign_a[i] * rad_a[i] * np.cos(heading), y0_a[i] + h * np.sin(a0_a[i]))
+    pz = z0_a[i] + along * dz_a[i] / safe
+    v_h, v_z = speed * length_h_a[i] / safe, speed * dz_a[i] / safe
+    pos = np.column_stack([px, py, pz])
+    vel = np.column_stack([v_h * np.cos(heading), v_h * np.sin(heading), v_z])
     return Trajectory(t + t_start, pos, vel)
 
 
