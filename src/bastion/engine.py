@@ -256,7 +256,8 @@ class Engine:
         out += self.warning.update(t, threats, live, self.fire_control.killed)
         self._rf_tracks &= live
         rf_link = np.array([tid in self._rf_tracks for tid in ids.tolist()], bool)
-        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score, rf_link)
+        pic = ThreatPicture(t, ids, x, tuple(classes), tuple(identities), t_end, value, score, rf_link,
+                            cooperative=self.identity.heard(t))
         out += self.fire_control.cycle(pic)
         out.append(TrackPicture(
             t, tuple(ids.tolist()), tuple(map(tuple, np.round(x, 3).tolist())),

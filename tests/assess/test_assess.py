@@ -207,3 +207,18 @@ def test_iff_reply_goes_to_the_track_that_moves_like_it():
               np.full(2, 20.0), ["owa_drone", "helicopter"], np.array([[0.0, -45.0, 0.0], v_heli]),
               np.full(2, 2.0))
     assert ia.identity[3][0] == "friend" and ia.identity[2][0] == "hostile"
+
+
+def test_heard_lists_every_recent_reply_whatever_track_holds_it():
+    ia = IdentityAssessor()
+    ia.ingest(CooperativeReport("iff", "iff", 10.0, np.array([[1000.0, 0.0, 150.0]]), np.full((1, 3), np.nan),
+                                [60.0], ("M5/HELO",)))
+    ia.ingest(CooperativeReport("adsb", "adsb", 10.0, np.array([[5000.0, 0.0, 900.0]]),
+                                np.array([[-70.0, 0.0, 0.0]]), [15.0], ("ABC/KAC1",)))
+    pos, ident, vel = ia.heard(11.0)
+    order = np.argsort(pos[:, 0])
+    assert [ident[k] for k in order] == ["friend", "neutral"]
+    # The ADS-B position is brought forward by its reported velocity; the IFF reply (no velocity) stays.
+    np.testing.assert_allclose(pos[order], [[1000.0, 0.0, 150.0], [4930.0, 0.0, 900.0]])
+    np.testing.assert_allclose(vel[order], [[0.0, 0.0, 0.0], [-70.0, 0.0, 0.0]])
+    assert ia.heard(14.5)[0].shape == (0, 3)  # older than max_report_age_s: no longer heard

@@ -136,3 +136,28 @@ def test_laser_beam_past_the_target_is_held_by_an_occupied_corridor():
     for out in (cycle(10_000.0), cycle(50_000.0, with_corridor=False)):
         fires = [e for e in out if isinstance(e, FireOrder)]
         assert len(fires) == 1 and fires[0].effector == "l" and fires[0].rounds == 0
+
+
+def test_a_friend_heard_on_iff_is_protected_even_when_its_track_is_called_hostile():
+    """A friendly helicopter whose track broke: its new track has been misjudged a hostile drone, and no
+    track holds its IFF reply. The reply itself (60 m off the track) is protected by the interlocks, so the
+    gun holds fire; without the reply it would fire; a reply 3 km away does not stop it."""
+    from bastion.events import InterlockVeto
+
+    spec = GunEffector(name="g", position=[0.0, 0.0, 5.0], min_burst_pk=0.0)
+
+    def cycle(cooperative):
+        fc = FireControl([Gun(spec)], _roe(), Zones((), ()))
+        fc._approved[7] = "operator:test"
+        pic = ThreatPicture(0.0, np.array([7]), X, ("owa_drone",), ("hostile",), np.array([60.0]),
+                            np.array([100.0]), np.array([5.0]), np.array([False]), cooperative=cooperative)
+        return fc.cycle(pic)
+
+    reply = (X[:, :3] + [60.0, 0.0, 0.0], ("friend",), np.zeros((1, 3)))
+    out = cycle(reply)
+    assert not [e for e in out if isinstance(e, FireOrder)]
+    vetoes = [e for e in out if isinstance(e, InterlockVeto)]
+    assert vetoes and any("friend" in r for r in vetoes[0].reasons)
+    assert [e for e in cycle(None) if isinstance(e, FireOrder)]
+    far = (X[:, :3] + [3000.0, 0.0, 0.0], ("friend",), np.zeros((1, 3)))
+    assert [e for e in cycle(far) if isinstance(e, FireOrder)]

@@ -102,6 +102,16 @@ class IdentityAssessor:
         return (keys, np.array(pos).reshape(-1, 3), np.array(sig), np.array(vel).reshape(-1, 3),
                 np.array(vsig))
 
+    def heard(self, t: float) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
+        """The cooperative objects heard in the last ``max_report_age_s`` at ``t`` (s), whatever track they
+        are matched to: positions (R,3) m brought to ``t``, identities (``friend`` for IFF replies,
+        ``neutral`` for ADS-B) and velocities (R,3) m/s (zero where unknown). The safety interlocks protect
+        them directly, so that a friend whose track broke, or whose reply went to no track, is never
+        fired on however its new track is classified."""
+        keys, pos, _, vel, _ = self._reports_at(t)
+        ident = tuple(FRIEND if kind == "iff" else NEUTRAL for kind, _ in keys)
+        return pos, ident, np.where(np.isfinite(vel), vel, 0.0)
+
     def update(
         self, t: float, ids: np.ndarray, pos: np.ndarray, pos_sigma: np.ndarray, classes: list[str],
         vel: np.ndarray | None = None, vel_sigma: np.ndarray | None = None,

@@ -66,6 +66,9 @@ class ThreatPicture:
     value: np.ndarray
     score: np.ndarray
     rf_link: np.ndarray | None = None  # (N,) True where an RF detector has tied a control link to the track
+    # Cooperative objects heard lately, whatever track holds them (IdentityAssessor.heard): positions (R,3) m,
+    # identities (friend, neutral) and velocities (R,3) m/s; protected by the interlocks like friendly tracks.
+    cooperative: tuple[np.ndarray, tuple[str, ...], np.ndarray] | None = None
 
 
 @dataclass
@@ -77,6 +80,16 @@ class Engagement:
     deadline: float
     authorised_by: str | None = None
     effector: str | None = None
+
+
+def air_picture(pic: ThreatPicture) -> AirPicture:
+    """What the interlocks protect: the tracks (rows 0..N-1, in the picture's order, so that a target's row
+    is its index), then every cooperative object heard, in case its own track is lost or misjudged."""
+    if pic.cooperative is None or not len(pic.cooperative[1]):
+        return AirPicture(pic.x[:, :3], pic.identities, pic.classes, pic.x[:, 3:6])
+    pos, ident, vel = pic.cooperative
+    return AirPicture(np.vstack([pic.x[:, :3], pos]), (*pic.identities, *ident),
+                      (*pic.classes, *(("unknown",) * len(ident))), np.vstack([pic.x[:, 3:6], vel]))
 
 
 class FireControl:
@@ -206,7 +219,7 @@ class FireControl:
             return out
         cost = np.array([[cost_per_shot(g)] * idx.size for g in self.guns])
         plan = plan_shots(pic.value[idx] * self._urgency(pic, idx), pk, free.astype(np.int64), cost)
-        air = AirPicture(pic.x[:, :3], pic.identities, pic.classes, pic.x[:, 3:6])
+        air = air_picture(pic)
         for gi, k in zip(*np.nonzero(plan.x), strict=True):
             gun, icp, i = self.guns[gi], icps[gi], idx[k]
             tid, cls = int(pic.ids[i]), pic.classes[i]
