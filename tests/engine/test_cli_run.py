@@ -12,6 +12,7 @@ import pytest
 
 from bastion.cli import main
 from bastion.scenario import builtin_names, builtin_text
+from tests.scenario_text import FIELD_WITH_ONE_RADAR
 
 
 @pytest.fixture(scope="module")
@@ -100,29 +101,13 @@ def test_toml_syntax_error_and_missing_file(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-SHORT_RUN = """
-name = "short"
-duration_s = 20.0
-[site]
-name = "field"
-lat_deg = 29.0
-lon_deg = 47.0
-perimeter = [[-500.0, -500.0], [500.0, -500.0], [500.0, 500.0], [-500.0, 500.0]]
-[[sensors]]
-name = "radar"
-type = "surveillance_radar"
-position = [0.0, 0.0, 10.0]
-range_m = 15000.0
-ref_range_m = 5000.0
-ref_rcs_m2 = 0.01
+SHORT_RUN = 'name = "short"\nduration_s = 20.0\n' + FIELD_WITH_ONE_RADAR + """
 [[objects]]
 kind = "owa_drone"
 name = "a-drone-with-a-long-name"
 start = [3000.0, 3000.0, 150.0]
 target = [0.0, 0.0, 0.0]
 t_start_s = 0.0
-[roe]
-sectors = [{ name = "all", az_from_deg = 0.0, az_to_deg = 360.0, state = "HOLD" }]
 """
 
 

@@ -11,25 +11,9 @@ import pytest
 from bastion.errors import UserError
 from bastion.scenario.load import parse_scenario
 from bastion.world.truth import World
+from tests.scenario_text import FIELD_WITH_ONE_RADAR
 
-BASE = """
-name = "approach"
-duration_s = 200.0
-[site]
-name = "field"
-lat_deg = 29.0
-lon_deg = 47.0
-perimeter = [[-500.0, -500.0], [500.0, -500.0], [500.0, 500.0], [-500.0, 500.0]]
-[[sensors]]
-name = "radar"
-type = "surveillance_radar"
-position = [0.0, 0.0, 10.0]
-range_m = 15000.0
-ref_range_m = 5000.0
-ref_rcs_m2 = 0.01
-[roe]
-sectors = [{ name = "all", az_from_deg = 0.0, az_to_deg = 360.0, state = "HOLD" }]
-"""
+BASE = 'name = "approach"\nduration_s = 200.0\n' + FIELD_WITH_ONE_RADAR
 
 
 def _world(aircraft: str) -> World:
