@@ -148,7 +148,7 @@ class Engine:
         names = self.tracker.model_names
         bprob = tab.mode_prob[show, names.index("ballistic")] if "ballistic" in names else np.full(n, np.nan)
         vel_sigma = np.sqrt(np.trace(P[:, 3:, 3:], axis1=1, axis2=2) / 3.0) if n else np.zeros(0)
-        _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma)
+        _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma, missed=tab.misses[show] > 0)
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):

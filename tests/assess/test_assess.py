@@ -232,6 +232,28 @@ def test_iff_reply_goes_to_the_track_that_moves_like_it():
     assert ia.identity[3][0] == "friend" and ia.identity[2][0] == "hostile"
 
 
+def test_a_coasting_track_is_not_declared_a_drone_on_its_stale_speed():
+    """A bird's mature track (traced in a dense run, seed 3148) takes a wrong plot from a neighbouring bird,
+    its speed jumps to 75 m/s and it coasts on that speed, its velocity sigma growing, until it is dropped.
+    The predicted speed is constant, so it looks settled; cycles after a missed look do not count, and it
+    stays a bird. Counted as fresh, the same cycles would declare it a drone (hostile)."""
+    speeds = [12.4, 12.6, 12.5, 12.4, 12.4, 12.5, 47.4, 45.9, 44.5, 53.5, 53.6, 74.5, 74.5, 74.5, 74.5, 74.5, 74.5]
+    sigmas = [3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 4.0, 7.8, 11.7, 8.9, 10.7, 4.2, 5.8, 8.0, 10.4, 13.0, 15.6]
+    missed = [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1]
+
+    def held(use_missed: bool) -> list[str]:
+        clf, out = Classifier(), []
+        for sp, vs, m in zip(speeds, sigmas, missed, strict=True):
+            x = np.array([[-1700.0, 100.0, 120.0, sp, 0.0, 0.0]])
+            _, d = clf.update(np.array([93]), x, np.array([0.005]), np.array([0.01]), np.array([vs]),
+                              missed=np.array([bool(m)]) if use_missed else None)
+            out.append(CLASSES[d[0]] if d[0] >= 0 else "unknown")
+        return out
+
+    assert held(True)[-1] == "bird" and "owa_drone" not in held(True)
+    assert "owa_drone" in held(False)
+
+
 def test_heard_lists_every_recent_reply_whatever_track_holds_it():
     ia = IdentityAssessor()
     ia.ingest(CooperativeReport("iff", "iff", 10.0, np.array([[1000.0, 0.0, 150.0]]), np.full((1, 3), np.nan),

@@ -141,13 +141,15 @@ class Classifier:
 
     def update(
         self, ids: np.ndarray, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray | None = None,
-        vel_sigma: np.ndarray | None = None,
+        vel_sigma: np.ndarray | None = None, missed: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Fold in one cycle of evidence for tracks ``ids``; forget tracks not listed.
 
         Returns (probabilities (N, C), declared class index (N,), -1 where unknown). A class is
         declared, or a declared class changed, only after ``confirm_cycles`` consecutive confident
-        cycles, so that one noisy cycle cannot turn a bird into a target.
+        cycles, so that one noisy cycle cannot turn a bird into a target. ``missed`` (N,) marks tracks whose
+        last look by their sensors found nothing (coasting): their state is a prediction, not new evidence,
+        so such a cycle does not count towards declaring a drone class either.
         """
         ids = np.asarray(ids, np.int64)
         n = ids.size
@@ -178,6 +180,10 @@ class Classifier:
         # the streak holds: a further cycle is needed, but one jumpy cycle does not start it over).
         speed = np.linalg.norm(np.asarray(x, float)[:, 3:6], axis=1)
         settled = np.abs(speed - prev_speed) <= self.config.settle_mps  # False on a track's first cycle
+        if missed is not None:
+            # A coasting track's predicted speed is constant, so it looks settled; it is only old news (a
+            # bird's track that took a wrong plot coasts at the wrong speed until it is dropped).
+            settled &= ~np.asarray(missed, bool)
         counts = settled | ~self._settle[np.maximum(now, 0)]
         streak = np.where(now >= 0, np.where(now == cand, streak + counts, counts.astype(np.int64)), 0)
         cand = now
