@@ -371,7 +371,7 @@ class Birds(Strict):
 class Approach(Strict):
     """A straight-in final approach: the aircraft flies along ``course_deg`` (compass, the direction of
     flight) down a glide path of ``glide_deg`` to the runway ``threshold``, starting ``distance_m`` out
-    (horizontally). 3 deg is the ICAO standard ILS glide path angle (ICAO Annex 10, Vol. I, 3.1.5.1.2.2)."""
+    (horizontally). 3 deg is the standard ILS glide path angle (ICAO Annex 10, Vol. I, 3.1.5; docs/models.md)."""
 
     threshold: Point3
     course_deg: float = Field(ge=0, lt=360)
