@@ -102,12 +102,17 @@ def origin(objs: list[ObjectOutcome]) -> dict:
     return out
 
 
+def _required(o: ObjectOutcome) -> float:
+    """The lead (s) a round's impact zone requires: its time to shelter, at most ``REQUIRED_LEAD_S``."""
+    return min(REQUIRED_LEAD_S, o.zone_shelter_s)
+
+
 def warning(objs: list[ObjectOutcome]) -> dict:
     out = {}
     hits = [o for o in objs if o.hostile and o.impact_zone is not None]
     for k in ("rocket", "mortar", "rounds", "owa_drone"):
         sel = [o for o in hits if o.kind == k or (k == "rounds" and o.kind in ("rocket", "mortar"))]
-        need = [min(REQUIRED_LEAD_S, o.zone_shelter_s) for o in sel]
+        need = [_required(o) for o in sel]
         lead = [o.warn_lead_s for o in sel]
         ok = [lv is not None and lv >= r for lv, r in zip(lead, need, strict=True)]
         # Rounds whose whole flight is shorter than the lead required cannot be warned in time by anyone.
@@ -156,8 +161,8 @@ def latency(objs: list[ObjectOutcome]) -> dict:
         sel = [o for o in hits if k == "rounds" or o.kind == k]
         rows = {}
         for lo, hi in SLACK_BINS_S:
-            b = [o for o in sel if lo <= o.flight_time_s - min(REQUIRED_LEAD_S, o.zone_shelter_s) < hi]
-            ok = [o.warn_lead_s is not None and o.warn_lead_s >= min(REQUIRED_LEAD_S, o.zone_shelter_s) for o in b]
+            b = [o for o in sel if lo <= o.flight_time_s - _required(o) < hi]
+            ok = [o.warn_lead_s is not None and o.warn_lead_s >= _required(o) for o in b]
             area = [o.warned_area_m2 / o.footprint_m2 <= 3.0 for o in b]
             rows[f"{lo:g}..{hi:g}"] = {"impacts": len(b), "lead_ok": float(np.mean(ok)) if b else float("nan"),
                                        "area_le3": float(np.mean(area)) if b else float("nan")}
