@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bastion.evaluate.summary import MATCH_GATE_M, build_summary, match_tracks, unowned_tracks
-from bastion.events import Alert, ClassChanged, FireOrder, IdentityChanged, TrackConfirmed
+from bastion.events import Alert, ClassChanged, FireOrder, IdentityChanged, TrackConfirmed, TrackPicture
 
 from ..conftest import simulated
 
@@ -47,3 +47,39 @@ def test_second_tracks_and_clutter_tracks_are_told_apart_and_reported():
     # The shot at the clutter track counts: one more engagement and its 20 rounds.
     assert s["engagements_on_unowned_tracks"] == base["engagements_on_unowned_tracks"] + 1
     assert s["engagements"] == base["engagements"] + 1 and s["rounds_fired"] == base["rounds_fired"] + 20
+
+
+def test_a_track_confirmed_in_a_rounds_last_moments_belongs_to_that_round():
+    """A track that meets its round once, just before the impact, and coasts on after it owns the round;
+    a track that meets an object once and then leaves it while the object still flies does not."""
+    _, result, _ = simulated("compound-salvo", 1)
+    world = result.world
+    rounds = [o for o in world.objects if o.kind in ("rocket", "mortar") and o.natural_end == "impact"]
+    assert rounds
+    late, leaving = 900011, 900012
+    rnd = rounds[0]
+    t_vote = float(rnd.t_end) - 0.2
+    _, pos, vel = world.state(t_vote)
+    on_round = pos[rnd.index] + [20.0, 0.0, 0.0]
+    coasting = on_round + 0.5 * vel[rnd.index]  # where the track coasts after the impact
+    high = np.array([0.0, 0.0, 6000.0])  # nothing flies there
+    # An object alive for at least another second after the vote.
+    t2 = 30.0
+    alive2, pos2, _ = world.state(t2)
+    k = next(i for i in np.flatnonzero(alive2) if world.t_end[i] > t2 + 1.0)
+    assert np.min(np.linalg.norm(world.state(t2 + 0.5)[1][world.alive(t2 + 0.5)] - high, axis=1)) > MATCH_GATE_M
+
+    def picture(t, tid, p):
+        return TrackPicture(t, (tid,), (tuple(float(v) for v in p) + (0.0, 0.0, 0.0),), ("unknown",), ("unknown",))
+
+    events = [
+        picture(t_vote, late, on_round), picture(t_vote + 0.5, late, coasting),
+        picture(t2, leaving, pos2[k]), picture(t2 + 0.5, leaving, high),
+    ]
+    owner = match_tracks(world, events)
+    assert owner.get(late) == rnd.index
+    assert leaving not in owner
+    # The same single vote for the first track, but the round still in the air at the track's next
+    # picture: one vote is not enough.
+    events[1] = picture(t_vote + 0.1, late, high)
+    assert late not in match_tracks(world, events)

@@ -41,11 +41,19 @@ def _r(x: float | None, nd: int = 3) -> float | None:
 
 
 def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
-    """Track id -> object index, by majority vote over the recorded track pictures."""
+    """Track id -> object index, by majority vote over the recorded track pictures.
+
+    A track needs two votes, or one when it had no chance of a second: it was never pictured again while
+    its object existed. A track confirmed in a round's last half second votes once and coasts on past the
+    impact; it was on that round (until 2026-12-03 it was counted as a second track owning nothing)."""
     votes: dict[int, Counter] = defaultdict(Counter)
+    first_vote: dict[tuple[int, int], float] = {}
+    seen: dict[int, list[float]] = defaultdict(list)  # track id -> times of the pictures holding it
     for ev in events:
         if not isinstance(ev, TrackPicture) or not ev.track_ids:
             continue
+        for tid in ev.track_ids:
+            seen[tid].append(ev.t)
         alive, pos, _ = world.state(ev.t)
         obj = np.flatnonzero(alive)
         if not obj.size:
@@ -56,7 +64,17 @@ def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
         for r, c in zip(rows, cols, strict=True):
             if d[r, c] <= MATCH_GATE_M:
                 votes[ev.track_ids[r]][int(obj[c])] += 1
-    return {tid: c.most_common(1)[0][0] for tid, c in votes.items() if c.most_common(1)[0][1] >= 2}
+                first_vote.setdefault((ev.track_ids[r], int(obj[c])), ev.t)
+    owner = {}
+    for tid, c in votes.items():
+        obj, n = c.most_common(1)[0]
+        if n == 1:
+            t_vote = first_vote[(tid, obj)]
+            later = [t for t in seen[tid] if t > t_vote]
+            if later and min(later) <= world.t_end[obj]:
+                continue  # it could have voted again and did not
+        owner[tid] = obj
+    return owner
 
 
 def warned_zones_by_track(events: list[Record]) -> dict[int, set[str]]:
