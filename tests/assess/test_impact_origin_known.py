@@ -108,6 +108,22 @@ def test_origin_fuser_counts_a_coasting_tracks_state_once():
     np.testing.assert_allclose(o[0, :2], [400.0 / 3.0, 0.0], atol=1e-6)
 
 
+def test_origin_fuser_skips_a_degenerate_ellipse_without_crashing():
+    """An estimate whose ellipse is a line (rank one, too wide for the jitter to matter: seen in a run,
+    where it raised a singular-matrix error and stopped the engine) adds nothing: the fused origin and
+    ellipse stay those of the estimates before it; a first estimate of that kind passes through."""
+    from bastion.assess.impact import OriginFuser
+
+    f = OriginFuser()
+    line = np.array([[[1e12, 1e12], [1e12, 1e12]]])  # all spread along the north-east diagonal
+    o, c = f.update([7], np.array([[9.0, 9.0, 0.0]]), line)
+    np.testing.assert_allclose(o[0, :2], [9.0, 9.0])
+    f.update([7], np.array([[100.0, 0.0, 0.0]]), np.array([np.diag([100.0, 100.0])]))
+    o, c = f.update([7], np.array([[5000.0, 5000.0, 0.0]]), line)
+    np.testing.assert_allclose(o[0, :2], [100.0, 0.0])
+    np.testing.assert_allclose(c[0], np.diag([100.0, 100.0]) + 1e-6 * np.eye(2))
+
+
 def test_rocket_origin_with_the_boost_flown_back_is_the_launcher():
     """Noise-free rocket tracks (states 0.5 and 1.5 s after burnout, the drag state exact) flown back: on
     flat trajectories the ballistic arc alone meets the ground tens to hundreds of metres beyond the

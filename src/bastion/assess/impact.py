@@ -315,6 +315,14 @@ class OriginFuser:
             c = np.asarray(cov_en[j], float) + 1e-6 * np.eye(2)
             if not np.all(np.isfinite(c)) or not np.all(np.isfinite(origin[j])):
                 continue
+            eig = np.linalg.eigvalsh(c)
+            if eig[0] <= 1e-12 * max(eig[1], 1.0):
+                # A degenerate ellipse (all its spread along one line, so wide that the jitter is lost
+                # in rounding) has no inverse: nothing to fold in; the track keeps its fused origin.
+                prev = self._info.get(tid)
+                if prev is not None:
+                    out_o[j, :2], out_c[j] = np.linalg.solve(prev[0], prev[1]), prev[2]
+                continue
             ts = None if t_state is None else float(t_state[j])
             prev = self._info.get(tid)
             if prev is not None and ts is not None and prev[3] == ts:
