@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bastion.assess.boost_back import BoostBackTable, boost_back_table, boost_corrected, rocket_rounds
+from bastion.covariance import psd_cholesky
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
 
 # Ballistic coefficients (kg/m^2) used when the tracker has no estimate: the low-Mach beta = m / (Cd0 A)
@@ -85,7 +86,7 @@ def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[
     # swamp the small ones.
     d = np.sqrt(np.clip(np.einsum("nii->ni", P), 1e-30, None))  # (N, n)
     C = P / (d[:, :, None] * d[:, None, :]) + 1e-9 * np.eye(n)
-    S = np.sqrt(n + lam) * d[:, :, None] * np.linalg.cholesky(C)  # (N, n, n); columns are the offsets
+    S = np.sqrt(n + lam) * d[:, :, None] * psd_cholesky(C)  # (N, n, n); columns are the offsets
     offsets = np.swapaxes(S, 1, 2)  # (N, n, n): row k is column k of S
     pts = np.concatenate([x[:, None, :], x[:, None, :] + offsets, x[:, None, :] - offsets], axis=1)
     w = np.full(2 * n + 1, 1.0 / (2.0 * (n + lam)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtri
 
+from bastion.covariance import psd_cholesky
 from bastion.geometry import points_in_polygon
 
 N_POINTS = 1024
@@ -63,7 +64,7 @@ def probability_on_assets(
     out = np.zeros((n, len(polygons)))
     if n == 0 or not polygons:
         return out
-    L = np.linalg.cholesky(cov + 1e-6 * np.eye(2))
+    L = psd_cholesky(cov + 1e-6 * np.eye(2))
     pts = mean[:, None, :] + np.einsum("nij,kj->nki", L, _Z)  # (N, K, 2)
     flat = pts.reshape(-1, 2)
     for a, poly in enumerate(polygons):
