@@ -59,9 +59,8 @@ def test_a_track_confirmed_in_a_rounds_last_moments_belongs_to_that_round():
     late, leaving = 900011, 900012
     rnd = rounds[0]
     t_vote = float(rnd.t_end) - 0.2
-    _, pos, vel = world.state(t_vote)
+    _, pos, _ = world.state(t_vote)
     on_round = pos[rnd.index] + [20.0, 0.0, 0.0]
-    coasting = on_round + 0.5 * vel[rnd.index]  # where the track coasts after the impact
     high = np.array([0.0, 0.0, 6000.0])  # nothing flies there
     # An object alive for at least another second after the vote.
     t2 = 30.0
@@ -73,7 +72,7 @@ def test_a_track_confirmed_in_a_rounds_last_moments_belongs_to_that_round():
         return TrackPicture(t, (tid,), (tuple(float(v) for v in p) + (0.0, 0.0, 0.0),), ("unknown",), ("unknown",))
 
     events = [
-        picture(t_vote, late, on_round), picture(t_vote + 0.5, late, coasting),
+        picture(t_vote, late, on_round), picture(t_vote + 0.5, late, high),  # coasting on, near nothing
         picture(t2, leaving, pos2[k]), picture(t2 + 0.5, leaving, high),
     ]
     owner = match_tracks(world, events)
@@ -83,3 +82,12 @@ def test_a_track_confirmed_in_a_rounds_last_moments_belongs_to_that_round():
     # picture: one vote is not enough.
     events[1] = picture(t_vote + 0.1, late, high)
     assert late not in match_tracks(world, events)
+    # Confirmed 50 ms before the impact, first pictured after it: its confirmation is its vote.
+    last = 900013
+    t_c = float(rnd.t_end) - 0.05
+    p_c = world.state(t_c)[1][rnd.index] + [0.0, 30.0, 0.0]
+    events = [TrackConfirmed(t_c, last, tuple(float(v) for v in p_c)), picture(t_c + 0.4, last, high)]
+    assert match_tracks(world, events).get(last) == rnd.index
+    # ... but not when it is pictured, far off, while the round still flies.
+    events[1] = picture(t_c + 0.01, last, high)
+    assert last not in match_tracks(world, events)

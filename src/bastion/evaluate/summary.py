@@ -32,6 +32,7 @@ from bastion.geometry import points_in_polygon, polygon_area
 from bastion.world.truth import World
 
 MATCH_GATE_M = 300.0
+LAST_CHANCE_S = 0.5  # a track pictured no more had its next chance to vote one decision cycle later
 PREDICTION_LEADS_S = (20, 10, 5)  # impact prediction errors are reported this long before impact
 SUMMARY_VERSION = 1
 
@@ -43,13 +44,18 @@ def _r(x: float | None, nd: int = 3) -> float | None:
 def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
     """Track id -> object index, by majority vote over the recorded track pictures.
 
-    A track needs two votes, or one when it had no chance of a second: it was never pictured again while
-    its object existed. A track confirmed in a round's last half second votes once and coasts on past the
-    impact; it was on that round (until 2026-12-03 it was counted as a second track owning nothing)."""
+    A track needs two votes, or one when it had no chance of a second: its object ended before the track's
+    next picture (or, pictured no more, within ``LAST_CHANCE_S``). A track confirmed in a round's last
+    half second votes once and coasts on past the impact; it was on that round (until 2026-12-03 it was
+    counted as a second track owning nothing). A track confirmed after the round's last picture but before
+    its impact votes with its confirmation (position and time)."""
     votes: dict[int, Counter] = defaultdict(Counter)
     first_vote: dict[tuple[int, int], float] = {}
     seen: dict[int, list[float]] = defaultdict(list)  # track id -> times of the pictures holding it
+    confirmed_at: dict[int, TrackConfirmed] = {}
     for ev in events:
+        if isinstance(ev, TrackConfirmed):
+            confirmed_at.setdefault(ev.track_id, ev)
         if not isinstance(ev, TrackPicture) or not ev.track_ids:
             continue
         for tid in ev.track_ids:
@@ -65,13 +71,22 @@ def match_tracks(world: World, events: list[Record]) -> dict[int, int]:
             if d[r, c] <= MATCH_GATE_M:
                 votes[ev.track_ids[r]][int(obj[c])] += 1
                 first_vote.setdefault((ev.track_ids[r], int(obj[c])), ev.t)
+    for tid, ev in confirmed_at.items():
+        if tid in votes:
+            continue
+        alive, pos, _ = world.state(ev.t)
+        d = np.where(alive, np.linalg.norm(pos - np.asarray(ev.position, float), axis=1), np.inf)
+        if d.size and d.min() <= MATCH_GATE_M:
+            votes[tid][int(d.argmin())] += 1
+            first_vote[(tid, int(d.argmin()))] = ev.t
     owner = {}
     for tid, c in votes.items():
         obj, n = c.most_common(1)[0]
         if n == 1:
             t_vote = first_vote[(tid, obj)]
+            # Its next chance: its next picture, or (pictured no more) the next decision cycle's.
             later = [t for t in seen[tid] if t > t_vote]
-            if later and min(later) <= world.t_end[obj]:
+            if (min(later) if later else t_vote + LAST_CHANCE_S) <= world.t_end[obj]:
                 continue  # it could have voted again and did not
         owner[tid] = obj
     return owner
