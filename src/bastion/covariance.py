@@ -2,7 +2,8 @@
 a factorisation cannot fail.
 
 A covariance flown through the drag model can come out degenerate: an ellipse tens of kilometres long
-whose width is lost in rounding (seen on young rocket tracks), or a state covariance a hair below zero
+whose width is lost in rounding (a young rocket track's origin ellipse did this in a tracker experiment on
+2026-12-03, and the origin fuser's inverse stopped the engine), or a state covariance a hair below zero
 in one direction after many filter updates. ``np.linalg.cholesky`` raises on any one of them and takes the
 whole vectorised batch, and the engine's cycle, with it.
 """
