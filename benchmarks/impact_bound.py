@@ -1,0 +1,223 @@
+"""How close the young rocket tracks' impact predictions come to what the radar plots allow at all.
+
+    python benchmarks/impact_bound.py [--quick] [--seeds N] [--json FILE]
+
+One rocket at a time, fired at the centre of the Monte Carlo test base (``bastion.evaluate.montecarlo``:
+its surveillance and counter-mortar radars, no aim error) from the north, for each preset and launch
+range; each seed draws other detections and noise. At fixed times after launch the benchmark takes the
+latest impact prediction of the rocket's tracks (``assess.impact``, at most 0.5 s old) and its error
+against the true impact point.
+
+Beside it, the Cramer-Rao bound on the impact point from the very plots the radars made of that rocket
+up to that time (each with its own noise covariance), for an estimator that knows far more than the
+tracker: the round exactly (its motor, drag and launch speed), that it left the ground at the site's
+height, and no wind, so that only the launch point, azimuth, elevation and time are unknown. No unbiased
+estimator on those plots can have a smaller error, so the ratio of the measured RMS to the bound's is
+the most any estimator could gain. The bound's 99 % ellipse semi-major axis is set beside the 1 km
+warning zones: an ellipse that long touches several zones whatever the estimator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bastion.evaluate.montecarlo import ASSETS, PERIMETER, _zones, sensors_for  # noqa: E402
+from bastion.evaluate.summary import match_tracks  # noqa: E402
+from bastion.events import ImpactPredicted  # noqa: E402
+from bastion.scenario.schema import Scenario  # noqa: E402
+from bastion.sense.radar import RadarModel  # noqa: E402
+from bastion.sim import Simulation  # noqa: E402
+from bastion.track.measure import predict_measurement  # noqa: E402
+from bastion.world.munitions import aim, fly  # noqa: E402
+
+CASES = (("rocket_107mm", 3000.0), ("rocket_107mm", 5000.0), ("rocket_107mm", 7000.0),
+         ("rocket_122mm", 4000.0), ("rocket_122mm", 6000.0), ("rocket_122mm", 8000.0))
+TIMES_S = (3.0, 4.0, 5.0, 6.0, 8.0)  # after launch
+T_LAUNCH_S = 5.0
+MAX_AGE_S = 0.5  # a prediction older than this at the time asked for is not taken
+CHI2_2DOF_99 = 9.210340371976184
+D_EL_RAD = math.radians(0.01)  # finite-difference step of the elevation
+FLY_DT_S = 0.005
+
+
+def scenario_for(preset: str, range_m: float, seed: int) -> Scenario:
+    """The test base with one rocket fired from ``range_m`` north of the centre at it."""
+    flight_s = 60.0 if preset == "rocket_122mm" else 45.0
+    data = {
+        "name": f"impact-bound-{preset}-{int(range_m)}-{seed}", "seed": seed,
+        "duration_s": T_LAUNCH_S + flight_s,
+        "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
+        "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
+        "warning_zones": _zones(), "sensors": sensors_for(), "effectors": [],
+        "objects": [{"kind": "rocket", "name": "rocket", "preset": preset, "launch": [0.0, range_m, 0.0],
+                     "target": [0.0, 0.0, 0.0], "t_launch_s": T_LAUNCH_S, "aim_error_m": 0.0}],
+        "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
+    }
+    return Scenario.model_validate(data)
+
+
+def run_one(preset: str, range_m: float, seed: int):
+    """(plots, predictions, impact point): the rocket's radar plots as (t, kind, sensor position, z, R),
+    the predictions of its tracks as (t, impact east-north), the true impact east-north."""
+    scenario = scenario_for(preset, range_m, seed)
+    sim = Simulation(scenario, seed)
+    plots = []
+    original = RadarModel.scan
+
+    def scan(self, t, *args, **kwargs):
+        batch, truth = original(self, t, *args, **kwargs)
+        for j in np.flatnonzero(truth == 0):
+            plots.append((float(batch.time[j]), batch.kind, batch.sensor_pos.copy(), batch.z[j].copy(),
+                          batch.R[j].copy()))
+        return batch, truth
+
+    RadarModel.scan = scan
+    try:
+        result = sim.run()
+    finally:
+        RadarModel.scan = original
+    owner = match_tracks(result.world, result.events)
+    mine = {tid for tid, obj in owner.items() if obj == 0}
+    preds = [(e.t, np.asarray(e.impact_enu[:2])) for e in result.events
+             if isinstance(e, ImpactPredicted) and e.track_id in mine]
+    rocket = result.world.objects[0]
+    return plots, preds, np.asarray(rocket.meta["impact_point"], float)[:2]
+
+
+def _at(tr, t: float):
+    """Position and velocity (3,), (3,) of a trajectory at ``t`` s after launch (linear between samples)."""
+    p = np.array([np.interp(t, tr.t, tr.pos[:, i]) for i in range(3)])
+    v = np.array([np.interp(t, tr.t, tr.vel[:, i]) for i in range(3)])
+    return p, v
+
+
+class Bound:
+    """Cramer-Rao bound of the impact point on the launch parameters (east, north, azimuth, elevation,
+    launch time) of a known round, along its true flight."""
+
+    def __init__(self, preset: str, range_m: float) -> None:
+        self.launch = np.array([0.0, range_m, 0.0])
+        az, el = aim(preset, self.launch, [0.0, 0.0, 0.0])
+        self.flights = [fly(preset, self.launch, az, el + s * D_EL_RAD, dt=FLY_DT_S) for s in (0.0, 1.0, -1.0)]
+        self.el = el
+        tr, trp, trm = self.flights
+        di = tr.pos[-1, :2] - self.launch[:2]
+        self.J = np.zeros((2, 5))  # impact (east, north) by parameter
+        self.J[:, :2] = np.eye(2)
+        self.J[0, 2], self.J[1, 2] = di[1], -di[0]  # compass azimuth: d(east)/daz = north, d(north)/daz = -east
+        self.J[:, 3] = (trp.pos[-1, :2] - trm.pos[-1, :2]) / (2.0 * D_EL_RAD)
+        self.impact = tr.pos[-1, :2]
+
+    def information(self, t: float, kind: str, sensor_pos: np.ndarray, R: np.ndarray) -> np.ndarray:
+        """Fisher information (5, 5) of one plot at ``t`` s after launch."""
+        tr, trp, trm = self.flights
+        p, v = _at(tr, t)
+        G = np.zeros((6, 5))  # state (position, velocity) by parameter
+        G[0, 0] = G[1, 1] = 1.0
+        d = p - self.launch
+        G[0, 2], G[1, 2], G[3, 2], G[4, 2] = d[1], -d[0], v[1], -v[0]
+        (pp, vp), (pm, vm) = _at(trp, t), _at(trm, t)
+        G[:3, 3], G[3:, 3] = (pp - pm) / (2.0 * D_EL_RAD), (vp - vm) / (2.0 * D_EL_RAD)
+        acc = (_at(tr, t + 1e-3)[1] - _at(tr, t - 1e-3)[1]) / 2e-3
+        G[:3, 4], G[3:, 4] = -v, -acc  # a later launch: the same flight, shifted
+        _, H = predict_measurement(kind, np.concatenate([p, v])[None], sensor_pos)
+        H = H[0, :, :6] @ G
+        return H.T @ np.linalg.solve(R, H)
+
+    def covariance(self, plots, t_after: float) -> np.ndarray | None:
+        """Impact covariance (2, 2) from the plots up to ``t_after`` s after launch (None: too few)."""
+        F = sum((self.information(t - T_LAUNCH_S, k, s, R) for t, k, s, _, R in plots if t - T_LAUNCH_S <= t_after),
+                np.zeros((5, 5)))
+        if np.linalg.matrix_rank(F) < 5:
+            return None
+        return self.J @ np.linalg.inv(F) @ self.J.T
+
+
+def measure(seeds: int, first_seed: int) -> list[dict]:
+    rows = []
+    for preset, range_m in CASES:
+        bound = Bound(preset, range_m)
+        flight = float(bound.flights[0].t[-1])
+        per_time: dict[float, dict[str, list[float]]] = {t: {"err": [], "bound_rms": [], "bound_major": []}
+                                                           for t in TIMES_S}
+        for seed in range(first_seed, first_seed + seeds):
+            plots, preds, truth = run_one(preset, range_m, seed)
+            for t_after in TIMES_S:
+                if t_after >= flight:
+                    continue
+                t_abs = T_LAUNCH_S + t_after
+                held = [p for tp, p in preds if t_abs - MAX_AGE_S <= tp <= t_abs]
+                if held:
+                    per_time[t_after]["err"].append(float(np.linalg.norm(held[-1] - truth)))
+                C = bound.covariance(plots, t_after)
+                if C is not None:
+                    per_time[t_after]["bound_rms"].append(float(np.sqrt(np.trace(C))))
+                    per_time[t_after]["bound_major"].append(float(np.sqrt(np.linalg.eigvalsh(C)[-1])))
+        for t_after in TIMES_S:
+            if t_after >= flight:
+                continue
+            d = per_time[t_after]
+            err = np.asarray(d["err"])
+            b_rms = float(np.sqrt(np.mean(np.square(d["bound_rms"])))) if d["bound_rms"] else math.nan
+            b_major = float(np.median(d["bound_major"])) if d["bound_major"] else math.nan
+            rms = float(np.sqrt(np.mean(err**2))) if err.size else math.nan
+            rows.append({
+                "preset": preset, "range_m": range_m, "elevation_deg": math.degrees(bound.el), "flight_s": flight,
+                "t_after_launch_s": t_after, "seeds": seeds, "predicted": int(err.size),
+                "median_err_m": float(np.median(err)) if err.size else math.nan, "rms_err_m": rms,
+                "bound_rms_m": b_rms, "ratio": rms / b_rms if err.size and b_rms > 0 else math.nan,
+                "bound_99_semi_major_m": math.sqrt(CHI2_2DOF_99) * b_major,
+            })
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| round | range (km) | elevation (deg) | flight (s) | after launch (s) | predicted | tracker median (m) "
+           "| tracker RMS (m) | bound RMS (m) | tracker / bound | bound's 99 % semi-major (m) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['preset']} | {r['range_m'] / 1000:.0f} | {r['elevation_deg']:.1f} | {r['flight_s']:.1f} "
+                   f"| {r['t_after_launch_s']:.0f} | {r['predicted']}/{r['seeds']} | {r['median_err_m']:.0f} "
+                   f"| {r['rms_err_m']:.0f} | {r['bound_rms_m']:.0f} | {r['ratio']:.2f} "
+                   f"| {r['bound_99_semi_major_m']:.0f} |")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="4 seeds per case")
+    ap.add_argument("--seeds", type=int, default=20, help="seeds per case (default 20)")
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = ap.parse_args(argv)
+    seeds = 4 if args.quick else args.seeds
+    if seeds < 1:
+        ap.error("--seeds must be at least 1")
+    t0 = time.perf_counter()
+    rows = measure(seeds, args.first_seed)
+    wall = time.perf_counter() - t0
+    print(f"Runs: {len(CASES)} cases x {seeds} seeds (from {args.first_seed}), {wall:.0f} s on "
+          f"{platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n")
+    print(table(rows))
+    print("\nBound: Cramer-Rao on the plots each run's radars made of the rocket, for an estimator that knows "
+          "the round, its launch height and the (absent) wind; tracker / bound is the most any estimator "
+          "could gain. Warning zones are 1 x 1 km.")
+    if args.json:
+        args.json.write_text(json.dumps({"rows": rows, "seeds": seeds, "first_seed": args.first_seed,
+                                         "elapsed_s": wall}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
