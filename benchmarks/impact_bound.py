@@ -72,7 +72,7 @@ def run_one(preset: str, range_m: float, seed: int):
     scenario = scenario_for(preset, range_m, seed)
     sim = Simulation(scenario, seed)
     plots = []
-    original = RadarModel.scan
+    original = RadarModel.scan  # wrapped for this run only, to learn which plots were of the rocket
 
     def scan(self, t, *args, **kwargs):
         batch, truth = original(self, t, *args, **kwargs)
@@ -214,7 +214,9 @@ def main(argv=None) -> int:
           "the round, its launch height and the (absent) wind; tracker / bound is the most any estimator "
           "could gain. Warning zones are 1 x 1 km.")
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "seeds": seeds, "first_seed": args.first_seed,
+        clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+                 for r in rows]  # NaN (no prediction yet) is not JSON
+        args.json.write_text(json.dumps({"rows": clean, "seeds": seeds, "first_seed": args.first_seed,
                                          "elapsed_s": wall}, indent=1))
     return 0
 
