@@ -63,8 +63,12 @@ class IdentityAssessor:
         self._holder: dict[tuple[str, str], int] = {}  # cooperative object -> track holding its reply
         self._fits: dict[tuple[str, str], tuple[float, np.ndarray, float]] = {}  # key -> (last t, v, sigma)
         self.identity: dict[int, tuple[str, str]] = {}  # track id -> (identity, reason)
+        # The last _reports_at answer, (t, result): a decision cycle asks twice (update, then heard for the
+        # interlocks) with no report in between. Dropped on every ingest.
+        self._at_cache: tuple[float, tuple] | None = None
 
     def ingest(self, report: CooperativeReport) -> None:
+        self._at_cache = None
         for i, who in enumerate(report.identity):
             hist = self._reports.setdefault((report.kind, who), [])
             if hist and report.time <= hist[-1][0]:
@@ -76,7 +80,9 @@ class IdentityAssessor:
 
     def _reports_at(self, t: float):
         """The cooperative objects heard recently: keys, positions (R,3) and sigmas (R,) at ``t``,
-        velocities (R,3) (NaN: unknown) and velocity sigmas (R,)."""
+        velocities (R,3) (NaN: unknown) and velocity sigmas (R,). Callers must not modify them (cached)."""
+        if self._at_cache is not None and self._at_cache[0] == t:
+            return self._at_cache[1]
         cfg = self.config
         keys, pos, sig, vel, vsig = [], [], [], [], []
         for key, hist in sorted(self._reports.items()):
@@ -99,8 +105,9 @@ class IdentityAssessor:
             sig.append(s + (sv * age if known else 60.0 * age))
             vel.append(v)
             vsig.append(sv)
-        return (keys, np.array(pos).reshape(-1, 3), np.array(sig), np.array(vel).reshape(-1, 3),
-                np.array(vsig))
+        out = (keys, np.array(pos).reshape(-1, 3), np.array(sig), np.array(vel).reshape(-1, 3), np.array(vsig))
+        self._at_cache = (t, out)
+        return out
 
     def heard(self, t: float) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
         """The cooperative objects heard in the last ``max_report_age_s`` at ``t`` (s), whatever track they
