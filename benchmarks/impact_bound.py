@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bastion.evaluate.montecarlo import ASSETS, PERIMETER, _zones, sensors_for  # noqa: E402
+from bastion.evaluate.montecarlo import base_scenario  # noqa: E402
 from bastion.evaluate.summary import match_tracks  # noqa: E402
 from bastion.events import ImpactPredicted  # noqa: E402
 from bastion.scenario.schema import Scenario  # noqa: E402
@@ -53,17 +53,9 @@ FLY_DT_S = 0.005
 def scenario_for(preset: str, range_m: float, seed: int) -> Scenario:
     """The test base with one rocket fired from ``range_m`` north of the centre at it."""
     flight_s = 60.0 if preset == "rocket_122mm" else 45.0
-    data = {
-        "name": f"impact-bound-{preset}-{int(range_m)}-{seed}", "seed": seed,
-        "duration_s": T_LAUNCH_S + flight_s,
-        "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
-        "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
-        "warning_zones": _zones(), "sensors": sensors_for(), "effectors": [],
-        "objects": [{"kind": "rocket", "name": "rocket", "preset": preset, "launch": [0.0, range_m, 0.0],
-                     "target": [0.0, 0.0, 0.0], "t_launch_s": T_LAUNCH_S, "aim_error_m": 0.0}],
-        "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
-    }
-    return Scenario.model_validate(data)
+    rocket = {"kind": "rocket", "name": "rocket", "preset": preset, "launch": [0.0, range_m, 0.0],
+              "target": [0.0, 0.0, 0.0], "t_launch_s": T_LAUNCH_S, "aim_error_m": 0.0}
+    return base_scenario(f"impact-bound-{preset}-{int(range_m)}-{seed}", seed, T_LAUNCH_S + flight_s, [rocket])
 
 
 def run_one(preset: str, range_m: float, seed: int):

@@ -182,18 +182,27 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "kind": "helicopter", "name": f"helicopter-{k}", "callsign": f"HELO-{k}", "waypoints": wps,
             "speed_mps": float(rng.uniform(25.0, 70.0)), "t_start_s": 0.0,
         })
+    return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides)
+
+
+def base_scenario(
+    name: str, seed: int, duration_s: float, objects: list[dict[str, Any]],
+    sensor_overrides: tuple[tuple[str, str, float], ...] = (),
+) -> Scenario:
+    """The test base (site, assets, zones, ``sensors_for(sensor_overrides)``, no effectors, ROE on HOLD)
+    with ``objects`` (scenario object specs); a bad spec raises :class:`UserError` naming it."""
     data = {
-        "name": f"montecarlo-{seed}", "seed": seed, "duration_s": mix.duration_s,
+        "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
-        "warning_zones": _zones(), "sensors": sensors_for(mix.sensor_overrides), "effectors": [],
+        "warning_zones": _zones(), "sensors": sensors_for(sensor_overrides), "effectors": [],
         "objects": objects,
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise UserError(validation_problems(f"montecarlo-{seed}", err)) from None
+        raise UserError(validation_problems(name, err)) from None
 
 
 @dataclass
