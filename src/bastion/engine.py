@@ -17,12 +17,14 @@ from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
     ORIGIN_COV_SCALE,
+    ROCKET_ROUNDS,
     OriginFuser,
     drag_priors,
     drone_target_assets,
     impact_cov_scale,
     predict_ballistic_impact_and_origin,
 )
+from bastion.assess.launch_fit import FIT_COV_SCALE, LaunchFitter
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
 from bastion.engage.fire_control import FireControl, ThreatPicture
@@ -81,6 +83,7 @@ class Engine:
         self.asset_polygons = [np.asarray(a.polygon, float) for a in scenario.assets]
         self._class: dict[int, tuple[str, float]] = {}
         self.origins = OriginFuser()
+        self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS), scenario.site.alt_m)
         self._rf_tracks: set[int] = set()  # tracks an RF detector has tied a control link to
         self.time = 0.0
 
@@ -206,6 +209,7 @@ class Engine:
                 tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
                 rounds=rounds)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
+            self._fitted_rockets(t, ids[bal], bal_classes, pred)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
@@ -264,6 +268,23 @@ class Engine:
             tuple(classes), tuple(identities),
         ))
         return out
+
+    def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> None:
+        """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)
+        give a tighter impact ellipse than the filter's state, theirs replaces it in ``pred`` (in place):
+        for a young rocket the fit is the tighter by far, later the filter may be."""
+        self.launch_fits.forget(ids)
+        for j, (tid, cls) in enumerate(zip(ids.tolist(), classes, strict=True)):
+            if cls != "rocket":
+                continue
+            fit = self.launch_fits.update(tid, *self.tracker.plots.get(tid))
+            if fit is None or not fit.t_impact > t:
+                continue
+            cov = fit.cov * FIT_COV_SCALE
+            if not np.isfinite(pred.t_impact[j]) or np.linalg.det(cov) < np.linalg.det(pred.cov_en[j]):
+                pred.impact[j] = (fit.impact[0], fit.impact[1], 0.0)
+                pred.t_impact[j] = fit.t_impact
+                pred.cov_en[j] = cov
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
         """Per impact (means (N,2) m, covariances (N,2,2) m^2): asset value times the probability that it

@@ -83,6 +83,11 @@ class TrackerConfig:
             the ground: what it followed has hit the ground (a round's impact, a drone's dive). Coasting
             on, such tracks went hundreds of metres underground and were declared mortars (2026-11-25).
         quality_alpha: exponential smoothing factor of the track quality (hit = 1, miss = 0).
+
+    Plots:
+        plot_history: how many of its latest position plots each live track keeps (``Tracker.plots``;
+            0: none), for the assessment's trajectory fit of young rockets. 64 covers about 20 s of a
+            rocket seen by the counter-mortar radar (0.5 s revisit) and the surveillance radar (1 s).
     """
 
     models: tuple[str, ...] = MODEL_NAMES
@@ -124,6 +129,7 @@ class TrackerConfig:
     max_pos_sigma: float = 300.0
     below_ground_m: float = 30.0
     quality_alpha: float = 0.25
+    plot_history: int = 64
 
     def __post_init__(self) -> None:
         # Sequences given as lists become tuples: the record stays hashable (caches key on it).
@@ -150,6 +156,8 @@ class TrackerConfig:
             raise ValueError("need ballistic_min_energy_speed >= 0 and ballistic_energy_sd > 0")
         if len(self.drag_mach) != len(self.drag_factor) or len(self.drag_mach) == 1:
             raise ValueError("drag_mach and drag_factor need the same length (0 for constant drag, else >= 2)")
+        if self.plot_history < 0:
+            raise ValueError("plot_history must be >= 0")
         if not 0.0 < self.gate_prob < 1.0:
             raise ValueError("gate_prob must lie in (0, 1)")
 

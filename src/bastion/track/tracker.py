@@ -20,6 +20,7 @@ from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
 from bastion.track.models import KDRAG, OMEGA, ballistic_energy_loglik, state_dim
+from bastion.track.plots import PlotHistory
 from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
 
 
@@ -63,6 +64,7 @@ class Tracker:
         self._prior = np.asarray(self.config.priors(), dtype=float)
         self._dim = state_dim(self.model_names)
         self.table = TrackTable(len(self.model_names), self._dim)
+        self.plots = PlotHistory(self.config.plot_history)  # each track's latest position plots
         self._next_id = 1
         self._sensor_bits: dict[str, int] = {}
         self._gate = {m: float(chdtri(m, 1.0 - self.config.gate_prob)) for m in sorted(set(MEAS_DIM.values()))}
@@ -104,6 +106,7 @@ class Tracker:
         ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
         if len(ids) and len(self.table):
             self.table.keep(~np.isin(self.table.id, ids))
+        self.plots.drop(ids)
 
     def process(self, batch: DetectionBatch, time: float | None = None) -> ScanUpdate:
         """Run one detection batch (one sensor dwell) through gating, association, update,
@@ -154,6 +157,9 @@ class Tracker:
                 firm = tab.status[ti] != TENTATIVE
                 blocked[dj[firm]] = True
             det_track[ad] = tab.id[at]
+            if len(ad) and kind != "bearing" and self.plots.capacity:
+                pos_ad, cov_ad = to_cartesian(kind, batch.z[ad], batch.R[ad], batch.sensor_pos)
+                self.plots.add(tab.id[at], batch.time[ad], pos_ad, cov_ad)
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
         elif N:
             # An empty batch: the tracks' predicted heights, for the landed test only.
@@ -162,6 +168,8 @@ class Tracker:
             underground = self._below_ground(x6, P6)
 
         confirmed, deleted, alive, landed = self._manage(batch, bit, at, ad, pos_sigma, underground, t_ref)
+        if deleted.size:
+            self.plots.drop(deleted)
         updated = np.unique(det_track[det_track >= 0])
 
         new_rows = None
@@ -448,6 +456,9 @@ class Tracker:
             new_rows = self._new_tracks(pos[pj], cov[pj], t_new[pj], rcs_new[pj], self._pend_pos[pi],
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
                                         self._pend_bits[pi], bit)
+            ids = new_rows["id"]
+            self.plots.add(ids, self._pend_t[pi], self._pend_pos[pi], self._pend_cov[pi])
+            self.plots.add(ids, t_new[pj], pos[pj], cov[pj])
             used = np.ones(P_n, bool)
             used[pi] = False
             self._pend_pos, self._pend_cov = self._pend_pos[used], self._pend_cov[used]

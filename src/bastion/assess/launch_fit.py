@@ -1,0 +1,404 @@
+"""Young rocket tracks: the threat library's rockets fitted to the track's plots.
+
+A filter settles on a rocket's arc slowly: for its first seconds the track's velocity comes from few
+plots, its drag is unknown, and part of what it saw was the boost. Yet a rocket of the threat library,
+once fired, has only five free parameters: where its launcher stood (east, north), the azimuth and
+elevation it was laid at, and when it fired. Its whole flight after that is known (the same round models
+the simulation flies; against real rockets, as good as the library). This module fits those five
+parameters to all of a track's plots at once (weighted least squares, Levenberg-Marquardt), for each
+library rocket, and gives the impact point and time with the covariance that the fit's information
+implies (J F^-1 J^T): on simulated rockets it reaches the Cramer-Rao bound that
+``benchmarks/impact_bound.py`` measures, 2-4 times tighter than the filter 4-6 s after launch.
+
+The flight is read from a table per round (:func:`flight_table`): the round flown from the ground at
+every elevation its launcher can lay (0.25 deg apart), sampled every 0.1 s of flight, downrange distance
+and height with their rates. Without wind a rocket flies in the vertical plane of its azimuth, and the
+flight from a launcher at ground level depends only on the elevation and the time since launch, so one
+table serves every launcher position and azimuth. Between samples the table is read by cubic Hermite
+interpolation in time and linear interpolation in elevation (both within centimetres of the integrator;
+tests/assess/test_launch_fit.py).
+
+Assumptions, each a reason for a fit to fail its consistency test rather than mislead: no wind, the
+launcher at the site's ground height (0 m up), the round one of the library's. A fit whose chi-square
+exceeds its 99.9 % point is not used; the assessment keeps the filter's prediction.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import chi2 as chi2_dist
+
+from bastion.physics.ballistic import trajectory_to_ground
+from bastion.physics.rounds import PRESETS
+
+ELEVATION_STEP_RAD = math.radians(0.25)
+TABLE_DT_S = 0.1  # flight-table sample interval (s); Hermite interpolation is within centimetres at 0.1 s
+MIN_PLOTS = 4  # 12 numbers for 5 unknowns: fewer and a wrong round fits as well as the right one
+CONSISTENT_PROB = 0.999  # a fit whose chi-square exceeds this quantile is taken as the wrong model
+REJECT_FACTOR = 5.0  # ... and one this many times beyond it, while another round fits, is not refitted
+MAX_ITERATIONS = 30
+CHI2_TOLERANCE = 1e-3  # the fit has converged when a step lowers the chi-square by less than this
+INIT_ELEVATION_STRIDE = 4  # the starting-point search tries every 4th table elevation (1 deg)
+INIT_TIME_STEP_S = 0.2  # ... and lets the last plot fall this much after the impact (noise)
+INIT_PLOTS = 12  # ... on at most this many of the plots, spread over the track
+# Variance factor on the fitted impact ellipse, as IMPACT_COV_SCALE_BY_CLASS is on the filter's
+# (docs/assessment.md, "Ellipse calibration"): 1 until measured otherwise.
+FIT_COV_SCALE = 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class FlightTable:
+    """A round's flight from a ground-level launcher, by launcher elevation and time since launch.
+
+    Attributes:
+        name: the threat-library round.
+        el: (E,) launcher elevations (rad), rising by ``el_step``.
+        dt: sample interval (s); sample k is at k dt after launch.
+        x, z, vx, vz: (E, K) downrange distance (m), height (m) and their rates (m/s); after the impact
+            the arc goes on in a straight line (below ground).
+        x_impact, t_impact: (E,) downrange distance (m) and time of flight (s) to the ground.
+    """
+
+    name: str
+    el: np.ndarray
+    el_step: float
+    dt: float
+    x: np.ndarray
+    z: np.ndarray
+    vx: np.ndarray
+    vz: np.ndarray
+    x_impact: np.ndarray
+    t_impact: np.ndarray
+
+    @functools.cached_property
+    def _stacked(self) -> np.ndarray:
+        """(E, K, 4): downrange, height and their rates times ``dt`` (the Hermite tangents), so that each
+        interpolation corner is one gather."""
+        return np.stack([self.x, self.z, self.vx * self.dt, self.vz * self.dt], axis=-1)
+
+    def at(self, tau: np.ndarray, el: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Downrange X, height Z, their rates VX, VZ (d/dtau) and their elevation slopes X_el, Z_el at
+        times since launch ``tau`` (s) and elevations ``el`` (rad), broadcast together. Times are held
+        within [0, last sample], elevations within the table."""
+        tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
+        n_el, n_t = self.x.shape
+        u = np.clip((el - self.el[0]) / self.el_step, 0.0, n_el - 1 - 1e-9)
+        i = u.astype(np.int64)
+        w = (u - i)[..., None]
+        v = np.clip(tau / self.dt, 0.0, n_t - 1 - 1e-9)
+        k = v.astype(np.int64)
+        s = v - k
+        s2, s3 = s * s, s * s * s
+        # Cubic Hermite basis and its derivative, for value and tangent at both ends of the interval.
+        h = np.stack([2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2], axis=-1)
+        d = np.stack([6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s], axis=-1) / self.dt
+        tab = self._stacked
+
+        def row(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            a, b = tab[r, k], tab[r, k + 1]  # (..., 4) each
+            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt)
+            val = h[..., 0:1] * a[..., 0:2] + h[..., 1:2] * a[..., 2:4] + h[..., 2:3] * b[..., 0:2] \
+                + h[..., 3:4] * b[..., 2:4]
+            rate = d[..., 0:1] * a[..., 0:2] + d[..., 1:2] * a[..., 2:4] + d[..., 2:3] * b[..., 0:2] \
+                + d[..., 3:4] * b[..., 2:4]
+            return val, rate
+
+        val_a, rate_a = row(i)
+        val_b, rate_b = row(i + 1)
+        val = (1 - w) * val_a + w * val_b
+        rate = (1 - w) * rate_a + w * rate_b
+        slope = (val_b - val_a) / self.el_step
+        return val[..., 0], val[..., 1], rate[..., 0], rate[..., 1], slope[..., 0], slope[..., 1]
+
+    def impact(self, el: float) -> tuple[float, float, float, float]:
+        """Downrange distance (m) and time of flight (s) to the ground at elevation ``el`` (rad), and
+        their slopes with the elevation (m/rad, s/rad)."""
+        n_el = self.el.size
+        u = min(max((el - self.el[0]) / self.el_step, 0.0), n_el - 1 - 1e-9)
+        i = int(u)
+        w = u - i
+        xi, ti = self.x_impact[i:i + 2], self.t_impact[i:i + 2]
+        return ((1 - w) * xi[0] + w * xi[1], (1 - w) * ti[0] + w * ti[1],
+                (xi[1] - xi[0]) / self.el_step, (ti[1] - ti[0]) / self.el_step)
+
+
+@functools.cache
+def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
+    """The flight table of the library round ``name`` (``bastion.physics.rounds.PRESETS``) over a site at
+    ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (about a second
+    for the 122 mm rocket's 100 s flights)."""
+    m = PRESETS[name]
+    lo, hi = m.elevation_limits_rad
+    n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
+    el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
+    v0 = m.launch_speed_mps * np.stack([np.zeros_like(el), np.cos(el), np.sin(el)], axis=1)  # north
+    t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
+        np.zeros_like(v0), v0, m.beta, dt=TABLE_DT_S, drag_curve=m.drag_curve, boost=m.boost,
+        site_alt_m=site_alt_m)
+    # After the impact the samples continue the arc in a straight line from the impact state, so that
+    # the interpolation between the last sample in the air and the next stays on the flight (holding the
+    # impact state there put the last 0.1 s of flight metres off).
+    late = np.clip(t[:, None] - t_hit[None, :], 0.0, None)  # (K, E)
+    after = late > 0.0
+    pos = np.where(after[..., None], p_hit[None] + late[..., None] * v_hit[None], pos)
+    vel = np.where(after[..., None], v_hit[None], vel)
+    x, z = pos[:, :, 1].T.copy(), pos[:, :, 2].T.copy()
+    vx, vz = vel[:, :, 1].T.copy(), vel[:, :, 2].T.copy()
+    return FlightTable(name, el, ELEVATION_STEP_RAD, TABLE_DT_S, x, z, vx, vz, p_hit[:, 1].copy(), t_hit.copy())
+
+
+@dataclass(frozen=True)
+class RoundFit:
+    """One library round fitted to a track's plots.
+
+    Attributes:
+        round: the round's name.
+        theta: (5,) launcher east, north (m), azimuth (rad, compass), elevation (rad), launch time (s).
+        cov: (5, 5) its covariance (the inverse of the fit's information).
+        chi2: the weighted sum of squared residuals; dof: 3 n - 5 for n plots.
+        impact: (2,) impact east, north (m); t_impact: impact time (s); impact_cov: (2, 2) m^2;
+        t_impact_sd: standard deviation (s) of the impact time.
+        log_evidence: the Laplace approximation of the round's marginal likelihood (up to a constant
+            shared by all rounds): -chi2 / 2 - log det(information) / 2.
+    """
+
+    round: str
+    theta: np.ndarray
+    cov: np.ndarray
+    chi2: float
+    dof: int
+    impact: np.ndarray
+    t_impact: float
+    impact_cov: np.ndarray
+    t_impact_sd: float
+    log_evidence: float
+
+    @property
+    def consistent(self) -> bool:
+        """Whether the chi-square is within its :data:`CONSISTENT_PROB` quantile."""
+        return bool(self.chi2 <= chi2_dist.ppf(CONSISTENT_PROB, self.dof))
+
+
+def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 5) in ``theta``."""
+    e0, n0, az, el, t0 = theta
+    x, z, vx, vz, x_el, z_el = table.at(t - t0, el)
+    sa, ca = math.sin(az), math.cos(az)
+    f = np.stack([e0 + x * sa, n0 + x * ca, z], axis=1)
+    jac = np.zeros((t.size, 3, 5))
+    jac[:, 0, 0] = 1.0
+    jac[:, 1, 1] = 1.0
+    jac[:, 0, 2], jac[:, 1, 2] = x * ca, -x * sa
+    jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa, x_el * ca, z_el
+    jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa, -vx * ca, -vz
+    return f, jac
+
+
+def _initial_guesses(table: FlightTable, t: np.ndarray, pos: np.ndarray, count: int = 2) -> list[np.ndarray]:
+    """Starting points for the fit: the azimuth from the plots' ground track (a straight line through
+    the launcher without wind), then the elevation and launch time whose flight best matches the plots'
+    heights and along-track spacing: for every elevation on a 1 deg grid, the launch times at which that
+    flight passes the first plot's height; the best ``count`` of distinct elevations."""
+    horiz = pos[:, :2]
+    centre = horiz.mean(axis=0)
+    _, _, vt = np.linalg.svd(horiz - centre, full_matrices=False)
+    u = vt[0]
+    if np.dot(u, horiz[-1] - horiz[0]) < 0.0:
+        u = -u
+    az = math.atan2(u[0], u[1])
+    sub = np.unique(np.linspace(0, t.size - 1, min(INIT_PLOTS, t.size)).round().astype(np.int64))
+    ts, s, z = t[sub] - t[sub[0]], (horiz[sub] - centre) @ u, pos[sub, 2]
+    # For each elevation, the launch times that put the first plot's height on the flight: where the
+    # table's height crosses it (climbing and descending), from the samples.
+    rows = np.arange(0, table.el.size, INIT_ELEVATION_STRIDE)
+    zr = table.z[rows] - max(z[0], 0.0)  # a plot's noise may put a rocket just off its launcher underground
+    cross = zr[:, :-1] * zr[:, 1:] <= 0.0
+    cross &= (zr[:, :-1] != zr[:, 1:])
+    r_idx, k_idx = np.nonzero(cross)
+    if r_idx.size == 0:
+        return []
+    za, zb = zr[r_idx, k_idx], zr[r_idx, k_idx + 1]
+    tf_c = (k_idx + za / (za - zb)) * table.dt  # time since launch of the first plot
+    el_c = table.el[rows[r_idx]]
+    fits = tf_c + ts[-1] <= table.t_impact[rows[r_idx]] + INIT_TIME_STEP_S
+    el_c, tf_c = el_c[fits], tf_c[fits]
+    if el_c.size == 0:
+        return []
+    x, zz, *_ = table.at(tf_c[:, None] + ts[None, :], el_c[:, None])
+    s0 = np.mean(s[None, :] - x, axis=1)  # the launcher's along-track coordinate
+    cost = np.sum((s[None, :] - s0[:, None] - x) ** 2 + (z[None, :] - zz) ** 2, axis=1)
+    out: list[np.ndarray] = []
+    for c in np.argsort(cost):
+        if any(abs(el_c[c] - g[3]) < math.radians(5.0) for g in out):
+            continue
+        e0, n0 = centre + s0[c] * u
+        out.append(np.array([e0, n0, az, el_c[c], t[sub[0]] - tf_c[c]]))
+        if len(out) == count:
+            break
+    return out
+
+
+def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, pos: np.ndarray,
+            weight: np.ndarray) -> tuple[np.ndarray, float]:
+    """Levenberg-Marquardt from ``theta``; the fitted parameters and their chi-square."""
+    lo, hi = table.el[0], table.el[-1]
+
+    def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        f, jac = _model(table, th, t)
+        r = pos - f
+        return float(np.einsum("ni,nij,nj->", r, weight, r)), r, jac
+
+    chi2, r, jac = chi2_of(theta)
+    lam = 1e-3
+    for _ in range(MAX_ITERATIONS):
+        jw = np.einsum("nia,nij->naj", jac, weight)
+        info = np.einsum("naj,njb->ab", jw, jac)
+        grad = np.einsum("naj,nj->a", jw, r)
+        diag = np.maximum(np.diag(info), 1e-12)
+        try:
+            step = np.linalg.solve(info + lam * np.diag(diag), grad)
+        except np.linalg.LinAlgError:
+            break
+        cand = theta + step
+        cand[3] = min(max(cand[3], lo), hi)
+        chi2_c, r_c, jac_c = chi2_of(cand)
+        if chi2_c <= chi2:
+            small = chi2 - chi2_c <= CHI2_TOLERANCE
+            theta, chi2, r, jac = cand, chi2_c, r_c, jac_c
+            lam = max(lam * 0.1, 1e-12)
+            if small:
+                break
+        else:
+            lam *= 10.0
+            if lam > 1e8:
+                break
+    return theta, chi2
+
+
+def fit_round(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np.ndarray,
+              start: np.ndarray | None = None) -> RoundFit | None:
+    """Fit ``table``'s round to plots at times ``t`` (n,) s, positions ``pos`` (n, 3) m with covariances
+    ``cov`` (n, 3, 3) m^2, from ``start`` (a previous fit's parameters) or a grid search. None with too
+    few plots or an information matrix that cannot be inverted."""
+    if t.size < MIN_PLOTS:
+        return None
+    weight = np.linalg.inv(cov)
+    starts = [start] if start is not None else _initial_guesses(table, t, pos)
+    best: tuple[np.ndarray, float] | None = None
+    for s in starts:
+        theta, chi2 = _refine(table, np.asarray(s, float).copy(), t, pos, weight)
+        if best is None or chi2 < best[1]:
+            best = (theta, chi2)
+    if best is None:
+        return None
+    theta, chi2 = best
+    _, jac = _model(table, theta, t)
+    info = np.einsum("nia,nij,njb->ab", jac, weight, jac)
+    sign, logdet = np.linalg.slogdet(info)
+    if sign <= 0 or not np.isfinite(logdet):
+        return None
+    theta_cov = np.linalg.inv(info)
+    e0, n0, az, el, t0 = theta
+    x_imp, t_flight, x_el, t_el = table.impact(el)
+    sa, ca = math.sin(az), math.cos(az)
+    jac_imp = np.array([[1.0, 0.0, x_imp * ca, x_el * sa, 0.0],
+                        [0.0, 1.0, -x_imp * sa, x_el * ca, 0.0]])
+    jac_t = np.array([0.0, 0.0, 0.0, t_el, 1.0])
+    return RoundFit(
+        round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=3 * t.size - 5,
+        impact=np.array([e0 + x_imp * sa, n0 + x_imp * ca]), t_impact=float(t0 + t_flight),
+        impact_cov=jac_imp @ theta_cov @ jac_imp.T, t_impact_sd=float(math.sqrt(max(jac_t @ theta_cov @ jac_t, 0.0))),
+        log_evidence=float(-0.5 * chi2 - 0.5 * logdet),
+    )
+
+
+@dataclass(frozen=True)
+class ImpactFit:
+    """The library rounds' fits to one track, combined: each consistent round weighted by its evidence.
+
+    Attributes:
+        impact: (2,) east, north (m); t_impact (s); cov: (2, 2) m^2 (the mixture's: each round's own
+            covariance plus the spread of the rounds' impacts); origin: (2,) the launcher (m) and
+            origin_cov (2, 2); t_launch (s); weights: round name -> weight; fits: every round's fit.
+    """
+
+    impact: np.ndarray
+    t_impact: float
+    cov: np.ndarray
+    origin: np.ndarray
+    origin_cov: np.ndarray
+    t_launch: float
+    weights: dict[str, float]
+    fits: tuple[RoundFit, ...]
+
+
+def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
+    """The evidence-weighted mixture of the consistent fits (None when no fit is consistent; None
+    entries, rounds that could not be fitted, are skipped)."""
+    fits = [f for f in fits if f is not None]
+    ok = [f for f in fits if f.consistent]
+    if not ok:
+        return None
+    ev = np.array([f.log_evidence for f in ok])
+    w = np.exp(ev - ev.max())
+    w /= w.sum()
+
+    def mix(means: np.ndarray, covs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean = np.einsum("k,ki->i", w, means)
+        d = means - mean
+        return mean, np.einsum("k,kij->ij", w, covs) + np.einsum("k,ki,kj->ij", w, d, d)
+
+    impact, cov = mix(np.stack([f.impact for f in ok]), np.stack([f.impact_cov for f in ok]))
+    origin, origin_cov = mix(np.stack([f.theta[:2] for f in ok]), np.stack([f.cov[:2, :2] for f in ok]))
+    return ImpactFit(
+        impact=impact, t_impact=float(w @ np.array([f.t_impact for f in ok])), cov=cov, origin=origin,
+        origin_cov=origin_cov, t_launch=float(w @ np.array([f.theta[4] for f in ok])),
+        weights={f.round: float(wk) for f, wk in zip(ok, w, strict=True)}, fits=tuple(fits),
+    )
+
+
+class LaunchFitter:
+    """The library rockets fitted to each young rocket track, refitted only when the track has new plots
+    (from the previous fit's parameters: a few iterations)."""
+
+    def __init__(self, rounds: tuple[str, ...], site_alt_m: float = 0.0) -> None:
+        self.rounds = rounds
+        self.site_alt_m = float(site_alt_m)
+        self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None]] = {}
+
+    def update(self, track_id: int, t: np.ndarray, pos: np.ndarray, cov: np.ndarray) -> ImpactFit | None:
+        """The combined fit of the track's plots (times (n,) s, positions (n, 3) m, covariances
+        (n, 3, 3) m^2); None when too few plots or no round fits them."""
+        key = (int(t.size), float(t[-1]) if t.size else -np.inf)
+        cached = self._cache.get(track_id)
+        if cached is not None and cached[0] == key:
+            return cached[2]
+        previous = cached[1] if cached is not None else {}
+        fits: dict[str, RoundFit] = {}
+        for name in self.rounds:
+            prev = previous.get(name)
+            if prev is not None and prev.chi2 > REJECT_FACTOR * chi2_dist.ppf(CONSISTENT_PROB, prev.dof) and any(
+                    f.consistent for f in previous.values()):
+                fits[name] = prev  # ruled out while another round fits: more plots will not bring it back
+                continue
+            table = flight_table(name, self.site_alt_m)
+            fit = fit_round(table, t, pos, cov, None if prev is None else prev.theta)
+            if prev is not None and prev.consistent and (fit is None or not fit.consistent):
+                # A fit that stopped fitting may have followed the wrong branch: search again. One that
+                # never fitted (the other rocket) is only carried on, not searched for on every plot.
+                fit = fit_round(table, t, pos, cov)
+            if fit is not None:
+                fits[name] = fit
+        result = combine([f for f in fits.values() if f.dof == 3 * t.size - 5])
+        self._cache[track_id] = (key, fits, result)
+        return result
+
+    def forget(self, live_ids) -> None:
+        """Drop the tracks not in ``live_ids``."""
+        live = set(np.asarray(list(live_ids)).tolist())
+        for tid in [k for k in self._cache if k not in live]:
+            del self._cache[tid]

@@ -1,0 +1,54 @@
+"""The plots each live track was built from: the latest few position plots per track, kept so that the
+assessment can fit a whole trajectory to them (``bastion.assess.launch_fit``) instead of relying on the
+filter's recursive estimate alone, which is slow to settle on a young rocket's arc."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class PlotHistory:
+    """Per track id, its latest ``capacity`` position plots: time (s), ENU position (m) and position
+    covariance (m^2, the measurement's, linearised to Cartesian for a radar). Angle-only plots carry no
+    position and are not kept."""
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 0:
+            raise ValueError("plot history capacity must be >= 0")
+        self.capacity = int(capacity)
+        self._rows: dict[int, list[tuple[float, np.ndarray, np.ndarray]]] = {}
+
+    def add(self, track_ids: np.ndarray, times: np.ndarray, pos: np.ndarray, cov: np.ndarray) -> None:
+        """Record plots (k,) times, (k, 3) positions, (k, 3, 3) covariances for ``track_ids`` (k,)."""
+        if self.capacity == 0:
+            return
+        for tid, t, p, c in zip(np.asarray(track_ids).tolist(), np.asarray(times, float).tolist(),
+                                np.asarray(pos, float), np.asarray(cov, float), strict=True):
+            rows = self._rows.setdefault(tid, [])
+            rows.append((t, p.copy(), c.copy()))
+            if len(rows) > self.capacity:
+                del rows[0]
+
+    def get(self, track_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The track's plots in time order: times (n,), positions (n, 3), covariances (n, 3, 3)."""
+        rows = sorted(self._rows.get(int(track_id), ()), key=lambda r: r[0])
+        if not rows:
+            return np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3, 3))
+        return (np.array([r[0] for r in rows]), np.stack([r[1] for r in rows]), np.stack([r[2] for r in rows]))
+
+    def count(self, track_id: int) -> int:
+        """How many plots the track has (at most the capacity)."""
+        return len(self._rows.get(int(track_id), ()))
+
+    def latest_time(self, track_id: int) -> float:
+        """Time (s) of the track's latest plot (-inf without one)."""
+        rows = self._rows.get(int(track_id))
+        return max(r[0] for r in rows) if rows else -np.inf
+
+    def drop(self, track_ids) -> None:
+        """Forget the plots of ``track_ids``."""
+        for tid in np.asarray(list(track_ids) if not isinstance(track_ids, np.ndarray) else track_ids).tolist():
+            self._rows.pop(int(tid), None)
+
+    def __len__(self) -> int:
+        return len(self._rows)

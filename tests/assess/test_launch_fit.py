@@ -1,0 +1,100 @@
+"""The threat-library rocket fit (bastion.assess.launch_fit) against flights flown by the world's own
+integrator (bastion.world.munitions.fly, a 0.01 s step), whose launch point, laying and impact are known."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bastion.assess.launch_fit import LaunchFitter, combine, fit_round, flight_table
+from bastion.world.munitions import fly
+
+ROCKETS = ("rocket_107mm", "rocket_122mm")
+CHI2_2DOF_95 = 5.991464547107979
+
+
+def _plots(flight, times, sd=(30.0, 30.0, 20.0), rng=None):
+    """Plots of ``flight`` at ``times`` (s after launch) with Gaussian noise of standard deviations ``sd`` (m)
+    (none without ``rng``): times, positions, covariances."""
+    idx = np.array([int(np.argmin(np.abs(flight.t - t))) for t in times])
+    pos = flight.pos[idx].copy()
+    cov = np.repeat(np.diag(np.square(sd))[None], idx.size, axis=0)
+    if rng is not None:
+        pos += rng.normal(size=pos.shape) * np.asarray(sd)
+    return flight.t[idx].copy(), pos, cov
+
+
+@pytest.mark.parametrize(("name", "el_deg"), [("rocket_107mm", 17.13), ("rocket_122mm", 8.61), ("rocket_122mm", 40.3)])
+def test_the_flight_table_between_its_elevations_matches_the_integrator(name, el_deg):
+    el, az = math.radians(el_deg), math.radians(30.0)
+    launch = np.array([1000.0, -2000.0, 0.0])
+    flight = fly(name, launch, az, el, dt=0.01)
+    table = flight_table(name)
+    x, z, vx, vz, _, _ = table.at(flight.t, el)
+    d = flight.pos - launch
+    downrange = d[:, 0] * math.sin(az) + d[:, 1] * math.cos(az)
+    # Off the table's 0.25 deg grid (linear in elevation there) and between its 0.1 s samples.
+    assert np.max(np.hypot(downrange - x, d[:, 2] - z)) < 0.5
+    x_imp, t_imp, _, _ = table.impact(el)
+    assert abs(x_imp - math.hypot(*d[-1, :2])) < 1.5
+    assert abs(t_imp - flight.t[-1]) < 0.01
+
+
+@pytest.mark.parametrize("name", ROCKETS)
+def test_noise_free_plots_give_back_the_launch_and_the_impact(name):
+    launch = np.array([3000.0, 4000.0, 0.0])
+    az, el = math.radians(200.0), math.radians(22.0)
+    flight = fly(name, launch, az, el, dt=0.01)
+    t, pos, cov = _plots(flight, np.arange(1.0, 5.01, 0.5))
+    t_fire = 100.0
+    fit = fit_round(flight_table(name), t + t_fire, pos, cov)  # from the grid search: no start given
+    assert fit is not None and fit.consistent
+    assert np.linalg.norm(fit.theta[:2] - launch[:2]) < 3.0
+    assert abs(math.remainder(fit.theta[2] - az, 2.0 * math.pi)) < 1e-3 and abs(fit.theta[3] - el) < 1e-3
+    assert abs(fit.theta[4] - t_fire) < 0.01
+    assert np.linalg.norm(fit.impact - flight.pos[-1, :2]) < 5.0
+    assert abs(fit.t_impact - (t_fire + flight.t[-1])) < 0.05
+
+
+def test_the_95_percent_ellipse_holds_the_impact_about_95_percent_of_the_time():
+    rng = np.random.default_rng(7)
+    m2, picked = [], []
+    for trial in range(60):
+        name = ROCKETS[trial % 2]
+        az, el = rng.uniform(0.0, 2.0 * math.pi), math.radians(rng.uniform(8.0, 45.0))
+        launch = np.array([*rng.uniform(-5000.0, 5000.0, 2), 0.0])
+        flight = fly(name, launch, az, el, dt=0.01)
+        t, pos, cov = _plots(flight, np.arange(rng.uniform(0.3, 2.0), 5.01, 0.5), rng=rng)
+        fit = combine([fit_round(flight_table(n), t, pos, cov) for n in ROCKETS])
+        assert fit is not None
+        picked.append(max(fit.weights, key=fit.weights.get) == name)
+        d = fit.impact - flight.pos[-1, :2]
+        m2.append(d @ np.linalg.solve(fit.cov, d))
+    inside = float(np.mean(np.array(m2) <= CHI2_2DOF_95))
+    # 60 draws: a binomial standard deviation of 2.8 points about 95 %.
+    assert 0.86 <= inside <= 1.0
+    assert np.mean(picked) >= 0.95  # five seconds of plots tell the two rockets apart
+
+
+def test_plots_no_library_rocket_can_fly_are_not_fitted():
+    flight = fly("mortar_81mm", [0.0, 0.0, 0.0], 0.3, math.radians(60.0), dt=0.01)
+    t, pos, cov = _plots(flight, np.arange(2.0, 12.0, 0.5), sd=(10.0, 10.0, 10.0))
+    fits = [fit_round(flight_table(n), t, pos, cov) for n in ROCKETS]
+    assert all(f is None or not f.consistent for f in fits)
+    assert combine([f for f in fits if f is not None]) is None
+
+
+def test_too_few_plots_give_no_fit_and_the_fitter_refits_only_on_new_plots():
+    flight = fly("rocket_107mm", [0.0, 0.0, 0.0], 1.0, math.radians(20.0), dt=0.01)
+    t, pos, cov = _plots(flight, np.arange(1.0, 4.01, 0.5))
+    assert fit_round(flight_table("rocket_107mm"), t[:3], pos[:3], cov[:3]) is None
+    fitter = LaunchFitter(ROCKETS)
+    first = fitter.update(7, t, pos, cov)
+    assert first is not None and first.weights["rocket_107mm"] > 0.99
+    assert fitter.update(7, t, pos, cov) is first  # same plots: the cached answer
+    more = fitter.update(7, *_plots(flight, np.arange(1.0, 6.01, 0.5)))
+    assert more is not first and np.linalg.det(more.cov) < np.linalg.det(first.cov)
+    fitter.forget([8])
+    assert fitter.update(7, t[:2], pos[:2], cov[:2]) is None

@@ -1,0 +1,49 @@
+"""The plots each track keeps (Tracker.plots, for the assessment's rocket fit): every plot that built the
+track, the two initiating ones included, in time order, at most ``plot_history`` of them, and none once
+the track is gone."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.geo import enu_to_rae
+from bastion.sense.detections import DetectionBatch
+from bastion.track import Tracker, TrackerConfig
+from bastion.track.measure import to_cartesian
+
+
+def _radar(t, enu, sigma=(5.0, 0.002, 0.002)):
+    z = enu_to_rae(np.asarray(enu, float).reshape(-1, 3), np.zeros(3))
+    return DetectionBatch("radar", "radar", np.zeros(3), np.full(len(z), t), z, np.diag(np.square(sigma)))
+
+
+def test_a_track_keeps_its_plots_from_the_first_and_forgets_them_when_deleted():
+    tracker = Tracker(TrackerConfig(models=("cv",), q_cv=0.5, v_max=100.0, plot_history=6))
+    truth = [np.array([2000.0 + 30.0 * k, 1000.0, 300.0]) for k in range(9)]
+    batches = [_radar(float(k), p) for k, p in enumerate(truth)]
+    for b in batches:
+        tracker.process(b)
+    [tid] = tracker.table.id.tolist()
+    t, pos, cov = tracker.plots.get(tid)
+    # The latest six of nine plots, as the radar gave them (converted to east-north-up with the same
+    # linearised covariance the initiation uses).
+    assert t.tolist() == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    want_pos, want_cov = to_cartesian("radar", np.concatenate([b.z for b in batches[3:]]),
+                                      np.concatenate([b.R for b in batches[3:]]), np.zeros(3))
+    assert np.allclose(pos, want_pos) and np.allclose(cov, want_cov)
+
+    first = Tracker(TrackerConfig(models=("cv",), q_cv=0.5, v_max=100.0))
+    for b in batches[:3]:
+        first.process(b)
+    [tid1] = first.table.id.tolist()
+    assert first.plots.get(tid1)[0].tolist() == [0.0, 1.0, 2.0]  # the initiating pair and the update
+
+    tracker.delete([tid])
+    assert tracker.plots.count(tid) == 0 and len(tracker.plots) == 0
+
+
+def test_no_plots_are_kept_when_the_history_is_off():
+    tracker = Tracker(TrackerConfig(models=("cv",), v_max=100.0, plot_history=0))
+    for k in range(5):
+        tracker.process(_radar(float(k), [2000.0 + 30.0 * k, 1000.0, 300.0]))
+    assert len(tracker.table) == 1 and len(tracker.plots) == 0
