@@ -54,6 +54,7 @@ from bastion.track import COASTING, CONFIRMED, Tracker, TrackerConfig
 from bastion.warn.warning import ThreatImpact, WarningController
 
 DRONE_CLASSES = ("owa_drone", "quadcopter")
+LOOSE_LOOKBACK_S = 10.0  # how far before a rocket track's first plot its fit looks for plots it lost (s)
 
 
 class Engine:
@@ -277,7 +278,10 @@ class Engine:
         for j, (tid, cls) in enumerate(zip(ids.tolist(), classes, strict=True)):
             if cls != "rocket":
                 continue
-            fit = self.launch_fits.update(tid, *self.tracker.plots.get(tid))
+            plots = self.tracker.plots.get(tid)
+            # The loose plots from a rocket's longest flight before its first plot (its launch at most).
+            loose = self.tracker.loose_plots(plots[0][0] - LOOSE_LOOKBACK_S) if plots[0].size else None
+            fit = self.launch_fits.update(tid, *plots, loose=loose)
             if fit is None or not fit.t_impact > t:
                 continue
             cov = fit.cov * FIT_COV_SCALE

@@ -144,23 +144,16 @@ def test_rocket_origin_with_the_boost_flown_back_is_the_launcher():
             assert np.linalg.norm(plain.impact[0, :2] - launch[:2]) > plain_min
 
 
-def test_late_mortar_factor_ramps_in_over_the_last_seconds():
-    from bastion.assess.impact import (
-        IMPACT_COV_SCALE_BY_CLASS,
-        IMPACT_COV_SCALE_LATE,
-        LATE_RAMP_S,
-        impact_cov_scale,
-    )
+def test_the_mortar_factor_follows_its_knots_in_time_to_impact():
+    from bastion.assess.impact import IMPACT_COV_SCALE_BY_CLASS, IMPACT_COV_SCALE_BY_TIME, impact_cov_scale
 
-    start, end = LATE_RAMP_S
-    mid = 0.5 * (start + end)
-    early, late = IMPACT_COV_SCALE_BY_CLASS["mortar"], IMPACT_COV_SCALE_LATE["mortar"]
-    got = impact_cov_scale(["mortar"] * 5, [30.0, start, mid, end, 1.0])
-    # Hand values: the class factor before the ramp, halfway between at its middle, the late one after.
-    np.testing.assert_allclose(got, [early, early, 0.5 * (early + late), late, late])
-    # Rockets have no late factor; an unknown time to impact keeps the class factor.
+    (t5, f5), (t10, f10), (t20, f20) = IMPACT_COV_SCALE_BY_TIME["mortar"]
+    got = impact_cov_scale(["mortar"] * 7, [60.0, t20, 0.5 * (t10 + t20), t10, 0.5 * (t5 + t10), t5, 1.0])
+    # Hand values: held beyond the knots, halfway between them at their middles.
+    np.testing.assert_allclose(got, [f20, f20, 0.5 * (f10 + f20), f10, 0.5 * (f5 + f10), f5, f5])
+    # Rockets have no time knots; an unknown time to impact keeps the class factor.
     np.testing.assert_allclose(impact_cov_scale(["rocket", "mortar"], [2.0, np.nan]),
-                               [IMPACT_COV_SCALE_BY_CLASS["rocket"], early])
+                               [IMPACT_COV_SCALE_BY_CLASS["rocket"], IMPACT_COV_SCALE_BY_CLASS["mortar"]])
 
 
 def test_impact_and_origin_flown_together_are_the_two_predictions():

@@ -98,3 +98,30 @@ def test_too_few_plots_give_no_fit_and_the_fitter_refits_only_on_new_plots():
     assert more is not first and np.linalg.det(more.cov) < np.linalg.det(first.cov)
     fitter.forget([8])
     assert fitter.update(7, t[:2], pos[:2], cov[:2]) is None
+
+
+def test_a_track_claims_the_loose_plots_on_its_flight_and_only_those():
+    # The track holds the rocket's plots from 3 s on; its first plots (boost, 0.5-2.5 s) are loose, beside
+    # a plot of something else at the same instant as one of them, one 400 m off the flight, and one from
+    # before the launch.
+    rng = np.random.default_rng(11)
+    flight = fly("rocket_107mm", [2000.0, 6000.0, 0.0], math.radians(190.0), math.radians(18.0), dt=0.01)
+    t, pos, cov = _plots(flight, np.arange(3.0, 6.01, 0.5), rng=rng)
+    early_t, early_pos, early_cov = _plots(flight, np.arange(0.5, 2.51, 0.5), rng=rng)
+    decoy_pos = np.array([early_pos[2] + [150.0, -150.0, 0.0], early_pos[3] + [400.0, 0.0, 0.0],
+                          flight.pos[0] + [0.0, 0.0, 30.0]])
+    loose = (np.concatenate([early_t, [early_t[2], early_t[3] + 0.1, -1.0]]),
+             np.concatenate([early_pos, decoy_pos]), np.concatenate([early_cov, early_cov[:3]]))
+    alone = LaunchFitter(ROCKETS).update(1, t, pos, cov)
+    fitter = LaunchFitter(ROCKETS)
+    claimed = fitter.update(1, t, pos, cov, loose=loose)
+    assert alone is not None and claimed is not None
+    held = fitter._cache[1][3][0]
+    assert held.tolist() == early_t.tolist()  # the flight's five plots, none of the decoys
+    assert np.linalg.det(claimed.cov) < 0.5 * np.linalg.det(alone.cov)
+    d = claimed.impact - flight.pos[-1, :2]
+    assert d @ np.linalg.solve(claimed.cov, d) < 13.8  # chi-square(2) 99.9 %
+    # Claimed plots stay the track's on the next update, whatever the loose plots are by then.
+    t2, pos2, cov2 = _plots(flight, np.arange(3.0, 6.51, 0.5), rng=rng)
+    fitter.update(1, t2, pos2, cov2, loose=None)
+    assert fitter._cache[1][3][0].tolist() == early_t.tolist()

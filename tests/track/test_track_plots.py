@@ -47,3 +47,21 @@ def test_no_plots_are_kept_when_the_history_is_off():
     for k in range(5):
         tracker.process(_radar(float(k), [2000.0 + 30.0 * k, 1000.0, 300.0]))
     assert len(tracker.table) == 1 and len(tracker.plots) == 0
+
+
+def test_plots_no_live_track_holds_are_loose():
+    # Two plots pair into a tentative track that is then never seen again (deleted), and a lone plot
+    # never pairs; both are among the loose plots, the live track's are not.
+    cfg = TrackerConfig(models=("cv",), v_max=100.0, init_max_dt=2.5)
+    tracker = Tracker(cfg)
+    tracker.process(_radar(0.0, [[2000.0, 1000.0, 300.0], [-3000.0, 500.0, 200.0]]))
+    tracker.process(_radar(1.0, [[2030.0, 1000.0, 300.0]]))
+    [tid] = tracker.table.id.tolist()
+    for k in range(2, 9):  # the track's target is gone; the lone plot expires after 2.5 s
+        tracker.process(_radar(float(k), [[-8000.0 + 500.0 * k, -8000.0, 500.0]]))
+    assert tid not in tracker.table.id.tolist()
+    t, pos, _ = tracker.loose_plots()
+    near = lambda p: np.min(np.linalg.norm(pos - np.asarray(p), axis=1)) < 20.0  # noqa: E731
+    assert near([2000.0, 1000.0, 300.0]) and near([2030.0, 1000.0, 300.0]) and near([-3000.0, 500.0, 200.0])
+    assert set(np.round(t, 3).tolist()) >= {0.0, 1.0}
+    assert tracker.loose_plots(0.5)[0].min() >= 0.5

@@ -101,6 +101,17 @@ class Tracker:
         x, P = imm.combine(xp, Pp, c)
         return tab.id[sel].copy(), x, P
 
+    def loose_plots(self, t_from: float = -np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Position plots from ``t_from`` (s) on that no live track holds: those of deleted tracks and
+        single plots that never started one (``Tracker.plots``), and the single plots still waiting to pair.
+        Times (m,) s, positions (m, 3) m, covariances (m, 3, 3) m^2."""
+        t, pos, cov = self.plots.loose(t_from)
+        if self.plots.capacity == 0:
+            return t, pos, cov
+        wait = self._pend_t >= t_from
+        return (np.concatenate([t, self._pend_t[wait]]), np.concatenate([pos, self._pend_pos[wait]]),
+                np.concatenate([cov, self._pend_cov[wait]]))
+
     def delete(self, track_ids) -> None:
         """Remove tracks by id (e.g. after an assessed kill); unknown ids are ignored."""
         ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
@@ -169,7 +180,7 @@ class Tracker:
 
         confirmed, deleted, alive, landed = self._manage(batch, bit, at, ad, pos_sigma, underground, t_ref)
         if deleted.size:
-            self.plots.drop(deleted)
+            self.plots.retire(deleted)
         updated = np.unique(det_track[det_track >= 0])
 
         new_rows = None
@@ -425,6 +436,8 @@ class Tracker:
         now = self.time
         keep = (now - self._pend_t) <= cfg.init_max_dt
         if not np.all(keep):
+            gone = ~keep
+            self.plots.add_loose(self._pend_t[gone], self._pend_pos[gone], self._pend_cov[gone])
             self._pend_pos, self._pend_cov = self._pend_pos[keep], self._pend_cov[keep]
             self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[keep], self._pend_bits[keep], \
                 self._pend_rcs[keep]
