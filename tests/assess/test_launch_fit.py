@@ -60,7 +60,7 @@ def test_noise_free_plots_give_back_the_launch_and_the_impact(name):
 
 def test_the_95_percent_ellipse_holds_the_impact_about_95_percent_of_the_time():
     rng = np.random.default_rng(7)
-    m2, picked = [], []
+    m2, picked, z_time = [], [], []
     for trial in range(60):
         name = ROCKETS[trial % 2]
         az, el = rng.uniform(0.0, 2.0 * math.pi), math.radians(rng.uniform(8.0, 45.0))
@@ -72,10 +72,12 @@ def test_the_95_percent_ellipse_holds_the_impact_about_95_percent_of_the_time():
         picked.append(max(fit.weights, key=fit.weights.get) == name)
         d = fit.impact - flight.pos[-1, :2]
         m2.append(d @ np.linalg.solve(fit.cov, d))
+        z_time.append(abs(fit.t_impact - flight.t[-1]) / fit.t_impact_sd)
     inside = float(np.mean(np.array(m2) <= CHI2_2DOF_95))
     # 60 draws: a binomial standard deviation of 2.8 points about 95 %.
     assert 0.86 <= inside <= 1.0
     assert np.mean(picked) >= 0.95  # five seconds of plots tell the two rockets apart
+    assert 0.86 <= float(np.mean(np.array(z_time) <= 1.96)) <= 1.0  # the impact time's 95 % interval
 
 
 def test_plots_no_library_rocket_can_fly_are_not_fitted():

@@ -11,11 +11,11 @@ implies (J F^-1 J^T): on simulated rockets it reaches the Cramer-Rao bound that
 ``benchmarks/impact_bound.py`` measures, 2-4 times tighter than the filter 4-6 s after launch.
 
 The flight is read from a table per round (:func:`flight_table`): the round flown from the ground at
-every elevation its launcher can lay (0.25 deg apart), sampled every 0.1 s of flight, downrange distance
+every elevation its launcher can lay (0.25 deg apart), sampled every 0.2 s of flight, downrange distance
 and height with their rates. Without wind a rocket flies in the vertical plane of its azimuth, and the
 flight from a launcher at ground level depends only on the elevation and the time since launch, so one
 table serves every launcher position and azimuth. Between samples the table is read by cubic Hermite
-interpolation in time and linear interpolation in elevation (both within centimetres of the integrator;
+interpolation in time and linear interpolation in elevation (within 0.5 m of the integrator;
 tests/assess/test_launch_fit.py).
 
 Assumptions, each a reason for a fit to fail its consistency test rather than mislead: no wind, the
@@ -36,7 +36,7 @@ from bastion.physics.ballistic import trajectory_to_ground
 from bastion.physics.rounds import PRESETS
 
 ELEVATION_STEP_RAD = math.radians(0.25)
-TABLE_DT_S = 0.1  # flight-table sample interval (s); Hermite interpolation is within centimetres at 0.1 s
+TABLE_DT_S = 0.2  # flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
 MIN_PLOTS = 4  # 12 numbers for 5 unknowns: fewer and a wrong round fits as well as the right one
 CONSISTENT_PROB = 0.999  # a fit whose chi-square exceeds this quantile is taken as the wrong model
 CLAIM_GATE = float(chi2_dist.ppf(0.99, 3))  # a loose plot this close (squared Mahalanobis) is claimed
@@ -135,8 +135,8 @@ class FlightTable:
 @functools.cache
 def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
     """The flight table of the library round ``name`` (``bastion.physics.rounds.PRESETS``) over a site at
-    ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (about a second
-    for the 122 mm rocket's 100 s flights)."""
+    ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (0.4 s per rocket on
+    the 2-core test machine)."""
     m = PRESETS[name]
     lo, hi = m.elevation_limits_rad
     n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
@@ -147,7 +147,7 @@ def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
         site_alt_m=site_alt_m)
     # After the impact the samples continue the arc in a straight line from the impact state, so that
     # the interpolation between the last sample in the air and the next stays on the flight (holding the
-    # impact state there put the last 0.1 s of flight metres off).
+    # impact state there put the last 0.2 s of flight metres off).
     late = np.clip(t[:, None] - t_hit[None, :], 0.0, None)  # (K, E)
     after = late > 0.0
     pos = np.where(after[..., None], p_hit[None] + late[..., None] * v_hit[None], pos)
@@ -340,13 +340,15 @@ class ImpactFit:
 
     Attributes:
         impact: (2,) east, north (m); t_impact (s); cov: (2, 2) m^2 (the mixture's: each round's own
-            covariance plus the spread of the rounds' impacts); origin: (2,) the launcher (m) and
+            covariance plus the spread of the rounds' impacts); t_impact_sd: the impact time's standard
+            deviation (s), the mixture's likewise; origin: (2,) the launcher (m) and
             origin_cov (2, 2); t_launch (s); weights: round name -> weight; fits: every round's fit.
     """
 
     impact: np.ndarray
     t_impact: float
     cov: np.ndarray
+    t_impact_sd: float
     origin: np.ndarray
     origin_cov: np.ndarray
     t_launch: float
@@ -372,8 +374,11 @@ def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
 
     impact, cov = mix(np.stack([f.impact for f in ok]), np.stack([f.impact_cov for f in ok]))
     origin, origin_cov = mix(np.stack([f.theta[:2] for f in ok]), np.stack([f.cov[:2, :2] for f in ok]))
+    times = np.array([f.t_impact for f in ok])
+    t_mean = float(w @ times)
+    t_var = float(w @ (np.array([f.t_impact_sd for f in ok]) ** 2 + (times - t_mean) ** 2))
     return ImpactFit(
-        impact=impact, t_impact=float(w @ np.array([f.t_impact for f in ok])), cov=cov, origin=origin,
+        impact=impact, t_impact=t_mean, cov=cov, t_impact_sd=math.sqrt(t_var), origin=origin,
         origin_cov=origin_cov, t_launch=float(w @ np.array([f.theta[4] for f in ok])),
         weights={f.round: float(wk) for f, wk in zip(ok, w, strict=True)}, fits=tuple(fits),
     )
