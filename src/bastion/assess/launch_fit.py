@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -441,22 +442,23 @@ class LaunchFitter:
         return cand[first]
 
     def update(self, track_id: int, t: np.ndarray, pos: np.ndarray, cov: np.ndarray,
-               loose: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> ImpactFit | None:
+               loose: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> ImpactFit | None:
         """The combined fit of the track's plots (times (n,) s, positions (n, 3) m, covariances
-        (n, 3, 3) m^2) and of the loose plots (same form) it claims; None when too few plots or no round
-        fits them."""
+        (n, 3, 3) m^2) and of the loose plots it claims; None when too few plots or no round fits them.
+        ``loose`` returns the loose plots (same form); it is called only when the track has new plots."""
         key = (int(t.size), float(t[-1]) if t.size else -np.inf)
         cached = self._cache.get(track_id)
         if cached is not None and cached[0] == key:
             return cached[2]
+        loose_plots = loose() if loose is not None else None
         previous, claimed = (cached[1], cached[3]) if cached is not None else ({}, _NO_PLOTS)
         t_all, pos_all, cov_all = _merge((t, pos, cov), claimed)
         fits = self._fit_rounds(previous, t_all, pos_all, cov_all)
         result = combine([f for f in fits.values() if f.dof == 3 * t_all.size - 5])
-        if result is not None and loose is not None and loose[0].size:
-            idx = self._claim(fits, result, t_all, loose)
+        if result is not None and loose_plots is not None and loose_plots[0].size:
+            idx = self._claim(fits, result, t_all, loose_plots)
             if idx.size:
-                more = (loose[0][idx], loose[1][idx], loose[2][idx])
+                more = (loose_plots[0][idx], loose_plots[1][idx], loose_plots[2][idx])
                 t_m, pos_m, cov_m = _merge((t_all, pos_all, cov_all), more)
                 fits_m = self._fit_rounds(fits, t_m, pos_m, cov_m)
                 result_m = combine([f for f in fits_m.values() if f.dof == 3 * t_m.size - 5])
