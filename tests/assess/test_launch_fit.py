@@ -127,3 +127,20 @@ def test_a_track_claims_the_loose_plots_on_its_flight_and_only_those():
     t2, pos2, cov2 = _plots(flight, np.arange(3.0, 6.51, 0.5), rng=rng)
     fitter.update(1, t2, pos2, cov2, loose=None)
     assert fitter._cache[1][3][0].tolist() == early_t.tolist()
+
+
+def test_plots_without_a_usable_position_or_noise_neither_crash_nor_count():
+    flight = fly("rocket_107mm", [0.0, 0.0, 0.0], 2.0, math.radians(25.0), dt=0.01)
+    t, pos, cov = _plots(flight, np.arange(1.0, 5.01, 0.5))
+    clean = fit_round(flight_table("rocket_107mm"), t, pos, cov)
+    bad_pos = pos.copy()
+    bad_pos[3] = np.nan  # a live sensor's message without a position
+    dirty = fit_round(flight_table("rocket_107mm"), t, bad_pos, cov)
+    assert dirty is not None and dirty.dof == clean.dof - 3
+    assert np.linalg.norm(dirty.impact - flight.pos[-1, :2]) < 5.0
+    zero = cov.copy()
+    zero[2] = 0.0  # a plot claiming no noise: singular, not fitted
+    assert fit_round(flight_table("rocket_107mm"), t, pos, zero) is None
+    fitter = LaunchFitter(ROCKETS)
+    loose = (np.array([0.5]), np.full((1, 3), np.nan), np.zeros((1, 3, 3)))
+    assert fitter.update(3, t, pos, cov, loose=lambda: loose) is not None
