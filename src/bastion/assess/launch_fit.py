@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2 as chi2_dist
+from scipy.special import chdtri
 
 from bastion.physics.ballistic import trajectory_to_ground
 from bastion.physics.rounds import PRESETS
@@ -41,7 +41,7 @@ ELEVATION_STEP_RAD = math.radians(0.25)
 TABLE_DT_S = 0.2  # flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
 MIN_PLOTS = 4  # 12 numbers for 5 unknowns: fewer and a wrong round fits as well as the right one
 CONSISTENT_PROB = 0.999  # a fit whose chi-square exceeds this quantile is taken as the wrong model
-CLAIM_GATE = float(chi2_dist.ppf(0.99, 3))  # a loose plot this close (squared Mahalanobis) is claimed
+CLAIM_GATE = float(chdtri(3, 0.01))  # a loose plot this close (squared Mahalanobis) is claimed
 REJECT_FACTOR = 5.0  # ... and one this many times beyond it, while another round fits, is not refitted
 MAX_ITERATIONS = 30
 CHI2_TOLERANCE = 1e-3  # the fit has converged when a step lowers the chi-square by less than this
@@ -56,6 +56,12 @@ INIT_PLOTS = 12  # ... on at most this many of the plots, spread over the track
 # covariance is the Gaussian approximation at the optimum; with few plots the along-range error has
 # heavier tails.
 FIT_COV_SCALE = 1.25
+
+
+def _chi2_quantile(dof: int) -> float:
+    """The chi-square :data:`CONSISTENT_PROB` quantile for ``dof`` degrees of freedom (``scipy.special``:
+    importing ``scipy.stats`` costs every command 0.4 s of start-up)."""
+    return float(chdtri(dof, 1.0 - CONSISTENT_PROB))
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,7 +194,7 @@ class RoundFit:
     @property
     def consistent(self) -> bool:
         """Whether the chi-square is within its :data:`CONSISTENT_PROB` quantile."""
-        return bool(self.chi2 <= chi2_dist.ppf(CONSISTENT_PROB, self.dof))
+        return bool(self.chi2 <= _chi2_quantile(self.dof))
 
 
 def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -392,6 +398,12 @@ def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
     )
 
 
+def _combine_current(fits: dict[str, RoundFit], n_plots: int) -> ImpactFit | None:
+    """:func:`combine` of the fits made on the current ``n_plots`` plots (a round ruled out and carried on
+    from an earlier update is left out)."""
+    return combine([f for f in fits.values() if f.dof == 3 * n_plots - 5])
+
+
 class LaunchFitter:
     """The library rockets fitted to each young rocket track, refitted only when the track has new plots
     (from the previous fit's parameters: a few iterations).
@@ -412,7 +424,7 @@ class LaunchFitter:
         fits: dict[str, RoundFit] = {}
         for name in self.rounds:
             prev = previous.get(name)
-            if prev is not None and prev.chi2 > REJECT_FACTOR * chi2_dist.ppf(CONSISTENT_PROB, prev.dof) and any(
+            if prev is not None and prev.chi2 > REJECT_FACTOR * _chi2_quantile(prev.dof) and any(
                     f.consistent for f in previous.values()):
                 fits[name] = prev  # ruled out while another round fits: more plots will not bring it back
                 continue
@@ -464,14 +476,14 @@ class LaunchFitter:
         previous, claimed = (cached[1], cached[3]) if cached is not None else ({}, _NO_PLOTS)
         t_all, pos_all, cov_all = _merge((t, pos, cov), claimed)
         fits = self._fit_rounds(previous, t_all, pos_all, cov_all)
-        result = combine([f for f in fits.values() if f.dof == 3 * t_all.size - 5])
+        result = _combine_current(fits, t_all.size)
         if result is not None and loose_plots is not None and loose_plots[0].size:
             idx = self._claim(fits, result, t_all, loose_plots)
             if idx.size:
                 more = (loose_plots[0][idx], loose_plots[1][idx], loose_plots[2][idx])
                 t_m, pos_m, cov_m = _merge((t_all, pos_all, cov_all), more)
                 fits_m = self._fit_rounds(fits, t_m, pos_m, cov_m)
-                result_m = combine([f for f in fits_m.values() if f.dof == 3 * t_m.size - 5])
+                result_m = _combine_current(fits_m, t_m.size)
                 if result_m is not None:  # the claimed plots fit too: they are the track's from now on
                     fits, result, claimed = fits_m, result_m, _merge(claimed, more)
         self._cache[track_id] = (key, fits, result, claimed)

@@ -49,14 +49,9 @@ class PlotHistory:
         """How many plots the track has (at most the capacity)."""
         return len(self._rows.get(int(track_id), ()))
 
-    def latest_time(self, track_id: int) -> float:
-        """Time (s) of the track's latest plot (-inf without one)."""
-        rows = self._rows.get(int(track_id))
-        return max(r[0] for r in rows) if rows else -np.inf
-
     def drop(self, track_ids) -> None:
         """Forget the plots of ``track_ids``."""
-        for tid in np.asarray(list(track_ids) if not isinstance(track_ids, np.ndarray) else track_ids).tolist():
+        for tid in np.asarray(track_ids).reshape(-1).tolist():
             self._rows.pop(int(tid), None)
 
     def retire(self, track_ids) -> None:
