@@ -118,3 +118,33 @@ def test_drone_flying_over_one_asset_towards_another_warns_the_zones_up_to_the_l
         th = ThreatImpact(9, first, np.eye(2) * 20.0**2, 10.0 + 8.0, path_from_en=np.array([300.0, 500.0]),
                           path_to_en=path_to, ground_speed_mps=50.0)
         assert [z for z, tier in _tiers(wc.update(10.0, [th], {9}, set())) if tier == "warning"] == expected
+
+
+def test_a_zone_past_its_time_to_shelter_is_warned_for_the_last_seconds_under_a_wide_ellipse():
+    """A round seen 12 s before impact under a wide ellipse (sd 300 m: 99 % 910 m, over all three zones).
+    Zone a (10 s to shelter) can still make it: warned at once. Zones b and c (15 s) cannot: early warning
+    at once, warning once the default 2 s to get down plus the 3.5 s margin is all that is left (5.5 s
+    before impact). With ``late_lead_s=None`` all three are warned at once."""
+    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 112.0)  # noqa: E731
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
+    assert _tiers(wc.update(100.0, [wide()], {1}, set())) == [
+        ("a", "warning"), ("b", "early_warning"), ("c", "early_warning")]
+    warned_at = {}
+    for t in np.arange(100.5, 112.0, 0.5):
+        for zone, tier in _tiers(wc.update(float(t), [wide()], {1}, set())):
+            assert tier == "warning"
+            warned_at[zone] = float(t)
+    assert warned_at == {"b": 106.5, "c": 106.5}
+    at_once = WarningController(ZONES, WarningConfig(margin_m=50.0, late_lead_s=None))
+    assert _tiers(at_once.update(100.0, [wide()], {1}, set())) == [("a", "warning"), ("b", "warning"),
+                                                                    ("c", "warning")]
+
+
+def test_a_zone_warned_in_time_stays_warned_after_its_time_to_shelter_has_passed():
+    """Zone b (15 s) is warned 18 s before impact under a wide ellipse; 3-12 s later its time to shelter
+    has passed and the ellipse is still wide: the warning holds (no all-clear under an incoming round)."""
+    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 118.0)  # noqa: E731
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, clear_delay_s=1.0))
+    assert ("b", "warning") in _tiers(wc.update(100.0, [wide()], {1}, set()))
+    for t in np.arange(100.5, 118.0, 0.5):
+        assert not any(tier == "all_clear" for _, tier in _tiers(wc.update(float(t), [wide()], {1}, set())))

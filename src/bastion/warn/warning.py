@@ -41,6 +41,14 @@ class WarningConfig:
     # 0.3-0.5 s for mortars (99.5th percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision
     # cycle. 5 s until 2026-11-25.
     shelter_margin_s: float = 3.5
+    # A zone whose time to shelter has already run out when a round is predicted to land in it (a short
+    # flight, or a round seen late) can no longer be sent to shelter; what a warning still buys its people
+    # is the seconds to get down. Under a wide ellipse such a zone is warned when this lead plus
+    # ``shelter_margin_s`` is all that is left (or when the ellipse is tight), not at once: warning every
+    # zone a young rocket's ellipse touches cannot save the lead (it is already missed) and sends most of
+    # the base under cover for a round that lands in one zone. The zone gets the early-warning tier at
+    # once. 2 s: a planning figure for dropping prone, to be set per base. None: warn such zones at once.
+    late_lead_s: float | None = 2.0
     # A drone's arrival is predicted at constant speed along a straight path to the asset: a wider margin.
     drone_margin_s: float = 5.0
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
@@ -97,7 +105,14 @@ class WarningController:
         if t is not None and semi_major > cfg.max_ellipse_m:
             # Too wide to warn on yet, except where the zone's time to shelter is running out.
             margin = cfg.shelter_margin_s if threat.path_from_en is None else cfg.drone_margin_s
-            touch = touch & (threat.t_impact - t <= self._shelter + margin)
+            t_go = threat.t_impact - t
+            due = t_go <= self._shelter + margin
+            if threat.path_from_en is None and cfg.late_lead_s is not None:
+                # Past the time to shelter: wait for the ellipse, or for the last seconds to get down.
+                # A zone already warned for this threat stays warned (no all-clear under a live round).
+                held = np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
+                due &= (t_go >= self._shelter) | (t_go <= cfg.late_lead_s + margin) | held
+            touch = touch & due
         out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
             out += [z for z in self.zones_on_path(threat, t) if z not in out]
