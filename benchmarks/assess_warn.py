@@ -43,9 +43,11 @@ from bastion.evaluate.montecarlo import (  # noqa: E402
     run_seed,
 )
 from bastion.evaluate.summary import MATCH_GATE_M  # noqa: E402
+from bastion.warn.warning import WarningConfig  # noqa: E402
 
 KINDS = ("rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter")
 ORIGIN_BINS_KM = ((2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8))
+GET_DOWN_S = WarningConfig().late_lead_s or 0.0  # the seconds a late warning must still leave (s)
 
 
 def _pct(x: float) -> str:
@@ -118,6 +120,8 @@ def warning(objs: list[ObjectOutcome]) -> dict:
         # Rounds whose whole flight is shorter than the lead required cannot be warned in time by anyone.
         feas = [o.flight_time_s is None or o.flight_time_s >= r for o, r in zip(sel, need, strict=True)]
         ratio = [o.warned_area_m2 / o.footprint_m2 for o in sel]
+        # Impacts missed (not warned the lead required): how many still had the seconds to get down.
+        late = [lv for lv, x in zip(lead, ok, strict=True) if not x]
         false_zones = sum(len([z for z in o.warned_zones if z != o.impact_zone]) for o in sel)
         out[k] = {
             "impacts": len(sel), "lead_ok": float(np.mean(ok)) if sel else float("nan"),
@@ -131,6 +135,10 @@ def warning(objs: list[ObjectOutcome]) -> dict:
             "p05_lead_s": _q([lv for lv in lead if lv is not None], 5),
             "area_ratio_median": _q(ratio, 50), "area_ratio_p95": _q(ratio, 95),
             "area_ratio_le3": float(np.mean(np.array(ratio) <= 3.0)) if ratio else float("nan"),
+            "area_ratio_mean": float(np.sum([o.warned_area_m2 for o in sel]) / np.sum([o.footprint_m2 for o in sel]))
+            if sel else float("nan"),
+            "missed_get_down": float(np.mean([lv is not None and lv >= GET_DOWN_S for lv in late])) if late
+            else float("nan"),
             "false_zone_warnings": false_zones,
         }
     return out
@@ -230,21 +238,25 @@ def _markdown(res: dict) -> str:
               f"{'met' if cep7 <= 50 else 'NOT met'}.", "",
               "### Warning (rockets, mortars and drones that land in a zone; the goals are on the rounds)", "",
               "| threats | impacts | lead >= required | missed | not warned | feasible | lead >= required (feasible) "
-              "| missed (feasible) | median lead (s) | p5 lead (s) | area / footprint median | p95 | <= 3 | "
-              "zones warned not hit |",
-              "|---|" + "---:|" * 13]
+              f"| missed (feasible) | missed, warned >= {GET_DOWN_S:g} s | median lead (s) | p5 lead (s) "
+              "| area / footprint median | p95 | <= 3 | total area / total footprint | zones warned not hit |",
+              "|---|" + "---:|" * 15]
     for k, r in w.items():
         lines.append(f"| {k} | {r['impacts']} | {_pct(r['lead_ok'])} | {r['missed']} | {r['not_warned']} | "
                      f"{r['feasible']} | {_pct(r['lead_ok_feasible'])} | {r['missed_feasible']} | "
+                     f"{_pct(r['missed_get_down'])} | "
                      f"{r['median_lead_s']:.1f} | {r['p05_lead_s']:.1f} | {r['area_ratio_median']:.2f} | "
-                     f"{r['area_ratio_p95']:.2f} | {_pct(r['area_ratio_le3'])} |  {r['false_zone_warnings']} |")
+                     f"{r['area_ratio_p95']:.2f} | {_pct(r['area_ratio_le3'])} | {r['area_ratio_mean']:.2f} | "
+                     f"{r['false_zone_warnings']} |")
     a = w["rounds"]
     lines += ["", f"Goal: lead at least 15 s (or the zone's time to shelter) in at least 95 % of impacts: "
               f"{_pct(a['lead_ok'])} ({_pct(a['lead_ok_feasible'])} of those whose flight is long enough) - "
               f"{'met' if a['lead_ok'] >= 0.95 else 'NOT met'}; no missed warning: {a['missed']} "
               f"({a['missed_feasible']} feasible) - {'met' if a['missed'] == 0 else 'NOT met'}; warned area at "
               f"most 3x the footprint: {_pct(a['area_ratio_le3'])} of impacts - "
-              f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'}."]
+              f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'} for every impact, "
+              f"{'met' if a['area_ratio_le3'] >= 0.95 else 'NOT met'} in 95 % of them; all the area warned over all "
+              f"the footprints hit {a['area_ratio_mean']:.2f}."]
     lat = res["latency"]
     lines += ["", "### Warning latency (rounds that land in a zone; seconds after launch)", "",
               "| rounds | stage | reached | median (s) | p10 (s) | p90 (s) |", "|---|---|---:|---:|---:|---:|"]

@@ -2,7 +2,8 @@
 
 Tiers: ``early_warning`` (a threat's grown 99 % ellipse touches the zone, but is still too wide to
 warrant sending people to shelter), ``warning`` (the ellipse touches the zone and is tight enough, or the
-zone's time to shelter is running out) and ``all_clear``. A zone is warned when the 99 % impact ellipse of
+zone's time to shelter is running out; for a zone whose time to shelter has already run out, when only
+the seconds to get down are left) and ``all_clear``. A zone is warned when the 99 % impact ellipse of
 a threat (grown by a margin) touches it and the threat is due within the horizon. One alert per zone per
 episode: further threats join the episode silently. The zone stays warned while any threat touches it; a
 threat whose track is lost is held until its predicted impact time has passed; a defeated threat, or one
