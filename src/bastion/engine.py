@@ -67,7 +67,8 @@ class Engine:
         self.classifier = Classifier()
         self.identity = IdentityAssessor()
         self.warning = WarningController(
-            [(z.name, np.asarray(z.polygon), z.time_to_shelter_s) for z in scenario.warning_zones]
+            [(z.name, np.asarray(z.polygon), z.time_to_shelter_s, z.time_to_get_down_s)
+             for z in scenario.warning_zones]
         )
         self.roe = RoeState(scenario.roe)
         zones = Zones(
@@ -230,7 +231,8 @@ class Engine:
                     tuple(tuple(float(v) for v in row) for row in pred.cov_en[j]), asset,
                 ))
                 if identities[k] == HOSTILE:
-                    threats.append(ThreatImpact(int(ids[k]), pred.impact[j, :2], pred.cov_en[j], float(t_end[k])))
+                    threats.append(ThreatImpact(int(ids[k]), pred.impact[j, :2], pred.cov_en[j], float(t_end[k]),
+                                                t_impact_sd=float(pred.t_impact_sd[j])))
                 if np.isfinite(origin.t_impact[j]):
                     lat, lon, alt = self.frame.to_geodetic(origin.impact[j])
                     out.append(OriginPredicted(
@@ -289,6 +291,7 @@ class Engine:
                 pred.impact[j] = (fit.impact[0], fit.impact[1], 0.0)
                 pred.t_impact[j] = fit.t_impact
                 pred.cov_en[j] = cov
+                pred.t_impact_sd[j] = fit.t_impact_sd
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
         """Per impact (means (N,2) m, covariances (N,2,2) m^2): asset value times the probability that it

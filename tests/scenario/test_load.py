@@ -42,3 +42,12 @@ def test_cross_field_checks():
     dup = text.replace('name = "drone-2"', 'name = "drone-1"')
     assert any("objects: names must be unique" in p for p in _problems(dup))
     assert any("missing" in p for p in _problems(text.replace('name = "night-raid"\n', "")))
+
+
+def test_a_zone_may_set_its_time_to_get_down_and_a_negative_one_is_refused():
+    text = builtin_text("night-raid")
+    first = "time_to_shelter_s = 10.0\n"
+    s = parse_scenario(text.replace(first, first + "time_to_get_down_s = 3.0\n", 1), "raid.toml")
+    assert [z.time_to_get_down_s for z in s.warning_zones] == [3.0, None, None, None]
+    probs = _problems(text.replace(first, first + "time_to_get_down_s = -1.0\n", 1))
+    assert probs == ["raid.toml: warning_zones[0].time_to_get_down_s: must be >= 0"]

@@ -121,30 +121,65 @@ def test_drone_flying_over_one_asset_towards_another_warns_the_zones_up_to_the_l
 
 
 def test_a_zone_past_its_time_to_shelter_is_warned_for_the_last_seconds_under_a_wide_ellipse():
-    """A round seen 12 s before impact under a wide ellipse (sd 300 m: 99 % 910 m, over all three zones).
-    Zone a (10 s to shelter) can still make it: warned at once. Zones b and c (15 s) cannot: early warning
-    at once, warning once the default 2 s to get down plus the 3.5 s margin is all that is left (5.5 s
-    before impact). With ``late_lead_s=None`` all three are warned at once."""
-    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 112.0)  # noqa: E731
+    """A round seen 10 s before impact under a wide ellipse (sd 300 m: 99 % 910 m, over all three zones).
+    Zone a (10 s to shelter) can still make it: warned at once. Zones b and c (15 s) cannot, even if the
+    round lands the 3.5 s margin later than predicted: early warning at once, warning once the default 2 s
+    to get down plus the margin is all that is left (5.5 s before impact). With ``late_lead_s=None`` all
+    three are warned at once."""
+    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0,  # noqa: E731
+                                t_impact_sd=0.5)
     wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
     assert _tiers(wc.update(100.0, [wide()], {1}, set())) == [
         ("a", "warning"), ("b", "early_warning"), ("c", "early_warning")]
     warned_at = {}
-    for t in np.arange(100.5, 112.0, 0.5):
+    for t in np.arange(100.5, 110.0, 0.5):
         for zone, tier in _tiers(wc.update(float(t), [wide()], {1}, set())):
             assert tier == "warning"
             warned_at[zone] = float(t)
-    assert warned_at == {"b": 106.5, "c": 106.5}
+    assert warned_at == {"b": 104.5, "c": 104.5}
     at_once = WarningController(ZONES, WarningConfig(margin_m=50.0, late_lead_s=None))
     assert _tiers(at_once.update(100.0, [wide()], {1}, set())) == [("a", "warning"), ("b", "warning"),
                                                                     ("c", "warning")]
 
 
+def test_a_zone_within_the_margin_of_its_time_to_shelter_is_warned_at_once():
+    """12 s before the predicted impact, zones b and c (15 s) could still make it if the round lands the
+    3.5 s margin late: warned at once, as before the late-zone rule."""
+    wide = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 112.0, t_impact_sd=0.5)
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
+    assert _tiers(wc.update(100.0, [wide], {1}, set())) == [("a", "warning"), ("b", "warning"), ("c", "warning")]
+
+
 def test_a_zone_warned_in_time_stays_warned_after_its_time_to_shelter_has_passed():
     """Zone b (15 s) is warned 18 s before impact under a wide ellipse; 3-12 s later its time to shelter
     has passed and the ellipse is still wide: the warning holds (no all-clear under an incoming round)."""
-    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 118.0)  # noqa: E731
+    wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 118.0,  # noqa: E731
+                                t_impact_sd=0.5)
     wc = WarningController(ZONES, WarningConfig(margin_m=50.0, clear_delay_s=1.0))
     assert ("b", "warning") in _tiers(wc.update(100.0, [wide()], {1}, set()))
     for t in np.arange(100.5, 118.0, 0.5):
         assert not any(tier == "all_clear" for _, tier in _tiers(wc.update(float(t), [wide()], {1}, set())))
+
+
+def test_a_zone_may_set_its_own_time_to_get_down():
+    """Zones b (4 s to get down) and c (the 2 s default) past their 15 s to shelter, 10 s before impact:
+    b is warned 4 + 3.5 s before the predicted impact, c 2 + 3.5 s before."""
+    zones = [ZONES[0], (*ZONES[1], 4.0), ZONES[2]]
+    wide = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=0.5)
+    wc = WarningController(zones, WarningConfig(margin_m=50.0))
+    warned_at = {}
+    for t in np.arange(100.0, 110.0, 0.5):
+        for zone, tier in _tiers(wc.update(float(t), [wide], {1}, set())):
+            if tier == "warning":
+                warned_at[zone] = float(t)
+    assert warned_at == {"a": 100.0, "b": 102.5, "c": 104.5}
+
+
+def test_a_zone_is_past_its_time_to_shelter_only_if_an_uncertain_impact_time_leaves_it_so():
+    """10 s before the predicted impact, zones b and c (15 s) are past their time to shelter if the impact
+    time is known to 1 s (3 sd = 3 s, the 3.5 s margin the larger), not if it is uncertain by 2 s (3 sd =
+    6 s: the round may land 16 s from now) or of unknown uncertainty: then they are warned at once."""
+    for sd, expected in ((1.0, ["a"]), (2.0, ["a", "b", "c"]), (None, ["a", "b", "c"])):
+        wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
+        th = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=sd)
+        assert [z for z, tier in _tiers(wc.update(100.0, [th], {1}, set())) if tier == "warning"] == expected

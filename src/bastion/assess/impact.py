@@ -74,11 +74,13 @@ def impact_cov_scale(classes, t_go=None) -> np.ndarray:
 @dataclass(frozen=True)
 class ImpactPrediction:
     """Arrays over the predicted tracks: impact point (N,3) ENU m, impact time (N,) s, east-north
-    covariance (N,2,2) m^2."""
+    covariance (N,2,2) m^2, and the impact time's standard deviation (N,) s (the sigma points' spread in
+    flight time; None where not computed)."""
 
     impact: np.ndarray
     t_impact: np.ndarray
     cov_en: np.ndarray
+    t_impact_sd: np.ndarray | None = None
 
 
 def unscented_points(x: np.ndarray, P: np.ndarray, kappa: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -167,8 +169,8 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, directions, tables=None
     k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground, once per entry of
     ``directions`` (False forward to the impact, True backwards to the origin), all in one batch; with
     ``tables`` (one :class:`BoostBackTable` or None per track), each back-flown point is moved to its
-    launcher. Returns per direction the mean ground point (N, 3), the mean signed flight time (N,) and the
-    east-north covariance (N, 2, 2)."""
+    launcher. Returns per direction the mean ground point (N, 3), the mean signed flight time (N,), the
+    east-north covariance (N, 2, 2) and the flight time's standard deviation (N,)."""
     n_trk, dim = x.shape
     if dim == 7:
         x, P = _with_drag_prior(x, P, beta)
@@ -205,7 +207,8 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, directions, tables=None
         mean = np.einsum("k,nkd->nd", w, p_hit)
         t_mean = np.einsum("k,nk->n", w, t_hit)
         d = p_hit[:, :, :2] - mean[:, None, :2]
-        out.append((mean, t_mean, np.einsum("k,nki,nkj->nij", w, d, d)))
+        t_sd = np.sqrt(np.maximum(np.einsum("k,nk->n", w, (t_hit - t_mean[:, None]) ** 2), 0.0))
+        out.append((mean, t_mean, np.einsum("k,nki,nkj->nij", w, d, d), t_sd))
     return out
 
 
@@ -229,8 +232,8 @@ def predict_ballistic_impact(
     multiplies the east-north covariance (the calibration of docs/assessment.md)."""
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
-    [(mean, t_mean, cov)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False,))
-    return ImpactPrediction(mean, t_now + t_mean, cov * np.reshape(cov_scale, (-1, 1, 1)))
+    [(mean, t_mean, cov, t_sd)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False,))
+    return ImpactPrediction(mean, t_now + t_mean, cov * np.reshape(cov_scale, (-1, 1, 1)), t_sd)
 
 
 def predict_ballistic_origin(
@@ -249,8 +252,9 @@ def predict_ballistic_origin(
     """
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
-    [(mean, t_mean, cov)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (True,), _boost_tables(rounds))
-    return ImpactPrediction(mean, -t_mean, cov * cov_scale)
+    [(mean, t_mean, cov, t_sd)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (True,),
+                                                    _boost_tables(rounds))
+    return ImpactPrediction(mean, -t_mean, cov * cov_scale, t_sd)
 
 
 def predict_ballistic_impact_and_origin(
@@ -264,10 +268,10 @@ def predict_ballistic_impact_and_origin(
     if x.shape[0] == 0:
         empty = ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
         return empty, empty
-    (mi, ti, ci), (mo, to, co) = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False, True),
-                                                   _boost_tables(rounds))
-    return (ImpactPrediction(mi, t_now + ti, ci * np.reshape(cov_scale, (-1, 1, 1))),
-            ImpactPrediction(mo, -to, co * origin_cov_scale))
+    (mi, ti, ci, si), (mo, to, co, so) = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False, True),
+                                                           _boost_tables(rounds))
+    return (ImpactPrediction(mi, t_now + ti, ci * np.reshape(cov_scale, (-1, 1, 1)), si),
+            ImpactPrediction(mo, -to, co * origin_cov_scale, so))
 
 
 def drone_target_assets(

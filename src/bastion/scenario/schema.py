@@ -44,9 +44,14 @@ class Asset(Strict):
 
 
 class WarningZone(Strict):
+    """A zone warned as one. ``time_to_shelter_s``: the lead its people need to reach shelter (s);
+    ``time_to_get_down_s``: the lead a warning must still leave once that is impossible, to drop prone (s;
+    unset: the warning controller's default, 2 s)."""
+
     name: str
     polygon: Polygon
     time_to_shelter_s: NonNegFloat
+    time_to_get_down_s: NonNegFloat | None = None
 
 
 class NoFireZone(Strict):

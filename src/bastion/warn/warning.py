@@ -42,14 +42,19 @@ class WarningConfig:
     # 0.3-0.5 s for mortars (99.5th percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision
     # cycle. 5 s until 2026-11-25.
     shelter_margin_s: float = 3.5
-    # A zone whose time to shelter has already run out when a round is predicted to land in it (a short
-    # flight, or a round seen late) can no longer be sent to shelter; what a warning still buys its people
-    # is the seconds to get down. Under a wide ellipse such a zone is warned when this lead plus
-    # ``shelter_margin_s`` is all that is left (or when the ellipse is tight), not at once: warning every
-    # zone a young rocket's ellipse touches cannot save the lead (it is already missed) and sends most of
-    # the base under cover for a round that lands in one zone. The zone gets the early-warning tier at
-    # once. 2 s: a planning figure for dropping prone, to be set per base. None: warn such zones at once.
+    # A zone whose time to shelter has surely run out when a round is predicted to land in it (a short
+    # flight, or a round seen late; see ``late_time_sd_k``) can no longer be sent to shelter; what a
+    # warning still buys its people is the seconds to get down. Under a wide ellipse such a zone is warned
+    # when this lead plus ``shelter_margin_s`` is all that is left (or when the ellipse is tight), not at
+    # once: warning every zone a young rocket's ellipse touches cannot save the lead (it is already
+    # missed) and sends most of the base under cover for a round that lands in one zone. The zone gets
+    # the early-warning tier at once. 2 s: a planning figure for dropping prone, for zones that do not set
+    # their own (``WarningZone.time_to_get_down_s``). None: warn such zones at once.
     late_lead_s: float | None = 2.0
+    # A zone is past its time to shelter only if it is so even were the round to land this many standard
+    # deviations of its predicted impact time later (and at least ``shelter_margin_s`` later); a threat
+    # without that deviation is never taken as past. A young rocket's first prediction can be 4 s early.
+    late_time_sd_k: float = 3.0
     # A drone's arrival is predicted at constant speed along a straight path to the asset: a wider margin.
     drone_margin_s: float = 5.0
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
@@ -69,6 +74,9 @@ class ThreatImpact:
     # at mean_en), and the ground speed (m/s) along it.
     path_to_en: np.ndarray | None = None
     ground_speed_mps: float | None = None
+    # Rounds: the impact time's standard deviation (s; None: unknown), which decides whether a zone's time
+    # to shelter is surely past.
+    t_impact_sd: float | None = None
 
 
 @dataclass
@@ -80,14 +88,18 @@ class _ZoneState:
 
 
 class WarningController:
-    def __init__(self, zones: list[tuple[str, np.ndarray, float]], config: WarningConfig | None = None) -> None:
-        """``zones``: (name, polygon (V,2) east-north m, time to shelter s)."""
+    def __init__(self, zones: list[tuple], config: WarningConfig | None = None) -> None:
+        """``zones``: (name, polygon (V,2) east-north m, time to shelter s[, time to get down s]); a zone
+        without its own time to get down takes ``config.late_lead_s``."""
         self.config = config or WarningConfig()
-        self.zones = [(name, np.asarray(poly, float)) for name, poly, _ in zones]
-        self.shelter = {name: float(ts) for name, _, ts in zones}
-        self.state = {name: _ZoneState() for name, _ in self.zones}
+        self.zones = [(z[0], np.asarray(z[1], float)) for z in zones]
+        self.shelter = {z[0]: float(z[2]) for z in zones}
         self._pset = PolygonSet([poly for _, poly in self.zones])
-        self._shelter = np.array([self.shelter[name] for name, _ in self.zones], float)
+        self._shelter = np.array([float(z[2]) for z in zones], float)
+        late = self.config.late_lead_s
+        self._get_down = np.array([float(z[3]) if len(z) > 3 and z[3] is not None else (late or 0.0)
+                                   for z in zones], float)
+        self.state = {name: _ZoneState() for name, _ in self.zones}
         self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
 
     def _touch(self, threat: ThreatImpact) -> np.ndarray:
@@ -109,10 +121,15 @@ class WarningController:
             t_go = threat.t_impact - t
             due = t_go <= self._shelter + margin
             if threat.path_from_en is None and cfg.late_lead_s is not None:
-                # Past the time to shelter: wait for the ellipse, or for the last seconds to get down.
-                # A zone already warned for this threat stays warned (no all-clear under a live round).
+                # Past the time to shelter even if the round lands late_time_sd_k standard deviations (at
+                # least the margin) later than predicted: wait for the ellipse, or for the last seconds to
+                # get down. A zone already warned for this threat stays warned (no all-clear under a live
+                # round).
+                sd = threat.t_impact_sd
+                slip = max(margin, cfg.late_time_sd_k * sd) if sd is not None and np.isfinite(sd) else np.inf
+                past = t_go + slip < self._shelter
                 held = np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
-                due &= (t_go >= self._shelter) | (t_go <= cfg.late_lead_s + margin) | held
+                due &= ~past | (t_go <= self._get_down + margin) | held
             touch = touch & due
         out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
