@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import chdtri
 
+from bastion.diskcache import load_or_build
 from bastion.physics.ballistic import trajectory_to_ground
 from bastion.physics.rounds import PRESETS
 
@@ -140,11 +141,26 @@ class FlightTable:
                 (xi[1] - xi[0]) / self.el_step, (ti[1] - ti[0]) / self.el_step)
 
 
+TABLE_ARRAYS = ("el", "x", "z", "vx", "vz", "x_impact", "t_impact")
+# The code a flight table depends on (bastion.diskcache keys its entries on this source).
+TABLE_MODULES = ("bastion.physics", "bastion.assess.launch_fit")
+
+
 @functools.cache
 def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
     """The flight table of the library round ``name`` (``bastion.physics.rounds.PRESETS``) over a site at
-    ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (0.4 s per rocket on
-    the 2-core test machine)."""
+    ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (0.4 s per rocket
+    on the 2-core test machine), or read from the disk cache (``bastion.diskcache``) in a few ms."""
+    if name not in PRESETS:
+        raise KeyError(f"no threat-library round {name!r}")
+    arrays = load_or_build("flight-tables", (name, float(site_alt_m), ELEVATION_STEP_RAD, TABLE_DT_S),
+                           TABLE_MODULES, TABLE_ARRAYS, lambda: _build_flight_table(name, site_alt_m))
+    return FlightTable(name, arrays["el"], ELEVATION_STEP_RAD, TABLE_DT_S,
+                       *(arrays[k] for k in TABLE_ARRAYS[1:]))
+
+
+def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
+    """The arrays of :func:`flight_table`, integrated."""
     m = PRESETS[name]
     lo, hi = m.elevation_limits_rad
     n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
@@ -160,9 +176,8 @@ def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
     after = late > 0.0
     pos = np.where(after[..., None], p_hit[None] + late[..., None] * v_hit[None], pos)
     vel = np.where(after[..., None], v_hit[None], vel)
-    x, z = pos[:, :, 1].T.copy(), pos[:, :, 2].T.copy()
-    vx, vz = vel[:, :, 1].T.copy(), vel[:, :, 2].T.copy()
-    return FlightTable(name, el, ELEVATION_STEP_RAD, TABLE_DT_S, x, z, vx, vz, p_hit[:, 1].copy(), t_hit.copy())
+    return {"el": el, "x": pos[:, :, 1].T.copy(), "z": pos[:, :, 2].T.copy(), "vx": vel[:, :, 1].T.copy(),
+            "vz": vel[:, :, 2].T.copy(), "x_impact": p_hit[:, 1].copy(), "t_impact": t_hit.copy()}
 
 
 @dataclass(frozen=True)
