@@ -144,3 +144,63 @@ def test_plots_without_a_usable_position_or_noise_neither_crash_nor_count():
     fitter = LaunchFitter(ROCKETS)
     loose = (np.array([0.5]), np.full((1, 3), np.nan), np.zeros((1, 3, 3)))
     assert fitter.update(3, t, pos, cov, loose=lambda: loose) is not None
+
+
+# Twelve plots of a 107 mm rocket fired from 5 km north of the radars (0, 5000, 0) towards the south at
+# 16.85 deg, launched at t = 0, as the two radars of benchmarks/impact_bound.py saw it in its first 5 s
+# (run 4): times (s), ENU positions (m), covariances (upper triangle, m^2). The first plot, 0.14 s after
+# launch, is 73 m up with a 44 m height noise.
+NOISY_T = [0.137, 1.137, 1.774, 2.137, 2.274, 2.774, 3.137, 3.274, 3.774, 4.137, 4.274, 4.774]
+NOISY_POS = [[0.91, 4986.3, 73.33], [33.45, 4727.36, 47.86], [-51.93, 4480.35, 96.21], [-52.81, 4362.3, 101.54],
+             [-24.28, 4317.79, 152.13], [-11.11, 4138.0, 184.74], [8.25, 4000.11, 226.6], [-13.8, 3971.85, 209.92],
+             [8.39, 3822.58, 259.69], [-15.6, 3688.66, 281.37], [-19.24, 3634.21, 284.25], [-13.87, 3487.81, 340.16]]
+NOISY_COV = [[681.64, -0.11, -0.0, 100.27, -22.06, 1893.46], [612.69, -3.63, -0.09, 100.12, -12.15, 1701.98],
+             [392.49, -4.92, -0.1, 64.2, -6.38, 392.59], [521.72, 5.1, 0.34, 100.63, -27.7, 1449.45],
+             [364.91, -6.57, -0.22, 64.47, -9.91, 365.12], [335.56, -7.03, -0.3, 64.66, -11.44, 335.86],
+             [438.67, -0.69, -0.12, 103.22, -60.02, 1218.83], [309.53, -6.45, -0.32, 64.79, -12.3, 309.86],
+             [287.07, -7.35, -0.48, 65.18, -14.48, 287.58], [373.02, 1.13, 0.29, 105.0, -68.4, 1036.72],
+             [259.87, -5.31, -0.4, 65.24, -14.67, 260.37], [239.7, -5.21, -0.49, 65.7, -16.5, 240.41]]
+
+
+def test_a_noisy_first_height_does_not_start_the_fit_in_the_wrong_valley():
+    """Started from the first plot's height alone, the fit settled 0.7 s early at a chi-square of 136
+    (inconsistent: no prediction) while the true parameters, refined, give 38. From every plot's height
+    it finds the true valley: no worse than the refinement from the truth, consistent, and the impact
+    (truth at the radars, 0, 0) inside its 95 % ellipse."""
+    t = np.array(NOISY_T)
+    pos = np.array(NOISY_POS)
+    iu = np.triu_indices(3)
+    cov = np.zeros((t.size, 3, 3))
+    for k, upper in enumerate(NOISY_COV):
+        cov[k][iu] = upper
+        cov[k] = cov[k] + np.triu(cov[k], 1).T
+    table = flight_table("rocket_107mm")
+    from_truth = fit_round(table, t, pos, cov, start=np.array([0.0, 5000.0, math.pi, 0.2940841, 0.0]))
+    fit = fit_round(table, t, pos, cov)
+    assert fit is not None and fit.consistent
+    assert fit.chi2 <= from_truth.chi2 + 0.1
+    d = fit.impact - np.zeros(2)
+    assert d @ np.linalg.solve(fit.impact_cov, d) <= CHI2_2DOF_95
+    assert abs(fit.theta[4]) < 0.3  # launched within 0.3 s of the truth
+
+
+def _noisy_plots():
+    t, pos = np.array(NOISY_T), np.array(NOISY_POS)
+    iu = np.triu_indices(3)
+    cov = np.zeros((t.size, 3, 3))
+    for k, upper in enumerate(NOISY_COV):
+        cov[k][iu] = upper
+        cov[k] = cov[k] + np.triu(cov[k], 1).T
+    return t, pos, cov
+
+
+def test_a_track_no_round_fits_is_searched_afresh_at_8_plots():
+    """The 107 mm fit left in the wrong valley (launch 0.7 s early) stays inconsistent when carried on
+    from there (7 and 8 plots); while no round fits, the fitter searches afresh at 8 plots and finds it."""
+    t, pos, cov = _noisy_plots()
+    wrong = np.array([-14.53, 5226.02, -3.14265, 0.280428, -0.672])
+    previous = {n: fit_round(flight_table(n), t[:7], pos[:7], cov[:7], start=wrong) for n in ROCKETS}
+    assert not any(f.consistent for f in previous.values())
+    assert not fit_round(flight_table("rocket_107mm"), t[:8], pos[:8], cov[:8], start=wrong).consistent
+    fits = LaunchFitter(ROCKETS)._fit_rounds(previous, t[:8], pos[:8], cov[:8])
+    assert fits["rocket_107mm"].consistent and not fits["rocket_122mm"].consistent
