@@ -31,7 +31,12 @@ def cache_dir() -> Path | None:
     env = os.environ.get(CACHE_ENV)
     if env is not None:
         return Path(env) if env.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory to be found: no disk cache (not one in the cwd)
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "bastion"
 
 

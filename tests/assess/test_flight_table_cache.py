@@ -71,3 +71,13 @@ def test_the_site_height_and_the_code_key_the_entry(cache):
 def test_an_empty_cache_variable_turns_the_disk_cache_off(monkeypatch):
     monkeypatch.setenv(CACHE_ENV, "")
     assert entry_path(*_key()) is None
+
+
+def test_without_a_home_directory_there_is_no_disk_cache(monkeypatch):
+    from bastion.diskcache import cache_dir
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr("os.path.expanduser", lambda p: p)  # as when HOME is unset and no passwd entry
+    assert cache_dir() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "/var/cache/x")
+    assert str(cache_dir()) == "/var/cache/x/bastion"
