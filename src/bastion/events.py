@@ -134,13 +134,16 @@ class OriginPredicted(Record):
 
 @dataclass(frozen=True)
 class Alert(Record):
-    """A zone's warning state changed: ``tier`` is ``early_warning``, ``warning`` or ``all_clear``."""
+    """A zone's warning state changed: ``tier`` is ``early_warning``, ``warning`` or ``all_clear``. A
+    warning's ``action`` tells the zone what to do: ``shelter`` while its time to shelter is left before
+    the first predicted impact, ``get_down`` once it is not (None for the other tiers)."""
 
     KIND: ClassVar[str] = "warn.alert"
     zone: str
     tier: str
     track_ids: tuple[int, ...]
     predicted_impact_t: float | None
+    action: str | None = None
 
 
 @dataclass(frozen=True)

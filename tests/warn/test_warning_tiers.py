@@ -183,3 +183,18 @@ def test_a_zone_is_past_its_time_to_shelter_only_if_an_uncertain_impact_time_lea
         wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
         th = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=sd)
         assert [z for z, tier in _tiers(wc.update(100.0, [th], {1}, set())) if tier == "warning"] == expected
+
+
+def test_a_warning_says_shelter_while_the_time_to_shelter_is_left_and_get_down_after():
+    """10 s before the predicted impact: zone a (10 s to shelter) is warned to shelter at once; zones b and
+    c (15 s), past their time to shelter, get the early warning (no action) and, 5.5 s before the impact,
+    the warning to get down."""
+    th = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=0.5)
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
+    actions = {}
+    for t in np.arange(100.0, 110.0, 0.5):
+        for ev in wc.update(float(t), [th], {1}, set()):
+            if isinstance(ev, Alert):
+                actions[(ev.zone, ev.tier)] = ev.action
+    assert actions == {("a", "warning"): "shelter", ("b", "early_warning"): None, ("c", "early_warning"): None,
+                       ("b", "warning"): "get_down", ("c", "warning"): "get_down"}

@@ -197,7 +197,9 @@ class WarningController:
                 st.empty_since = None
                 if not st.warned:
                     st.warned = True
-                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), min(kept.values())))
+                    first = min(kept.values())
+                    action = "shelter" if first - t >= self.shelter[name] else "get_down"
+                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), first, action))
                 else:
                     alerts += [AlertJoined(t, name, tid) for tid in joined]
             elif early[name] and not st.warned:
