@@ -162,28 +162,6 @@ NOISY_COV = [[681.64, -0.11, -0.0, 100.27, -22.06, 1893.46], [612.69, -3.63, -0.
              [259.87, -5.31, -0.4, 65.24, -14.67, 260.37], [239.7, -5.21, -0.49, 65.7, -16.5, 240.41]]
 
 
-def test_a_noisy_first_height_does_not_start_the_fit_in_the_wrong_valley():
-    """Started from the first plot's height alone, the fit settled 0.7 s early at a chi-square of 136
-    (inconsistent: no prediction) while the true parameters, refined, give 38. From every plot's height
-    it finds the true valley: no worse than the refinement from the truth, consistent, and the impact
-    (truth at the radars, 0, 0) inside its 95 % ellipse."""
-    t = np.array(NOISY_T)
-    pos = np.array(NOISY_POS)
-    iu = np.triu_indices(3)
-    cov = np.zeros((t.size, 3, 3))
-    for k, upper in enumerate(NOISY_COV):
-        cov[k][iu] = upper
-        cov[k] = cov[k] + np.triu(cov[k], 1).T
-    table = flight_table("rocket_107mm")
-    from_truth = fit_round(table, t, pos, cov, start=np.array([0.0, 5000.0, math.pi, 0.2940841, 0.0]))
-    fit = fit_round(table, t, pos, cov)
-    assert fit is not None and fit.consistent
-    assert fit.chi2 <= from_truth.chi2 + 0.1
-    d = fit.impact - np.zeros(2)
-    assert d @ np.linalg.solve(fit.impact_cov, d) <= CHI2_2DOF_95
-    assert abs(fit.theta[4]) < 0.3  # launched within 0.3 s of the truth
-
-
 def _noisy_plots():
     t, pos = np.array(NOISY_T), np.array(NOISY_POS)
     iu = np.triu_indices(3)
@@ -192,6 +170,22 @@ def _noisy_plots():
         cov[k][iu] = upper
         cov[k] = cov[k] + np.triu(cov[k], 1).T
     return t, pos, cov
+
+
+def test_a_noisy_first_height_does_not_start_the_fit_in_the_wrong_valley():
+    """Started from the first plot's height alone, the fit settled 0.7 s early at a chi-square of 136
+    (inconsistent: no prediction) while the true parameters, refined, give 38. From every plot's height
+    it finds the true valley: no worse than the refinement from the truth, consistent, and the impact
+    (truth at the radars, 0, 0) inside its 95 % ellipse."""
+    t, pos, cov = _noisy_plots()
+    table = flight_table("rocket_107mm")
+    from_truth = fit_round(table, t, pos, cov, start=np.array([0.0, 5000.0, math.pi, 0.2940841, 0.0]))
+    fit = fit_round(table, t, pos, cov)
+    assert fit is not None and fit.consistent
+    assert fit.chi2 <= from_truth.chi2 + 0.1
+    d = fit.impact - np.zeros(2)
+    assert d @ np.linalg.solve(fit.impact_cov, d) <= CHI2_2DOF_95
+    assert abs(fit.theta[4]) < 0.3  # launched within 0.3 s of the truth
 
 
 def test_a_track_no_round_fits_is_searched_afresh_at_8_plots():
