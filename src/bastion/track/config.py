@@ -75,6 +75,24 @@ class TrackerConfig:
         confirm_m, confirm_n: a tentative track is confirmed once it has ``confirm_m`` hits in its
             last ``confirm_n`` opportunities (an opportunity is a batch of the sensor that made the
             track's latest update); it is deleted once that has become impossible.
+        boost_accel_sd: along-track acceleration (m/s^2, standard deviation) a tentative track faster than
+            ``boost_min_speed`` may have: a rocket in boost. Its predictions get the spread of a random
+            constant acceleration of this size along its velocity, and its starting velocity (the mean
+            over the initiating pair) the lag such an acceleration causes. 200: the 122 mm rocket
+            accelerates at about 350 m/s^2 for 1.9 s (docs/models.md); seen only by a 1 Hz radar below
+            the counter-mortar radar's elevation cover, its young tracks missed every plot of the boost
+            and were confirmed 4-5 s after launch (107 mm: 2.2 s). 0: off.
+        boost_cross_k: across the track's velocity the same acceleration acts with this many standard
+            deviations of the velocity's direction (rad) as a fraction of it: the thrust is along the true
+            velocity, and a velocity from two plots 1 s apart near the launcher can point 10-20 deg off
+            it (a 3-D radar's elevation noise); plots of tight noise, such as most clutter pairs', get a
+            narrow gate. 2.5: a 122 mm rocket's second plot was 2.2 standard deviations of direction off.
+        boost_min_speed: speed (m/s) above which a tentative track may be boosting (drones, birds and
+            helicopters are slower).
+        boost_max_age, boost_max_dt: the allowance is for tracks at most this old (s, first plot to state:
+            a motor burns 0.8-1.9 s and the first plot comes 0.1-0.9 s after launch) and acts over at most
+            this long (s) per prediction, and an initiating pair gets the lag only if at most this far
+            apart: wider gates for longer gaps started chains of birds and clutter.
         max_misses: a confirmed track is deleted after this many consecutive misses.
         max_coast_s: ... or when it has not been updated for this long (s).
         max_pos_sigma: ... or when its position standard deviation (m, RMS over axes) exceeds this.
@@ -124,6 +142,11 @@ class TrackerConfig:
     block_init_in_gate: bool = True
     confirm_m: int = 4
     confirm_n: int = 5
+    boost_accel_sd: float = 200.0
+    boost_cross_k: float = 2.5
+    boost_min_speed: float = 150.0
+    boost_max_age: float = 3.0
+    boost_max_dt: float = 1.0
     max_misses: int = 3
     max_coast_s: float = 5.0
     max_pos_sigma: float = 300.0
@@ -156,6 +179,8 @@ class TrackerConfig:
             raise ValueError("need ballistic_min_energy_speed >= 0 and ballistic_energy_sd > 0")
         if len(self.drag_mach) != len(self.drag_factor) or len(self.drag_mach) == 1:
             raise ValueError("drag_mach and drag_factor need the same length (0 for constant drag, else >= 2)")
+        if self.boost_accel_sd < 0.0 or self.boost_min_speed < 0.0 or self.boost_cross_k < 0.0:
+            raise ValueError("need boost_accel_sd >= 0, boost_cross_k >= 0 and boost_min_speed >= 0")
         if self.plot_history < 0:
             raise ValueError("plot_history must be >= 0")
         if not 0.0 < self.gate_prob < 1.0:

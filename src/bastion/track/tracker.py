@@ -49,6 +49,20 @@ class ScanUpdate:
 _EMPTY_IDS = np.zeros(0, np.int64)
 
 
+def _boost_shape(vel: np.ndarray, vel_cov: np.ndarray, cross_k: float) -> np.ndarray:
+    """(K, 3, 3) shape of a boost's acceleration covariance for tracks of velocity ``vel`` (K, 3) m/s with
+    covariance ``vel_cov`` (K, 3, 3): 1 along the velocity; across it, the square of ``cross_k`` times the
+    standard deviation (rad) of the velocity's direction. The thrust is along the true velocity, which a
+    young track knows only to that angle: the along-track push lands off the predicted line by about the
+    push times the angle."""
+    speed = np.maximum(np.linalg.norm(vel, axis=1), 1e-9)
+    u = vel / speed[:, None]
+    uu = u[:, :, None] * u[:, None, :]
+    across = np.trace(vel_cov, axis1=1, axis2=2) - np.einsum("ki,kij,kj->k", u, vel_cov, u)
+    cross2 = np.minimum(cross_k**2 * np.clip(across, 0.0, None) / 2.0 / speed**2, 1.0)
+    return uu + cross2[:, None, None] * (np.eye(3) - uu)
+
+
 class Tracker:
     """Vectorised multi-sensor IMM tracker (see ``docs/tracking.md``).
 
@@ -211,8 +225,34 @@ class Tracker:
 
     def _predict_rows(self, rows, dt: np.ndarray, switching: bool = True):
         tab = self.table
-        return imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
-                           self._sojourn, self.config, switching)
+        xp, Pp, c = imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
+                                self._sojourn, self.config, switching)
+        self._add_boost_noise(Pp, tab.status[rows], tab.x[rows, 3:6], tab.P[rows, 3:6, 3:6], dt,
+                              tab.t_state[rows] - tab.t_first[rows])
+        return xp, Pp, c
+
+    def _add_boost_noise(self, Pp: np.ndarray, status: np.ndarray, vel: np.ndarray, vel_cov: np.ndarray,
+                         dt: np.ndarray, age: np.ndarray) -> None:
+        """Widen, in place, the predicted covariances Pp (M, K, D, D) of tentative tracks faster than
+        ``boost_min_speed`` and younger (``age``, s from their first plot to their state) than
+        ``boost_max_age`` by a random constant along-track acceleration of sd ``boost_accel_sd`` (m/s^2)
+        over dt (K,) s, at most ``boost_max_dt``: a rocket in boost outruns any model of the IMM (none has
+        thrust), and its young track would otherwise miss each plot and die until the motor burns out."""
+        cfg = self.config
+        if cfg.boost_accel_sd <= 0.0 or len(status) == 0:
+            return
+        speed = np.linalg.norm(vel, axis=1)
+        rows = np.flatnonzero((status == TENTATIVE) & (speed >= cfg.boost_min_speed) & (age <= cfg.boost_max_age))
+        if rows.size == 0:
+            return
+        A = _boost_shape(vel[rows], vel_cov[rows], cfg.boost_cross_k)
+        d = np.minimum(np.abs(np.broadcast_to(dt, status.shape)[rows]), cfg.boost_max_dt)[:, None, None]
+        q = cfg.boost_accel_sd**2
+        # Position a d^2/2, velocity a d for a constant acceleration a of covariance q A.
+        Pp[:, rows, :3, :3] += q * d**4 / 4.0 * A
+        Pp[:, rows, :3, 3:6] += q * d**3 / 2.0 * A
+        Pp[:, rows, 3:6, :3] += q * d**3 / 2.0 * A
+        Pp[:, rows, 3:6, 3:6] += q * d**2 * A
 
     def _gate_pairs(self, batch: DetectionBatch, x6, P6, t_gate):
         """kd-tree pre-gate then exact chi-square gate; returns pairs with d2, S and innovations.
@@ -507,6 +547,12 @@ class Tracker:
         # sqrt(q_cv * dt) can cause over the interval.
         q_term = (cfg.q_cv * dt[:, 0] / 3.0)[:, None, None] * np.eye(3)
         P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
+        # A fast pair may be a rocket in boost: its mean velocity lags the velocity at its end by a dt / 2.
+        fast = (speed[:, 0] >= cfg.boost_min_speed) & (dt[:, 0] <= cfg.boost_max_dt)
+        if cfg.boost_accel_sd > 0.0 and np.any(fast):
+            A = _boost_shape(v[fast], P[fast, 3:6, 3:6], cfg.boost_cross_k)
+            lag = cfg.boost_accel_sd * dt[fast, 0] / 2.0
+            P[fast, 3:6, 3:6] += (lag**2)[:, None, None] * A
         P[:, OMEGA, OMEGA] = cfg.omega_sigma0**2
         if D > KDRAG:
             x[:, KDRAG] = cfg.drag_k0
