@@ -22,6 +22,7 @@ from bastion.assess.impact import (
     drag_priors,
     drone_target_assets,
     impact_cov_scale,
+    origin_informative,
     predict_ballistic_impact_and_origin,
 )
 from bastion.assess.launch_fit import FIT_COV_SCALE, LaunchFitter
@@ -216,6 +217,7 @@ class Engine:
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
             origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
+            informative = origin_informative(origin.cov_en)
             landing = np.isfinite(pred.t_impact)
             at_risk = np.full(landing.size, np.nan)
             at_risk[landing] = self._value_at_risk(pred.impact[landing, :2], pred.cov_en[landing])
@@ -233,7 +235,7 @@ class Engine:
                 if identities[k] == HOSTILE:
                     threats.append(ThreatImpact(int(ids[k]), pred.impact[j, :2], pred.cov_en[j], float(t_end[k]),
                                                 t_impact_sd=float(pred.t_impact_sd[j])))
-                if np.isfinite(origin.t_impact[j]):
+                if np.isfinite(origin.t_impact[j]) and informative[j]:
                     lat, lon, alt = self.frame.to_geodetic(origin.impact[j])
                     out.append(OriginPredicted(
                         t, int(ids[k]), tuple(float(v) for v in origin.impact[j]),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from bastion.assess.impact import (
+    ORIGIN_MAX_SEMI_MAJOR_M,
+    origin_informative,
     predict_ballistic_impact,
     predict_ballistic_impact_and_origin,
     predict_ballistic_origin,
@@ -182,3 +184,17 @@ def test_impact_and_origin_flown_together_are_the_two_predictions():
         for u, v in ((a.impact, b.impact), (a.t_impact, b.t_impact), (a.cov_en, b.cov_en)):
             assert np.array_equal(u, v, equal_nan=True)
     assert np.all(np.isfinite(imp.impact[:3])) and np.all(np.isfinite(org.impact[:3]))
+
+
+def test_an_origin_wider_than_any_rounds_reach_is_not_informative():
+    # The threat library's longest reach is the 122 mm rocket's 20.38 km: a 95 % ellipse (chi-square 2 dof,
+    # 5.991) with a longer semi-major axis, or a covariance that is not finite, tells nothing.
+    assert ORIGIN_MAX_SEMI_MAJOR_M == max(m.max_range_m for m in PRESETS.values()) == 20380.0
+    var_at_limit = 20380.0**2 / 5.991464547107979  # semi-major axis exactly at the limit
+    covs = np.array([np.diag([400.0**2, 50.0**2]), np.diag([10.0, var_at_limit * 0.999]),
+                     np.diag([var_at_limit * 1.001, 10.0]), np.diag([1.0, np.nan])])
+    assert origin_informative(covs).tolist() == [True, True, False, False]
+    # Rotated: the semi-major axis is what counts, not the diagonal.
+    c, s = np.cos(0.7), np.sin(0.7)
+    rot = np.array([[c, -s], [s, c]])
+    assert not origin_informative((rot @ np.diag([var_at_limit * 1.01, 1.0]) @ rot.T)[None])[0]

@@ -17,6 +17,7 @@ import numpy as np
 from bastion.assess.boost_back import BoostBackTable, boost_back_table, boost_corrected, rocket_rounds
 from bastion.covariance import psd_cholesky
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE, integrate_to_ground
+from bastion.physics.rounds import PRESETS
 
 # Ballistic coefficients (kg/m^2) used when the tracker has no estimate: the low-Mach beta = m / (Cd0 A)
 # of the munition presets (docs/models.md): 107 mm rocket after burnout (8,387), 81 mm mortar bomb
@@ -30,6 +31,11 @@ DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 8000.0}
 ROCKET_ROUNDS = rocket_rounds()
 ROCKET_PRIORS = tuple((m.beta, float(m.max_speed_mps or np.inf)) for m in ROCKET_ROUNDS)
 SPEED_MARGIN = 1.15  # a track this much faster than a candidate's peak speed cannot be that round
+# An origin whose 95 % ellipse is longer (semi-major axis, m) than the farthest any round of the threat
+# library reaches says nothing of where it was fired from: it is not reported (a 122 mm rocket fired from
+# 2 km, tracked for a second before impact, once had its origin 2,900 km out, inside its own ellipse).
+ORIGIN_MAX_SEMI_MAJOR_M = max(m.max_range_m for m in PRESETS.values())
+CHI2_2DOF_95 = 5.991464547107979
 PREDICT_DT_S = 1.0  # RK4 step (s): drag and gravity vary smoothly; 1 s lands within a metre of 0.05 s
 MAX_FLIGHT_S = 200.0
 # Calibration of the ellipses (variance factors on the unscented east-north covariance), measured by
@@ -354,3 +360,12 @@ class OriginFuser:
         live = set(np.asarray(list(live_ids)).tolist())
         for tid in [t for t in self._info if t not in live]:
             del self._info[tid]
+
+
+def origin_informative(cov_en: np.ndarray) -> np.ndarray:
+    """(N,) True where an origin's east-north covariance (N, 2, 2) m^2 gives a 95 % ellipse no longer
+    (semi-major axis) than ``ORIGIN_MAX_SEMI_MAJOR_M``."""
+    cov = np.asarray(cov_en, float)
+    finite = np.isfinite(cov).all(axis=(-2, -1))
+    largest = np.linalg.eigvalsh(np.where(finite[..., None, None], cov, 0.0))[..., -1]
+    return finite & (np.sqrt(np.clip(largest, 0.0, None) * CHI2_2DOF_95) <= ORIGIN_MAX_SEMI_MAJOR_M)
