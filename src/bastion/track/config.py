@@ -87,6 +87,12 @@ class TrackerConfig:
             velocity, and a velocity from two plots 1 s apart near the launcher can point 10-20 deg off
             it (a 3-D radar's elevation noise); plots of tight noise, such as most clutter pairs', get a
             narrow gate. 2.5: a 122 mm rocket's second plot was 2.2 standard deviations of direction off.
+        boost_min_advance: such a track takes a detection only if it lies at least this fraction of the
+            track's speed times the interval ahead of its last position along its velocity (less 3
+            standard deviations of that position's and the detection's noise): thrust only pushes forward
+            (drag slows a round by a few per cent a second; a velocity from two plots 1 s apart is 10-15 %
+            off at 150-250 m/s), and the gate the allowance widens both ways let a chain of plots through a
+            bird flock become a 260 m/s track that stood still. 0: no such test.
         boost_min_speed: speed (m/s) above which a tentative track may be boosting (drones, birds and
             helicopters are slower).
         boost_max_age, boost_max_dt: the allowance is for tracks at most this old (s, first plot to state:
@@ -144,6 +150,7 @@ class TrackerConfig:
     confirm_n: int = 5
     boost_accel_sd: float = 200.0
     boost_cross_k: float = 2.5
+    boost_min_advance: float = 0.5
     boost_min_speed: float = 150.0
     boost_max_age: float = 3.0
     boost_max_dt: float = 1.0
@@ -179,8 +186,9 @@ class TrackerConfig:
             raise ValueError("need ballistic_min_energy_speed >= 0 and ballistic_energy_sd > 0")
         if len(self.drag_mach) != len(self.drag_factor) or len(self.drag_mach) == 1:
             raise ValueError("drag_mach and drag_factor need the same length (0 for constant drag, else >= 2)")
-        if self.boost_accel_sd < 0.0 or self.boost_min_speed < 0.0 or self.boost_cross_k < 0.0:
-            raise ValueError("need boost_accel_sd >= 0, boost_cross_k >= 0 and boost_min_speed >= 0")
+        if self.boost_accel_sd < 0.0 or self.boost_min_speed < 0.0 or self.boost_cross_k < 0.0 \
+                or self.boost_min_advance < 0.0:
+            raise ValueError("need boost_accel_sd, boost_cross_k, boost_min_advance and boost_min_speed >= 0")
         if self.plot_history < 0:
             raise ValueError("plot_history must be >= 0")
         if not 0.0 < self.gate_prob < 1.0:

@@ -49,6 +49,13 @@ class ScanUpdate:
 _EMPTY_IDS = np.zeros(0, np.int64)
 
 
+def _boosting(status: np.ndarray, vel: np.ndarray, age: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """(K,) True for the tracks the boost allowance is for: tentative, faster than ``boost_min_speed``
+    (velocities ``vel`` (K, 3) m/s) and at most ``boost_max_age`` s from their first plot (``age`` (K,))."""
+    return ((status == TENTATIVE) & (np.linalg.norm(vel, axis=1) >= cfg.boost_min_speed)
+            & (age <= cfg.boost_max_age))
+
+
 def _boost_shape(vel: np.ndarray, vel_cov: np.ndarray, cross_k: float) -> np.ndarray:
     """(K, 3, 3) shape of a boost's acceleration covariance for tracks of velocity ``vel`` (K, 3) m/s with
     covariance ``vel_cov`` (K, 3, 3): 1 along the velocity; across it, the square of ``cross_k`` times the
@@ -241,8 +248,7 @@ class Tracker:
         cfg = self.config
         if cfg.boost_accel_sd <= 0.0 or len(status) == 0:
             return
-        speed = np.linalg.norm(vel, axis=1)
-        rows = np.flatnonzero((status == TENTATIVE) & (speed >= cfg.boost_min_speed) & (age <= cfg.boost_max_age))
+        rows = np.flatnonzero(_boosting(status, vel, age, cfg))
         if rows.size == 0:
             return
         A = _boost_shape(vel[rows], vel_cov[rows], cfg.boost_cross_k)
@@ -297,7 +303,32 @@ class Tracker:
         Sinv, logdet = inv_logdet(S)
         d2 = np.einsum("ki,kij,kj->k", nu, Sinv, nu)
         ok = d2 <= self._gate[m]
+        if kind != "bearing" and cfg.boost_accel_sd > 0.0 and cfg.boost_min_advance > 0.0:
+            ok &= self._not_behind(ti, dj, det_pts, det_cov, t_gate)
         return ti[ok], dj[ok], d2[ok], S[ok], nu[ok], logdet[ok]
+
+    def _not_behind(self, ti, dj, det_pts, det_cov, t_gate) -> np.ndarray:
+        """(pairs,) False where a track given the boost allowance would take a detection that is not at
+        least ``boost_min_advance`` of its speed times the interval ahead of its last position along its
+        velocity (less 3 standard deviations of that position's and the detection's noise): thrust only
+        pushes forward (drag slows a round by a few per cent a second), and the gate the allowance widens
+        both ways let chains of plots through a bird flock become fast tracks."""
+        cfg = self.config
+        tab = self.table
+        out = np.ones(len(ti), bool)
+        boost = _boosting(tab.status[ti], tab.x[ti, 3:6], tab.t_state[ti] - tab.t_first[ti], cfg)
+        if not boost.any():
+            return out
+        k = np.flatnonzero(boost)
+        rows = ti[k]
+        vel = tab.x[rows, 3:6]
+        speed = np.maximum(np.linalg.norm(vel, axis=1), 1e-9)
+        u = vel / speed[:, None]
+        advance = np.einsum("ki,ki->k", det_pts[dj[k]] - tab.x[rows, :3], u)
+        noise = np.einsum("ki,kij,kj->k", u, tab.P[rows, :3, :3] + det_cov[dj[k]], u)
+        dt = np.abs(t_gate - tab.t_state[rows])
+        out[k] = advance >= cfg.boost_min_advance * speed * dt - 3.0 * np.sqrt(np.clip(noise, 0.0, None))
+        return out
 
     def _gnn_update(self, batch, ti, dj, d2, logdet, xp, Pp, c, t_gate):
         tab = self.table
