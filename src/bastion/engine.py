@@ -212,11 +212,12 @@ class Engine:
                 tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
                 rounds=rounds)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
-            self._fitted_rockets(t, ids[bal], bal_classes, pred)
+            fits = self._fitted_rockets(t, ids[bal], bal_classes, pred)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
             origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
+            self._fitted_origins(fits, origin, tb)
             informative = origin_informative(origin.cov_en)
             landing = np.isfinite(pred.t_impact)
             at_risk = np.full(landing.size, np.nan)
@@ -274,11 +275,13 @@ class Engine:
         ))
         return out
 
-    def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> None:
+    def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
         """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)
         give a tighter impact ellipse than the filter's state, theirs replaces it in ``pred`` (in place):
-        for a young rocket the fit is the tighter by far, later the filter may be."""
+        for a young rocket the fit is the tighter by far, later the filter may be. Returns the fits, by
+        index into ``ids``."""
         self.launch_fits.forget(ids)
+        fits = {}
         for j, (tid, cls) in enumerate(zip(ids.tolist(), classes, strict=True)):
             if cls != "rocket":
                 continue
@@ -286,7 +289,10 @@ class Engine:
             # The loose plots from a rocket's longest flight before its first plot (its launch at most).
             t_from = plots[0][0] - LOOSE_LOOKBACK_S if plots[0].size else np.inf
             fit = self.launch_fits.update(tid, *plots, loose=lambda t_from=t_from: self.tracker.loose_plots(t_from))
-            if fit is None or not fit.t_impact > t:
+            if fit is None:
+                continue
+            fits[j] = fit
+            if not fit.t_impact > t:
                 continue
             cov = fit.cov * FIT_COV_SCALE
             if not np.isfinite(pred.t_impact[j]) or np.linalg.det(cov) < np.linalg.det(pred.cov_en[j]):
@@ -294,6 +300,22 @@ class Engine:
                 pred.t_impact[j] = fit.t_impact
                 pred.cov_en[j] = cov
                 pred.t_impact_sd[j] = fit.t_impact_sd
+        return fits
+
+    @staticmethod
+    def _fitted_origins(fits: dict, origin, t_state: np.ndarray) -> None:
+        """Where a rocket track's fit (``fits`` by index, from :meth:`_fitted_rockets`) places the launcher
+        with a tighter ellipse than the fused back-flown origin, the fit's launcher replaces it in ``origin``
+        (in place): the fit flies the library round's boost from the launcher, which back-flying a filter
+        state cannot do for a track that began in the burn."""
+        for j, fit in fits.items():
+            cov = fit.origin_cov * FIT_COV_SCALE
+            if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(fit.origin))):
+                continue
+            if not np.isfinite(origin.t_impact[j]) or np.linalg.det(cov) < np.linalg.det(origin.cov_en[j]):
+                origin.impact[j] = (fit.origin[0], fit.origin[1], 0.0)
+                origin.cov_en[j] = cov
+                origin.t_impact[j] = t_state[j] - fit.t_launch
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
         """Per impact (means (N,2) m, covariances (N,2,2) m^2): asset value times the probability that it
