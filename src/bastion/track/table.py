@@ -31,6 +31,7 @@ _FIELDS = (
     ("sensors", np.int64, lambda M, D: ()),
     ("last_sensor", np.int64, lambda M, D: ()),
     ("prev_sensor", np.int64, lambda M, D: ()),
+    ("boost_candidate", np.bool_, lambda M, D: ()),
     ("xm", np.float64, lambda M, D: (D,)),
     ("Pm", np.float64, lambda M, D: (D, D)),
 )

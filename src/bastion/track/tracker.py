@@ -49,10 +49,12 @@ class ScanUpdate:
 _EMPTY_IDS = np.zeros(0, np.int64)
 
 
-def _boosting(status: np.ndarray, vel: np.ndarray, age: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
-    """(K,) True for the tracks the boost allowance is for: tentative, faster than ``boost_min_speed``
-    (velocities ``vel`` (K, 3) m/s) and at most ``boost_max_age`` s from their first plot (``age`` (K,))."""
-    return ((status == TENTATIVE) & (np.linalg.norm(vel, axis=1) >= cfg.boost_min_speed)
+def _boosting(status: np.ndarray, vel: np.ndarray, age: np.ndarray, candidate: np.ndarray,
+              cfg: TrackerConfig) -> np.ndarray:
+    """(K,) True for the tracks the boost allowance is for: tentative, started by a pair surely faster than
+    ``boost_min_speed`` (``candidate`` (K,)), still that fast (velocities ``vel`` (K, 3) m/s) and at most
+    ``boost_max_age`` s from their first plot (``age`` (K,))."""
+    return (candidate & (status == TENTATIVE) & (np.linalg.norm(vel, axis=1) >= cfg.boost_min_speed)
             & (age <= cfg.boost_max_age))
 
 
@@ -235,11 +237,11 @@ class Tracker:
         xp, Pp, c = imm.predict(tab.xm[:, rows], tab.Pm[:, rows], tab.mode_prob[rows], dt, self.model_names,
                                 self._sojourn, self.config, switching)
         self._add_boost_noise(Pp, tab.status[rows], tab.x[rows, 3:6], tab.P[rows, 3:6, 3:6], dt,
-                              tab.t_state[rows] - tab.t_first[rows])
+                              tab.t_state[rows] - tab.t_first[rows], tab.boost_candidate[rows])
         return xp, Pp, c
 
     def _add_boost_noise(self, Pp: np.ndarray, status: np.ndarray, vel: np.ndarray, vel_cov: np.ndarray,
-                         dt: np.ndarray, age: np.ndarray) -> None:
+                         dt: np.ndarray, age: np.ndarray, candidate: np.ndarray) -> None:
         """Widen, in place, the predicted covariances Pp (M, K, D, D) of tentative tracks faster than
         ``boost_min_speed`` and younger (``age``, s from their first plot to their state) than
         ``boost_max_age`` by a random constant along-track acceleration of sd ``boost_accel_sd`` (m/s^2)
@@ -248,7 +250,7 @@ class Tracker:
         cfg = self.config
         if cfg.boost_accel_sd <= 0.0 or len(status) == 0:
             return
-        rows = np.flatnonzero(_boosting(status, vel, age, cfg))
+        rows = np.flatnonzero(_boosting(status, vel, age, candidate, cfg))
         if rows.size == 0:
             return
         A = _boost_shape(vel[rows], vel_cov[rows], cfg.boost_cross_k)
@@ -316,7 +318,8 @@ class Tracker:
         cfg = self.config
         tab = self.table
         out = np.ones(len(ti), bool)
-        boost = _boosting(tab.status[ti], tab.x[ti, 3:6], tab.t_state[ti] - tab.t_first[ti], cfg)
+        boost = _boosting(tab.status[ti], tab.x[ti, 3:6], tab.t_state[ti] - tab.t_first[ti],
+                          tab.boost_candidate[ti], cfg)
         if not boost.any():
             return out
         k = np.flatnonzero(boost)
@@ -578,9 +581,14 @@ class Tracker:
         # sqrt(q_cv * dt) can cause over the interval.
         q_term = (cfg.q_cv * dt[:, 0] / 3.0)[:, None, None] * np.eye(3)
         P[:, 3:6, 3:6] = (C1 + C2) / (dt**2)[:, :, None] + q_term
-        # A fast pair may be a rocket in boost: its mean velocity lags the velocity at its end by a dt / 2.
-        fast = (speed[:, 0] >= cfg.boost_min_speed) & (dt[:, 0] <= cfg.boost_max_dt)
-        if cfg.boost_accel_sd > 0.0 and np.any(fast):
+        # A pair surely fast (its speed less 2 standard deviations of the plots' noise along its velocity
+        # still above boost_min_speed: a drone 7 km out can look 260 m/s fast from two plots) may be a
+        # rocket in boost: its mean velocity lags the velocity at its end by a dt / 2.
+        u_pair = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        speed_sd = np.sqrt(np.einsum("ki,kij,kj->k", u_pair, C1 + C2, u_pair)) / dt[:, 0]
+        fast = ((speed[:, 0] - 2.0 * speed_sd >= cfg.boost_min_speed) & (dt[:, 0] <= cfg.boost_max_dt)
+                & (cfg.boost_accel_sd > 0.0))
+        if np.any(fast):
             A = _boost_shape(v[fast], P[fast, 3:6, 3:6], cfg.boost_cross_k)
             lag = cfg.boost_accel_sd * dt[fast, 0] / 2.0
             P[fast, 3:6, 3:6] += (lag**2)[:, None, None] * A
@@ -611,7 +619,7 @@ class Tracker:
             "quality": np.full(k, 0.5 + 0.5 * cfg.quality_alpha), "mode_prob": mu,
             "ballistic_coef": np.full(k, np.nan), "rcs_m2": rcs_mean, "rcs_count": rcs_count,
             "sensors": bits.astype(np.int64), "last_sensor": np.full(k, last_bit, np.int64),
-            "prev_sensor": first_bits.astype(np.int64),
+            "prev_sensor": first_bits.astype(np.int64), "boost_candidate": fast,
             "xm": xm, "Pm": Pm,
         }
         return rows
