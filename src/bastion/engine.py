@@ -58,6 +58,12 @@ DRONE_CLASSES = ("owa_drone", "quadcopter")
 LOOSE_LOOKBACK_S = 10.0  # how far before a rocket track's first plot its fit looks for plots it lost (s)
 
 
+def _tighter(cov: np.ndarray, current_cov: np.ndarray, current_t: float) -> bool:
+    """Whether an ellipse of covariance ``cov`` should replace the current prediction's: there is none
+    (its time ``current_t`` is not finite), or ``cov`` is the smaller in area."""
+    return not np.isfinite(current_t) or np.linalg.det(cov) < np.linalg.det(current_cov)
+
+
 class Engine:
     """The C-RAM chain over one defended site."""
 
@@ -295,7 +301,7 @@ class Engine:
             if not fit.t_impact > t:
                 continue
             cov = fit.cov * FIT_COV_SCALE
-            if not np.isfinite(pred.t_impact[j]) or np.linalg.det(cov) < np.linalg.det(pred.cov_en[j]):
+            if _tighter(cov, pred.cov_en[j], pred.t_impact[j]):
                 pred.impact[j] = (fit.impact[0], fit.impact[1], 0.0)
                 pred.t_impact[j] = fit.t_impact
                 pred.cov_en[j] = cov
@@ -312,7 +318,7 @@ class Engine:
             cov = fit.origin_cov * FIT_COV_SCALE
             if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(fit.origin))):
                 continue
-            if not np.isfinite(origin.t_impact[j]) or np.linalg.det(cov) < np.linalg.det(origin.cov_en[j]):
+            if _tighter(cov, origin.cov_en[j], origin.t_impact[j]):
                 origin.impact[j] = (fit.origin[0], fit.origin[1], 0.0)
                 origin.cov_en[j] = cov
                 origin.t_impact[j] = t_state[j] - fit.t_launch

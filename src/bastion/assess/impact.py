@@ -35,7 +35,7 @@ SPEED_MARGIN = 1.15  # a track this much faster than a candidate's peak speed ca
 # library reaches says nothing of where it was fired from: it is not reported (a 122 mm rocket fired from
 # 2 km, tracked for a second before impact, once had its origin 2,900 km out, inside its own ellipse).
 ORIGIN_MAX_SEMI_MAJOR_M = max(m.max_range_m for m in PRESETS.values())
-CHI2_2DOF_95 = 5.991464547107979
+CHI2_2DOF_95 = 5.991464547107979  # chi-square 0.95 quantile, 2 degrees of freedom
 PREDICT_DT_S = 1.0  # RK4 step (s): drag and gravity vary smoothly; 1 s lands within a metre of 0.05 s
 MAX_FLIGHT_S = 200.0
 # Calibration of the ellipses (variance factors on the unscented east-north covariance), measured by
