@@ -144,21 +144,76 @@ def test_a_zone_past_its_time_to_shelter_is_warned_for_the_last_seconds_under_a_
 
 def test_a_zone_within_the_margin_of_its_time_to_shelter_is_warned_at_once():
     """12 s before the predicted impact, zones b and c (15 s) could still make it if the round lands the
-    3.5 s margin late: warned at once, as before the late-zone rule."""
-    wide = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 112.0, t_impact_sd=0.5)
+    margin late: with an impact time sd of 1 s the margin is min(3.5, 0.5 + 3 x 1) = 3.5 s and 12 + 3.5 >= 15:
+    warned at once. With an sd of 0.5 s the margin is 0.5 + 1.5 = 2 s, 12 + 2 < 15: they are surely past
+    their time to shelter, and get the early warning."""
+    wide = lambda sd: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 112.0,  # noqa: E731
+                                   t_impact_sd=sd)
     wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
-    assert _tiers(wc.update(100.0, [wide], {1}, set())) == [("a", "warning"), ("b", "warning"), ("c", "warning")]
+    assert _tiers(wc.update(100.0, [wide(1.0)], {1}, set())) == [("a", "warning"), ("b", "warning"),
+                                                                 ("c", "warning")]
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
+    assert _tiers(wc.update(100.0, [wide(0.5)], {1}, set())) == [("a", "warning"), ("b", "early_warning"),
+                                                                 ("c", "early_warning")]
 
 
 def test_a_zone_warned_in_time_stays_warned_after_its_time_to_shelter_has_passed():
     """Zone b (15 s) is warned 18 s before impact under a wide ellipse; 3-12 s later its time to shelter
     has passed and the ellipse is still wide: the warning holds (no all-clear under an incoming round)."""
     wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 118.0,  # noqa: E731
-                                t_impact_sd=0.5)
+                                t_impact_sd=1.0)
     wc = WarningController(ZONES, WarningConfig(margin_m=50.0, clear_delay_s=1.0))
     assert ("b", "warning") in _tiers(wc.update(100.0, [wide()], {1}, set()))
     for t in np.arange(100.5, 118.0, 0.5):
         assert not any(tier == "all_clear" for _, tier in _tiers(wc.update(float(t), [wide()], {1}, set())))
+
+
+def test_the_deadline_margin_is_one_cycle_plus_three_sd_of_the_impact_time_at_most_the_default():
+    """Zone a (10 s to shelter) under a wide ellipse, impact at 40 s, decisions every 0.5 s. The margin is
+    0.5 s + 3 sd, at most 3.5 s (and 3.5 s when the sd is unknown): sd 0.2 s -> 1.1 s, warned at the first
+    cycle with at most 11.1 s to go (29.0 s); sd 0.5 s -> 2 s (28.0 s); sd 2 s or unknown -> 3.5 s (26.5 s).
+    The time to shelter is met every time: 11, 12, 13.5 s of lead."""
+    cfg = WarningConfig(max_ellipse_m=60.0, margin_m=50.0, early_warning=False)
+    for sd, due in ((0.2, 29.0), (0.5, 28.0), (2.0, 26.5), (None, 26.5)):
+        wc = WarningController(ZONES, cfg)
+        th = ThreatImpact(1, np.array([500.0, 500.0]), np.eye(2) * 100.0**2, 40.0, t_impact_sd=sd)
+        first = next(t for t in np.arange(20.0, 40.0, 0.5) if _tiers(wc.update(float(t), [th], {1}, set())))
+        assert first == due
+        assert 40.0 - first >= 10.0
+
+
+def test_under_a_tight_ellipse_a_zone_only_its_tail_reaches_waits_for_its_deadline():
+    """A round predicted 80 m inside zone a from its border with zone b, 99 % ellipse 76 m (+50 m margin:
+    reaches 46 m into b), 60 s out. The predicted point with the margin (50 m) lies in a only: a is warned
+    at once; b (15 s) when 15 s plus the 3.5 s margin are left (41.5 s), while the ellipse still reaches it.
+    With ``tail_waits=False`` both at once."""
+    th = ThreatImpact(1, np.array([920.0, 500.0]), np.eye(2) * 25.0**2, 60.0)
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=100.0, margin_m=50.0, early_warning=False))
+    warned = {}
+    for t in np.arange(0.0, 60.0, 0.5):
+        for zone, tier in _tiers(wc.update(float(t), [th], {1}, set())):
+            warned.setdefault(zone, (float(t), tier))
+    assert warned == {"a": (0.0, "warning"), "b": (41.5, "warning")}
+    at_once = WarningController(ZONES, WarningConfig(max_ellipse_m=100.0, margin_m=50.0, tail_waits=False))
+    assert _tiers(at_once.update(0.0, [th], {1}, set())) == [("a", "warning"), ("b", "warning")]
+    # Had the ellipse shrunk by b's deadline (99 %: 15 m), b is never warned.
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=100.0, margin_m=50.0, early_warning=False))
+    wc.update(0.0, [th], {1}, set())
+    small = ThreatImpact(1, np.array([920.0, 500.0]), np.eye(2) * 5.0**2, 60.0)
+    assert all(zone == "a" for t in np.arange(0.5, 60.0, 0.5)
+               for zone, _ in _tiers(wc.update(float(t), [small], {1}, set())))
+
+
+def test_a_warned_zone_stays_warned_when_the_impact_time_is_revised_later():
+    """Zone a is warned at its deadline (13.5 s to go, wide ellipse); the next prediction puts the impact
+    5 s later, past the deadline rule: the zone stays warned while the ellipse touches it (no all-clear
+    under a live round)."""
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, margin_m=50.0, clear_delay_s=1.0,
+                                                early_warning=False))
+    th = lambda t_imp: ThreatImpact(1, np.array([500.0, 500.0]), np.eye(2) * 100.0**2, t_imp)  # noqa: E731
+    assert _tiers(wc.update(26.5, [th(40.0)], {1}, set())) == [("a", "warning")]
+    for t in np.arange(27.0, 40.0, 0.5):
+        assert _tiers(wc.update(float(t), [th(45.0)], {1}, set())) == []
 
 
 def test_a_zone_may_set_its_own_time_to_get_down():

@@ -1,9 +1,11 @@
 """The warning decision: sound only the zones under a threat's predicted impact, all-clear after.
 
 Tiers: ``early_warning`` (a threat's grown 99 % ellipse touches the zone, but is still too wide to
-warrant sending people to shelter), ``warning`` (the ellipse touches the zone and is tight enough, or the
-zone's time to shelter is running out; for a zone whose time to shelter has already run out, when only
-the seconds to get down are left) and ``all_clear``. A zone is warned when the 99 % impact ellipse of
+warrant sending people to shelter), ``warning`` (the ellipse touches the zone and is tight enough and the
+predicted point, grown by the margin, lies in the zone; or the zone's deadline has come: its time to
+shelter plus a margin of one decision cycle and three standard deviations of the predicted impact time,
+at most 3.5 s; for a zone whose time to shelter has already run out, when only the seconds to get down
+are left) and ``all_clear``. A zone is warned when the 99 % impact ellipse of
 a threat (grown by a margin) touches it and the threat is due within the horizon. One alert per zone per
 episode: further threats join the episode silently. The zone stays warned while any threat touches it; a
 threat whose track is lost is held until its predicted impact time has passed; a defeated threat, or one
@@ -38,10 +40,14 @@ class WarningConfig:
     # Wait for the ellipse to shrink below this semi-major axis (m), unless waiting longer would leave
     # the zone less than its time to shelter plus ``shelter_margin_s``.
     max_ellipse_m: float = 100.0
-    # 3.5 s: a round's predicted impact time is late by at most 0.8-2.8 s for rockets 10-20 s out and
-    # 0.3-0.5 s for mortars (99.5th percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision
-    # cycle. 5 s until 2026-11-25.
+    # How much sooner than its time to shelter plus the round's impact time a zone is warned: one decision
+    # cycle (``cycle_s``) plus ``late_time_sd_k`` standard deviations of the predicted impact time, at most
+    # ``shelter_margin_s``, which a round without that deviation gets. 3.5 s: a round's predicted impact
+    # time is late by at most 0.8-2.8 s for rockets 10-20 s out and 0.3-0.5 s for mortars (99.5th
+    # percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision cycle. 5 s until 2026-11-25;
+    # fixed (whatever the deviation) until 2026-12-03.
     shelter_margin_s: float = 3.5
+    cycle_s: float = 0.5  # the longest time between two decision cycles (the simulation's tick)
     # A zone whose time to shelter has surely run out when a round is predicted to land in it (a short
     # flight, or a round seen late; see ``late_time_sd_k``) can no longer be sent to shelter; what a
     # warning still buys its people is the seconds to get down. Under a wide ellipse such a zone is warned
@@ -57,6 +63,9 @@ class WarningConfig:
     late_time_sd_k: float = 3.0
     # A drone's arrival is predicted at constant speed along a straight path to the asset: a wider margin.
     drone_margin_s: float = 5.0
+    # Under a tight ellipse, warn at once only the zones the predicted point (grown by the margin) lies in;
+    # the others the ellipse touches wait for their deadline. False: warn every zone it touches at once.
+    tail_waits: bool = True
     early_warning: bool = True  # sound the early-warning tier for zones under a still-wide ellipse
     path_step_m: float = 25.0  # sampling of a drone's path to its asset
 
@@ -108,6 +117,11 @@ class WarningController:
         return np.asarray(
             ellipse_touches_polygons(threat.mean_en, threat.cov_en, cfg.ellipse_k, cfg.margin_m, self._pset), bool)
 
+    def _core(self, threat: ThreatImpact) -> np.ndarray:
+        """(zones,) True where the threat's predicted point, grown by the margin, lies."""
+        return np.asarray(ellipse_touches_polygons(
+            threat.mean_en, np.zeros((2, 2)), 0.0, self.config.margin_m, self._pset), bool)
+
     def zones_touched(self, threat: ThreatImpact, t: float | None = None, touch: np.ndarray | None = None) -> list[str]:
         """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
         warranted now (ellipse small enough, or the zone's time to shelter running out). ``touch``: the
@@ -115,21 +129,34 @@ class WarningController:
         cfg = self.config
         semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
         touch = self._touch(threat) if touch is None else touch
-        if t is not None and semi_major > cfg.max_ellipse_m:
-            # Too wide to warn on yet, except where the zone's time to shelter is running out.
-            margin = cfg.shelter_margin_s if threat.path_from_en is None else cfg.drone_margin_s
+        if t is not None:
+            # A wide ellipse is warned on only where the zone's time to shelter is running out. A tight one
+            # is warned at once where the predicted point (with the margin) lies; a zone only the ellipse's
+            # tail reaches waits for its own deadline like any other, by when the ellipse has shrunk (a
+            # round predicted near where zones meet would otherwise send all of them to shelter).
+            sd = threat.t_impact_sd
+            known_sd = sd is not None and np.isfinite(sd)
+            if threat.path_from_en is not None:
+                margin = cfg.drone_margin_s
+            elif known_sd:
+                margin = min(cfg.shelter_margin_s, cfg.cycle_s + cfg.late_time_sd_k * sd)
+            else:
+                margin = cfg.shelter_margin_s
             t_go = threat.t_impact - t
             due = t_go <= self._shelter + margin
             if threat.path_from_en is None and cfg.late_lead_s is not None:
                 # Past the time to shelter even if the round lands late_time_sd_k standard deviations (at
                 # least the margin) later than predicted: wait for the ellipse, or for the last seconds to
-                # get down. A zone already warned for this threat stays warned (no all-clear under a live
-                # round).
-                sd = threat.t_impact_sd
-                slip = max(margin, cfg.late_time_sd_k * sd) if sd is not None and np.isfinite(sd) else np.inf
+                # get down.
+                slip = max(margin, cfg.late_time_sd_k * sd) if known_sd else np.inf
                 past = t_go + slip < self._shelter
-                held = np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
-                due &= ~past | (t_go <= self._get_down + margin) | held
+                # The full margin here: the seconds to get down are the last a warning can buy.
+                due &= ~past | (t_go <= self._get_down + cfg.shelter_margin_s)
+            if semi_major <= cfg.max_ellipse_m:
+                due |= self._core(threat) if cfg.tail_waits else True
+            # A zone already warned for this threat stays warned while the ellipse touches it (no all-clear
+            # under a live round because its prediction was revised).
+            due |= np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
             touch = touch & due
         out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
         if threat.path_from_en is not None and t is not None:
