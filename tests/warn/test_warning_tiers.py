@@ -182,6 +182,17 @@ def test_the_deadline_margin_is_one_cycle_plus_three_sd_of_the_impact_time_at_mo
         assert 40.0 - first >= 10.0
 
 
+def test_the_deadline_margin_covers_the_time_to_the_next_cycle_when_cycles_are_slower():
+    """Decisions every 1 s (a live engine ticked slowly), an impact time known to 0.01 s, impact at 40.8 s,
+    zone a 10 s to shelter: the margin is the last interval (1 s) plus 0.03 s, so a is warned at 30 s,
+    10.8 s before impact. Taking the 0.5 s default cycle would wait until 31 s: 9.8 s, too late."""
+    wc = WarningController(ZONES, WarningConfig(max_ellipse_m=60.0, margin_m=50.0, early_warning=False))
+    th = ThreatImpact(1, np.array([500.0, 500.0]), np.eye(2) * 100.0**2, 40.8, t_impact_sd=0.01)
+    first = next(t for t in np.arange(20.0, 40.0, 1.0) if _tiers(wc.update(float(t), [th], {1}, set())))
+    assert first == 30.0
+    assert 40.8 - first >= 10.0
+
+
 def test_under_a_tight_ellipse_a_zone_only_its_tail_reaches_waits_for_its_deadline():
     """A round predicted 80 m inside zone a from its border with zone b, 99 % ellipse 76 m (+50 m margin:
     reaches 46 m into b), 60 s out. The predicted point with the margin (50 m) lies in a only: a is warned

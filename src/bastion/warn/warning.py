@@ -47,7 +47,9 @@ class WarningConfig:
     # percentiles, dense runs; docs/assessment.md), plus one 0.5 s decision cycle. 5 s until 2026-11-25;
     # fixed (whatever the deviation) until 2026-12-03.
     shelter_margin_s: float = 3.5
-    cycle_s: float = 0.5  # the longest time between two decision cycles (the simulation's tick)
+    # The time to the next decision cycle: at least this (the simulation's tick), or the last interval
+    # between two cycles if longer (a live engine ticked more slowly).
+    cycle_s: float = 0.5
     # A zone whose time to shelter has surely run out when a round is predicted to land in it (a short
     # flight, or a round seen late; see ``late_time_sd_k``) can no longer be sent to shelter; what a
     # warning still buys its people is the seconds to get down. Under a wide ellipse such a zone is warned
@@ -110,6 +112,8 @@ class WarningController:
                                    for z in zones], float)
         self.state = {name: _ZoneState() for name, _ in self.zones}
         self._last: dict[int, ThreatImpact] = {}  # the latest prediction of every threat not yet due
+        self._last_t: float | None = None  # the previous decision cycle (s)
+        self._cycle = self.config.cycle_s  # expected time to the next cycle (s)
 
     def _touch(self, threat: ThreatImpact) -> np.ndarray:
         """(zones,) True where the threat's grown 99 % ellipse touches the zone."""
@@ -139,7 +143,7 @@ class WarningController:
             if threat.path_from_en is not None:
                 margin = cfg.drone_margin_s
             elif known_sd:
-                margin = min(cfg.shelter_margin_s, cfg.cycle_s + cfg.late_time_sd_k * sd)
+                margin = min(cfg.shelter_margin_s, self._cycle + cfg.late_time_sd_k * sd)
             else:
                 margin = cfg.shelter_margin_s
             t_go = threat.t_impact - t
@@ -193,6 +197,9 @@ class WarningController:
         # there will be no better estimate, and waiting for the deadline would wait for ever (a mortar bomb
         # diving steeply onto the base leaves the radars' elevation cover).
         now = {th.track_id for th in threats}
+        if self._last_t is not None and t > self._last_t:
+            self._cycle = max(cfg.cycle_s, t - self._last_t)
+        self._last_t = t
         lost = [th for tid, th in self._last.items()
                 if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
         self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
