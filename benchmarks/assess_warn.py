@@ -141,6 +141,18 @@ def warning(objs: list[ObjectOutcome]) -> dict:
             else float("nan"),
             "false_zone_warnings": false_zones,
         }
+        # What sounded the impact zone's first warning (docs/assessment.md, "Warning"), and how it did.
+        by_reason: dict[str, dict] = {}
+        for o, x in zip(sel, ok, strict=True):
+            if o.warn_lead_s is None:
+                continue
+            r = by_reason.setdefault(o.warn_reason or "unknown", {"impacts": 0, "in_time": 0, "leads": []})
+            r["impacts"] += 1
+            r["in_time"] += int(x)
+            r["leads"].append(o.warn_lead_s)
+        out[k]["by_reason"] = {
+            why: {"impacts": r["impacts"], "lead_ok": r["in_time"] / r["impacts"], "median_lead_s": _q(r["leads"], 50)}
+            for why, r in sorted(by_reason.items())}
     return out
 
 
@@ -257,6 +269,11 @@ def _markdown(res: dict) -> str:
               f"{'met' if a['area_ratio_le3'] >= 0.999 else 'NOT met'} for every impact, "
               f"{'met' if a['area_ratio_le3'] >= 0.95 else 'NOT met'} in 95 % of them; all the area warned over all "
               f"the footprints hit {a['area_ratio_mean']:.2f}."]
+    lines += ["", "What sounded the impact zone's first warning (`Alert.reason`; docs/assessment.md, \"Warning\"):", "",
+              "| threats | reason | impacts | lead >= required | median lead (s) |", "|---|---|---:|---:|---:|"]
+    for k in ("rocket", "mortar", "owa_drone"):
+        for why, r in w[k]["by_reason"].items():
+            lines.append(f"| {k} | {why} | {r['impacts']} | {_pct(r['lead_ok'])} | {r['median_lead_s']:.1f} |")
     lat = res["latency"]
     lines += ["", "### Warning latency (rounds that land in a zone; seconds after launch)", "",
               "| rounds | stage | reached | median (s) | p10 (s) | p90 (s) |", "|---|---|---:|---:|---:|---:|"]

@@ -136,7 +136,9 @@ class OriginPredicted(Record):
 class Alert(Record):
     """A zone's warning state changed: ``tier`` is ``early_warning``, ``warning`` or ``all_clear``. A
     warning's ``action`` tells the zone what to do: ``shelter`` while its time to shelter is left before
-    the first predicted impact, ``get_down`` once it is not (None for the other tiers)."""
+    the first predicted impact, ``get_down`` once it is not (None for the other tiers). Its ``reason``
+    says why it sounded now (for review): ``tight_ellipse``, ``deadline``, ``last_seconds``,
+    ``drone_path`` or ``track_lost`` (``bastion.warn.warning.WarningController.zone_reasons``)."""
 
     KIND: ClassVar[str] = "warn.alert"
     zone: str
@@ -144,15 +146,18 @@ class Alert(Record):
     track_ids: tuple[int, ...]
     predicted_impact_t: float | None
     action: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
 class AlertJoined(Record):
-    """A further threat joined a zone's current warning (no new alarm; recorded for review)."""
+    """A further threat joined a zone's current warning (no new alarm; recorded for review), and why (as
+    :class:`Alert`'s ``reason``)."""
 
     KIND: ClassVar[str] = "warn.join"
     zone: str
     track_id: int
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

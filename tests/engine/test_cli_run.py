@@ -33,10 +33,14 @@ def test_same_seed_gives_byte_identical_summary(two_runs):
 def test_summary_has_the_documented_fields(two_runs):
     s = json.loads((two_runs[0] / "summary.json").read_text())
     per_object = {"id", "true_kind", "hostile", "detected_t", "confirmed_t", "class", "class_t", "warned_zones",
-                  "warning_lead_s", "engagements", "outcome", "impact_t", "impact_enu", "impact_zone"}
+                  "warning_lead_s", "warning_reason", "engagements", "outcome", "impact_t", "impact_enu",
+                  "impact_zone"}
+    reasons = {"tight_ellipse", "deadline", "last_seconds", "drone_path", "track_lost"}
     for o in s["objects"]:
         assert per_object <= set(o)
         assert o["outcome"] in ("defeated", "impact", "left", "none")
+        # A warned impact says what sounded its zone's warning; an unwarned one has no reason.
+        assert (o["warning_reason"] in reasons) if o["warning_lead_s"] is not None else o["warning_reason"] is None
     assert {"threats", "defeated", "leaked", "fratricide_engagements", "rounds_fired", "missed_warnings",
             "false_warnings"} <= set(s["totals"])
 

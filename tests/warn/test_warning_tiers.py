@@ -264,3 +264,41 @@ def test_a_warning_says_shelter_while_the_time_to_shelter_is_left_and_get_down_a
                 actions[(ev.zone, ev.tier)] = ev.action
     assert actions == {("a", "warning"): "shelter", ("b", "early_warning"): None, ("c", "early_warning"): None,
                        ("b", "warning"): "get_down", ("c", "warning"): "get_down"}
+
+
+def test_every_warning_records_why_it_sounded():
+    """The reason on each warning (for after-action review), one case per rule: the tight ellipse's own
+    zone, a tail zone at its deadline, a zone surely past its time to shelter in its last seconds, a lost
+    track, a drone's path, and a threat joining a zone already warned."""
+    from bastion.events import AlertJoined
+
+    def reasons(evs):
+        return sorted((e.zone, e.reason) for e in evs if isinstance(e, Alert) and e.tier == "warning")
+
+    cfg = WarningConfig(max_ellipse_m=100.0, margin_m=50.0, early_warning=False)
+    # Tight ellipse 80 m inside a from b (test above): a at once, b at its deadline.
+    wc = WarningController(ZONES, cfg)
+    tight = ThreatImpact(1, np.array([920.0, 500.0]), np.eye(2) * 25.0**2, 60.0)
+    assert reasons(wc.update(0.0, [tight], {1}, set())) == [("a", "tight_ellipse")]
+    assert reasons(wc.update(41.5, [tight], {1}, set())) == [("b", "deadline")]
+    # A wide ellipse 10 s out, sd 0.5 s: a (10 s) at its deadline; b and c (15 s) past, at 5.5 s to go.
+    wc = WarningController(ZONES, cfg)
+    wide = ThreatImpact(2, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=0.5)
+    assert reasons(wc.update(100.0, [wide], {2}, set())) == [("a", "deadline")]
+    assert reasons(wc.update(104.5, [wide], {2}, set())) == [("b", "last_seconds"), ("c", "last_seconds")]
+    # A round 40 s out under a 121 m ellipse, lost before its deadline.
+    wc = WarningController(ZONES, cfg)
+    lost = ThreatImpact(3, np.array([500.0, 500.0]), np.eye(2) * 40.0**2, 50.0)
+    assert reasons(wc.update(10.0, [lost], {3}, set())) == []
+    assert reasons(wc.update(12.0, [], set(), set())) == [("a", "track_lost")]
+    # A drone 14 s from zone a on its way to an asset in zone c (test above): a by its path.
+    wc = WarningController(ZONES, WarningConfig(margin_m=50.0, drone_margin_s=5.0, early_warning=False))
+    drone = ThreatImpact(9, np.array([2500.0, 500.0]), np.eye(2) * 50.0**2, 6.0 + 3200.0 / 50.0,
+                         path_from_en=np.array([-700.0, 500.0]))
+    assert reasons(wc.update(6.0, [drone], {9}, set())) == [("a", "drone_path")]
+    # A second round joins zone a's warning on its own tight ellipse.
+    wc = WarningController(ZONES, cfg)
+    wc.update(0.0, [tight], {1, 4}, set())
+    second = ThreatImpact(4, np.array([500.0, 500.0]), np.eye(2) * 10.0**2, 70.0)
+    joined = [e for e in wc.update(0.5, [tight, second], {1, 4}, set()) if isinstance(e, AlertJoined)]
+    assert [(e.zone, e.track_id, e.reason) for e in joined] == [("a", 4, "tight_ellipse")]

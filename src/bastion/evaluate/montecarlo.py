@@ -227,6 +227,7 @@ class ObjectOutcome:
     origin_err_m: float | None = None
     origin_m2: float | None = None
     warn_lead_s: float | None = None  # impact zone: first warning naming it, to impact (None: not warned)
+    warn_reason: str | None = None  # ... and why it sounded (``bastion.events.Alert.reason``)
     zone_shelter_s: float | None = None
     warned_zones: tuple[str, ...] = ()
     warned_area_m2: float = 0.0
@@ -263,6 +264,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
     impacts: dict[int, list[ImpactPredicted]] = {}
     origins: dict[int, list[OriginPredicted]] = {}
     warned_at: dict[int, dict[str, float]] = {}  # track -> zone -> first time a warning named it
+    warned_why: dict[int, dict[str, str | None]] = {}  # track -> zone -> that warning's reason
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
@@ -278,8 +280,10 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
         elif isinstance(ev, Alert) and ev.tier == "warning":
             for tid in ev.track_ids:
                 warned_at.setdefault(tid, {}).setdefault(ev.zone, ev.t)
+                warned_why.setdefault(tid, {}).setdefault(ev.zone, ev.reason)
         elif isinstance(ev, AlertJoined):
             warned_at.setdefault(ev.track_id, {}).setdefault(ev.zone, ev.t)
+            warned_why.setdefault(ev.track_id, {}).setdefault(ev.zone, ev.reason)
 
     out = []
     for obj in world.objects:
@@ -328,10 +332,11 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
             inside = [n for n, p in zones.items() if points_in_polygon(p_hit[None, :2], p)[0]]
             oc.impact_zone = inside[0] if inside else None
             wz: dict[str, float] = {}
+            why: dict[str, str | None] = {}
             for t in tids:
                 for z, tw in warned_at.get(t, {}).items():
-                    if tw <= t_hit:
-                        wz[z] = min(wz.get(z, math.inf), tw)
+                    if tw <= t_hit and tw < wz.get(z, math.inf):
+                        wz[z], why[z] = tw, warned_why[t][z]
             oc.warned_zones = tuple(sorted(wz))
             oc.warned_area_m2 = float(sum(area[z] for z in wz))
             if oc.impact_zone:
@@ -342,6 +347,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
                 active = any(s <= t_hit <= e + 1e-9 for s, e in episodes.get(z, []))
                 if z in wz and active:
                     oc.warn_lead_s = t_hit - wz[z]
+                    oc.warn_reason = why[z]
         out.append(oc)
     # Confirmed tracks owning no object (a second track on an object, or a track on clutter): what they
     # were taken for, and what they made us warn.

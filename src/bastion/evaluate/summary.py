@@ -170,11 +170,14 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     results: dict[int, EngagementResult] = {}
     impact_preds: dict[int, list[ImpactPredicted]] = defaultdict(list)
     origin_preds: dict[int, list[OriginPredicted]] = defaultdict(list)
+    episode_reason: dict[tuple[str, float], str | None] = {}  # (zone, warning time) -> why it sounded
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
         elif isinstance(ev, ClassChanged):
             classes[ev.track_id].append((ev.t, ev.track_class))
+        elif isinstance(ev, Alert) and ev.tier == "warning":
+            episode_reason.setdefault((ev.zone, ev.t), ev.reason)
         elif isinstance(ev, FireOrder):
             fires[ev.track_id].append(ev)
         elif isinstance(ev, ApprovalDecision) and ev.decision == "approved":
@@ -224,7 +227,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                 if not obj.hostile:
                     totals["fratricide_engagements"] += 1
         engagements.sort(key=lambda e: (e["fire_t"], e["engagement_id"]))
-        impact_t = impact_enu = impact_zone = lead = None
+        impact_t = impact_enu = impact_zone = lead = reason = None
         would = None
         if obj.natural_end == "impact":
             # Where it hits (or, if defeated, would have hit) and how long before that its zone was warned.
@@ -236,8 +239,10 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                 s for s, e in episodes.get(zone, []) if s <= t_hit and (e >= t_hit - 1e-9 or obj.outcome != "impact")
             ]
             zone_lead = (t_hit - min(active)) if zone and active else None
+            zone_reason = episode_reason.get((zone, min(active))) if zone and active else None
             if obj.outcome == "impact":
                 impact_t, impact_enu, impact_zone, lead = t_hit, [_r(v, 1) for v in p], zone, zone_lead
+                reason = zone_reason
                 if zone:
                     impacts_by_zone[zone].append(t_hit)
                     # Missed: not warned at least the zone's time to shelter before the impact.
@@ -245,7 +250,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
                         totals["missed_warnings"] += 1
             else:
                 would = {"impact_t": _r(t_hit), "impact_enu": [_r(v, 1) for v in p], "impact_zone": zone,
-                         "warning_lead_s": _r(zone_lead)}
+                         "warning_lead_s": _r(zone_lead), "warning_reason": zone_reason}
                 if zone:
                     impacts_by_zone[zone].append(t_hit)
         first_correct = next((t for t, c in hist if c == obj.kind), None)
@@ -276,7 +281,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             "class": cls, "class_t": _r(cls_t), "tracks": tids,
             "warned_zones": warned_zones,
             "warned_area_m2": _r(sum(zone_area[z] for z in warned_zones), 0),
-            "warning_lead_s": _r(lead), "engagements": engagements, "outcome": obj.outcome,
+            "warning_lead_s": _r(lead), "warning_reason": reason, "engagements": engagements, "outcome": obj.outcome,
             "impact_t": _r(impact_t), "impact_enu": impact_enu, "impact_zone": impact_zone,
             "defeated_t": _r(obj.defeated_t), "would_have_hit": would,
             "class_correct_after_confirm_s": _r(first_correct - t_conf) if first_correct is not None

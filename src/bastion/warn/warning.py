@@ -28,6 +28,15 @@ from bastion.geometry import PolygonSet, ellipse_touches_polygons
 
 CHI2_2DOF_99 = 9.210340371976184  # chi-square 0.99 quantile, 2 degrees of freedom
 
+# Why a zone is warned for a threat (``Alert.reason``, ``AlertJoined.reason``; :meth:`zone_reasons`).
+TIGHT_ELLIPSE = "tight_ellipse"
+DEADLINE = "deadline"
+LAST_SECONDS = "last_seconds"
+HELD = "held"
+DRONE_PATH = "drone_path"
+TRACK_LOST = "track_lost"
+TOUCHED = "touched"
+
 
 @dataclass(frozen=True)
 class WarningConfig:
@@ -128,43 +137,64 @@ class WarningController:
 
     def zones_touched(self, threat: ThreatImpact, t: float | None = None, touch: np.ndarray | None = None) -> list[str]:
         """Zones the threat's grown 99 % ellipse touches; with ``t``, only those where a warning is
-        warranted now (ellipse small enough, or the zone's time to shelter running out). ``touch``: the
-        ellipse test already made (:meth:`_touch`)."""
+        warranted now (:meth:`zone_reasons`). ``touch``: the ellipse test already made (:meth:`_touch`)."""
+        return list(self.zone_reasons(threat, t, touch))
+
+    def zone_reasons(self, threat: ThreatImpact, t: float | None = None,
+                     touch: np.ndarray | None = None) -> dict[str, str]:
+        """Zone -> why it is warned for this threat. Without ``t``: every zone the grown 99 % ellipse
+        touches (``TOUCHED``). With ``t``, only those where a warning is warranted now: ``TIGHT_ELLIPSE``
+        (the ellipse is tight and the predicted point, grown by the margin, lies in the zone), ``DEADLINE``
+        (the zone's time to shelter plus the margin is all that is left), ``LAST_SECONDS`` (the zone's time
+        to shelter has surely run out and only its time to get down plus the margin is left), ``HELD`` (the
+        zone already warns for this threat and the ellipse still touches it), ``DRONE_PATH`` (a drone is
+        due over the zone on its way). ``touch``: the ellipse test already made (:meth:`_touch`)."""
         cfg = self.config
-        semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
         touch = self._touch(threat) if touch is None else touch
-        if t is not None:
-            # A wide ellipse is warned on only where the zone's time to shelter is running out. A tight one
-            # is warned at once where the predicted point (with the margin) lies; a zone only the ellipse's
-            # tail reaches waits for its own deadline like any other, by when the ellipse has shrunk (a
-            # round predicted near where zones meet would otherwise send all of them to shelter).
-            sd = threat.t_impact_sd
-            known_sd = sd is not None and np.isfinite(sd)
-            if threat.path_from_en is not None:
-                margin = cfg.drone_margin_s
-            elif known_sd:
-                margin = min(cfg.shelter_margin_s, self._cycle + cfg.late_time_sd_k * sd)
-            else:
-                margin = cfg.shelter_margin_s
-            t_go = threat.t_impact - t
-            due = t_go <= self._shelter + margin
-            if threat.path_from_en is None and cfg.late_lead_s is not None:
-                # Past the time to shelter even if the round lands late_time_sd_k standard deviations (at
-                # least the margin) later than predicted: wait for the ellipse, or for the last seconds to
-                # get down.
-                slip = max(margin, cfg.late_time_sd_k * sd) if known_sd else np.inf
-                past = t_go + slip < self._shelter
-                # The full margin here: the seconds to get down are the last a warning can buy.
-                due &= ~past | (t_go <= self._get_down + cfg.shelter_margin_s)
-            if semi_major <= cfg.max_ellipse_m:
-                due |= self._core(threat) if cfg.tail_waits else True
-            # A zone already warned for this threat stays warned while the ellipse touches it (no all-clear
-            # under a live round because its prediction was revised).
-            due |= np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
-            touch = touch & due
-        out = [name for (name, _), hit in zip(self.zones, touch, strict=True) if hit]
-        if threat.path_from_en is not None and t is not None:
-            out += [z for z in self.zones_on_path(threat, t) if z not in out]
+        if t is None:
+            return {name: TOUCHED for (name, _), hit in zip(self.zones, touch, strict=True) if hit}
+        semi_major = cfg.ellipse_k * float(np.sqrt(max(np.linalg.eigvalsh(threat.cov_en)[-1], 0.0)))
+        # A wide ellipse is warned on only where the zone's time to shelter is running out. A tight one is
+        # warned at once where the predicted point (with the margin) lies; a zone only the ellipse's tail
+        # reaches waits for its own deadline like any other, by when the ellipse has shrunk (a round
+        # predicted near where zones meet would otherwise send all of them to shelter).
+        sd = threat.t_impact_sd
+        known_sd = sd is not None and np.isfinite(sd)
+        if threat.path_from_en is not None:
+            margin = cfg.drone_margin_s
+        elif known_sd:
+            margin = min(cfg.shelter_margin_s, self._cycle + cfg.late_time_sd_k * sd)
+        else:
+            margin = cfg.shelter_margin_s
+        t_go = threat.t_impact - t
+        deadline = t_go <= self._shelter + margin
+        last_seconds = np.zeros_like(deadline)
+        if threat.path_from_en is None and cfg.late_lead_s is not None:
+            # Past the time to shelter even if the round lands late_time_sd_k standard deviations (at least
+            # the margin) later than predicted: wait for the ellipse, or for the last seconds to get down
+            # (the full margin here: they are the last seconds a warning can buy).
+            slip = max(margin, cfg.late_time_sd_k * sd) if known_sd else np.inf
+            past = t_go + slip < self._shelter
+            last_seconds = past & (t_go <= self._get_down + cfg.shelter_margin_s)
+            deadline &= ~past
+        tight = np.zeros_like(deadline)
+        if semi_major <= cfg.max_ellipse_m:
+            tight = self._core(threat) if cfg.tail_waits else np.ones_like(deadline)
+        # A zone already warned for this threat stays warned while the ellipse touches it (no all-clear
+        # under a live round because its prediction was revised).
+        held = np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
+        out: dict[str, str] = {}
+        for k, (name, _) in enumerate(self.zones):
+            if not touch[k]:
+                continue
+            for flag, reason in ((tight, TIGHT_ELLIPSE), (deadline, DEADLINE), (last_seconds, LAST_SECONDS),
+                                 (held, HELD)):
+                if flag[k]:
+                    out[name] = reason
+                    break
+        if threat.path_from_en is not None:
+            for z in self.zones_on_path(threat, t):
+                out.setdefault(z, DRONE_PATH)
         return out
 
     def zones_on_path(self, threat: ThreatImpact, t: float) -> list[str]:
@@ -192,6 +222,7 @@ class WarningController:
         """One decision cycle at ``t`` (s). Returns the alerts to sound (and threats joining a warning)."""
         cfg = self.config
         touching: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
+        reasons: dict[str, dict[int, str]] = {name: {} for name, _ in self.zones}
         early: dict[str, dict[int, float]] = {name: {} for name, _ in self.zones}
         # A threat whose track is lost before its warning was due is warned at once on its last ellipse:
         # there will be no better estimate, and waiting for the deadline would wait for ever (a mortar bomb
@@ -206,12 +237,14 @@ class WarningController:
         for th in lost:
             for name in self.zones_touched(th):
                 touching[name][th.track_id] = th.t_impact
+                reasons[name][th.track_id] = TRACK_LOST
         for th in threats:
             if th.t_impact - t > cfg.horizon_s or th.t_impact < t:
                 continue
             touch = self._touch(th)  # one ellipse test for both tiers
-            for name in self.zones_touched(th, t, touch):
+            for name, reason in self.zone_reasons(th, t, touch).items():
                 touching[name][th.track_id] = th.t_impact
+                reasons[name][th.track_id] = reason
             if cfg.early_warning:
                 for (name, _), hit in zip(self.zones, touch, strict=True):
                     if hit:
@@ -233,9 +266,12 @@ class WarningController:
                     st.warned = True
                     first = min(kept.values())
                     action = "shelter" if first - t >= self.shelter[name] else "get_down"
-                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), first, action))
+                    # Why: the reason of the first threat due among those warning it now.
+                    lead = min(touching[name], key=lambda tid: (touching[name][tid], tid))
+                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), first, action,
+                                        reasons[name][lead]))
                 else:
-                    alerts += [AlertJoined(t, name, tid) for tid in joined]
+                    alerts += [AlertJoined(t, name, tid, reasons[name].get(tid)) for tid in joined]
             elif early[name] and not st.warned:
                 st.empty_since = None
                 if not st.early:
