@@ -267,9 +267,9 @@ class WarningController:
                     first = min(kept.values())
                     action = "shelter" if first - t >= self.shelter[name] else "get_down"
                     # Why: the reason of the first threat due among those warning it now.
-                    lead = min(touching[name], key=lambda tid: (touching[name][tid], tid))
+                    lead = min(kept, key=lambda tid: (kept[tid], tid))
                     alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), first, action,
-                                        reasons[name][lead]))
+                                        reasons[name].get(lead)))
                 else:
                     alerts += [AlertJoined(t, name, tid, reasons[name].get(tid)) for tid in joined]
             elif early[name] and not st.warned:
