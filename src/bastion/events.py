@@ -138,7 +138,9 @@ class Alert(Record):
     warning's ``action`` tells the zone what to do: ``shelter`` while its time to shelter is left before
     the first predicted impact, ``get_down`` once it is not (None for the other tiers). Its ``reason``
     says why it sounded now (for review): ``tight_ellipse``, ``deadline``, ``last_seconds``,
-    ``drone_path`` or ``track_lost`` (``bastion.warn.warning.WarningController.zone_reasons``)."""
+    ``drone_path`` or ``track_lost`` (``bastion.warn.warning.WarningController.zone_reasons``), that of
+    the first threat due; ``track_reasons`` each threat's own, in the order of ``track_ids`` (None for a
+    lost track held from before)."""
 
     KIND: ClassVar[str] = "warn.alert"
     zone: str
@@ -147,6 +149,7 @@ class Alert(Record):
     predicted_impact_t: float | None
     action: str | None = None
     reason: str | None = None
+    track_reasons: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

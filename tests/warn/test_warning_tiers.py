@@ -302,3 +302,11 @@ def test_every_warning_records_why_it_sounded():
     second = ThreatImpact(4, np.array([500.0, 500.0]), np.eye(2) * 10.0**2, 70.0)
     joined = [e for e in wc.update(0.5, [tight, second], {1, 4}, set()) if isinstance(e, AlertJoined)]
     assert [(e.zone, e.track_id, e.reason) for e in joined] == [("a", 4, "tight_ellipse")]
+    # Two rounds warning zone b in the same cycle: the alert's reason is the first due's (the round at its
+    # deadline, 18 s out), and each keeps its own.
+    wc = WarningController(ZONES, cfg)
+    at_deadline = ThreatImpact(5, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 18.0, t_impact_sd=1.0)
+    tight_b = ThreatImpact(6, np.array([1500.0, 500.0]), np.eye(2) * 10.0**2, 40.0)
+    (alert,) = [e for e in wc.update(0.0, [at_deadline, tight_b], {5, 6}, set())
+                if isinstance(e, Alert) and e.zone == "b"]
+    assert (alert.track_ids, alert.reason, alert.track_reasons) == ((5, 6), "deadline", ("deadline", "tight_ellipse"))

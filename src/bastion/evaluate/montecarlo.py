@@ -278,9 +278,10 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
         elif isinstance(ev, OriginPredicted):
             origins.setdefault(ev.track_id, []).append(ev)
         elif isinstance(ev, Alert) and ev.tier == "warning":
+            why_of = dict(zip(ev.track_ids, ev.track_reasons, strict=False))
             for tid in ev.track_ids:
                 warned_at.setdefault(tid, {}).setdefault(ev.zone, ev.t)
-                warned_why.setdefault(tid, {}).setdefault(ev.zone, ev.reason)
+                warned_why.setdefault(tid, {}).setdefault(ev.zone, why_of.get(tid, ev.reason))
         elif isinstance(ev, AlertJoined):
             warned_at.setdefault(ev.track_id, {}).setdefault(ev.zone, ev.t)
             warned_why.setdefault(ev.track_id, {}).setdefault(ev.zone, ev.reason)

@@ -268,8 +268,9 @@ class WarningController:
                     action = "shelter" if first - t >= self.shelter[name] else "get_down"
                     # Why: the reason of the first threat due among those warning it now.
                     lead = min(kept, key=lambda tid: (kept[tid], tid))
-                    alerts.append(Alert(t, name, "warning", tuple(sorted(kept)), first, action,
-                                        reasons[name].get(lead)))
+                    ids = tuple(sorted(kept))
+                    alerts.append(Alert(t, name, "warning", ids, first, action, reasons[name].get(lead),
+                                        tuple(reasons[name].get(tid) for tid in ids)))
                 else:
                     alerts += [AlertJoined(t, name, tid, reasons[name].get(tid)) for tid in joined]
             elif early[name] and not st.warned:
