@@ -11,6 +11,11 @@ def _t(v: float | None) -> str:
     return "-" if v is None else f"{v:.1f}"
 
 
+def _why(reason: str | None) -> str:
+    """What sounded the impact zone's warning, as the table says it (summary ``warning_reason``)."""
+    return "" if reason is None else ", " + reason.replace("_", " ")
+
+
 def timeline_table(summary: dict[str, Any]) -> Table:
     table = Table(title=f"{summary['scenario']} (seed {summary['seed']})", show_lines=False)
     for col in ("object", "kind", "detected", "confirmed", "classified as", "warning", "engagements", "outcome"):
@@ -19,10 +24,11 @@ def timeline_table(summary: dict[str, Any]) -> Table:
         cls = "-" if o["class"] == "unknown" else f"{o['class']} @ {_t(o['class_t'])}"
         warn = ", ".join(o["warned_zones"]) or "-"
         if o["warning_lead_s"] is not None:
-            warn += f" (lead {o['warning_lead_s']:.1f} s)"
+            warn += f" (lead {o['warning_lead_s']:.1f} s{_why(o.get('warning_reason'))})"
         would = o.get("would_have_hit")
         if would and would["impact_zone"]:
-            lead = "not warned" if would["warning_lead_s"] is None else f"lead {would['warning_lead_s']:.1f} s"
+            lead = "not warned" if would["warning_lead_s"] is None else \
+                f"lead {would['warning_lead_s']:.1f} s{_why(would.get('warning_reason'))}"
             warn += f" (would have hit {would['impact_zone']}: {lead})"
         engs = "; ".join(
             f"{e['effector']} @ {_t(e['fire_t'])} by {e['authorised_by']}: {e['result']}" for e in o["engagements"]
