@@ -52,7 +52,7 @@ from bastion.scenario.schema import Scenario
 from bastion.sense.cooperative import CooperativeReport
 from bastion.sense.detections import DetectionBatch
 from bastion.track import COASTING, CONFIRMED, Tracker, TrackerConfig
-from bastion.warn.warning import ThreatImpact, WarningController
+from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
 
 DRONE_CLASSES = ("owa_drone", "quadcopter")
 LOOSE_LOOKBACK_S = 10.0  # how far before a rocket track's first plot its fit looks for plots it lost (s)
@@ -75,7 +75,8 @@ class Engine:
         self.identity = IdentityAssessor()
         self.warning = WarningController(
             [(z.name, np.asarray(z.polygon), z.time_to_shelter_s, z.time_to_get_down_s)
-             for z in scenario.warning_zones]
+             for z in scenario.warning_zones],
+            WarningConfig(**scenario.warning.settings()),
         )
         self.roe = RoeState(scenario.roe)
         zones = Zones(

@@ -51,3 +51,20 @@ def test_a_zone_may_set_its_time_to_get_down_and_a_negative_one_is_refused():
     assert [z.time_to_get_down_s for z in s.warning_zones] == [3.0, None, None, None]
     probs = _problems(text.replace(first, first + "time_to_get_down_s = -1.0\n", 1))
     assert probs == ["raid.toml: warning_zones[0].time_to_get_down_s: must be >= 0"]
+
+
+def test_a_scenario_may_set_the_warning_policy_and_bad_settings_are_named():
+    from bastion.engine import Engine
+    from bastion.warn.warning import WarningConfig
+
+    text = builtin_text("night-raid") + "\n[warning]\nmargin_m = 25.0\ntail_waits = false\nearly_warning = false\n"
+    engine = Engine(parse_scenario(text, "raid.toml"))
+    cfg, default = engine.warning.config, WarningConfig()
+    assert (cfg.margin_m, cfg.tail_waits, cfg.early_warning) == (25.0, False, False)
+    # What the scenario leaves unset keeps the controller's default.
+    assert (cfg.max_ellipse_m, cfg.shelter_margin_s) == (default.max_ellipse_m, default.shelter_margin_s)
+    assert Engine(load_scenario("night-raid")).warning.config == default
+    bad = builtin_text("night-raid") + "\n[warning]\nmargin_m = -5.0\nmax_ellipse_m = 0.0\nmargin = 3.0\n"
+    assert sorted(_problems(bad)) == ["raid.toml: warning.margin: unknown key",
+                                      "raid.toml: warning.margin_m: must be >= 0",
+                                      "raid.toml: warning.max_ellipse_m: must be > 0"]

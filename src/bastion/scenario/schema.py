@@ -465,6 +465,29 @@ class Roe(Strict):
         return self
 
 
+class WarningPolicy(Strict):
+    """The warning rule's settings for this base (docs/assessment.md, "Warning"); each unset one keeps the
+    warning controller's default. ``margin_m``: grown around the 99 % impact ellipse (m);
+    ``max_ellipse_m``: an ellipse's semi-major axis (m) up to which it is tight enough to warn on at once;
+    ``shelter_margin_s``: the most a round's deadline margin can be (s); ``drone_margin_s``: a drone's
+    (s); ``tail_waits``: under a tight ellipse, zones only its tail reaches wait for their deadline;
+    ``early_warning``: sound the early-warning tier; ``horizon_s``: threats due within this are warned
+    on (s); ``clear_delay_s``: all clear this long after the last threat left (s)."""
+
+    margin_m: NonNegFloat | None = None
+    max_ellipse_m: PositiveFloat | None = None
+    shelter_margin_s: NonNegFloat | None = None
+    drone_margin_s: NonNegFloat | None = None
+    tail_waits: bool | None = None
+    early_warning: bool | None = None
+    horizon_s: PositiveFloat | None = None
+    clear_delay_s: NonNegFloat | None = None
+
+    def settings(self) -> dict[str, float | bool]:
+        """The settings the scenario sets (name -> value), for ``bastion.warn.warning.WarningConfig``."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class Operator(Strict):
     """The scenario's simulated operator: answers approval requests after ``approval_delay_s``."""
 
@@ -491,6 +514,7 @@ class Scenario(Strict):
     environment: Environment = Environment()
     assets: list[Asset] = []
     warning_zones: list[WarningZone] = []
+    warning: WarningPolicy = WarningPolicy()
     no_fire_zones: list[NoFireZone] = []
     corridors: list[Corridor] = []
     sensors: Annotated[list[Sensor], Field(min_length=1)]
