@@ -183,15 +183,8 @@ class WarningController:
         # A zone already warned for this threat stays warned while the ellipse touches it (no all-clear
         # under a live round because its prediction was revised).
         held = np.array([threat.track_id in self.state[name].threats for name, _ in self.zones], bool)
-        out: dict[str, str] = {}
-        for k, (name, _) in enumerate(self.zones):
-            if not touch[k]:
-                continue
-            for flag, reason in ((tight, TIGHT_ELLIPSE), (deadline, DEADLINE), (last_seconds, LAST_SECONDS),
-                                 (held, HELD)):
-                if flag[k]:
-                    out[name] = reason
-                    break
+        why = np.select([tight, deadline, last_seconds, held], [TIGHT_ELLIPSE, DEADLINE, LAST_SECONDS, HELD], "")
+        out = {name: str(w) for (name, _), hit, w in zip(self.zones, touch, why, strict=True) if hit and w}
         if threat.path_from_en is not None:
             for z in self.zones_on_path(threat, t):
                 out.setdefault(z, DRONE_PATH)
@@ -235,7 +228,7 @@ class WarningController:
                 if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
         self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
         for th in lost:
-            for name in self.zones_touched(th):
+            for name in self.zone_reasons(th):
                 touching[name][th.track_id] = th.t_impact
                 reasons[name][th.track_id] = TRACK_LOST
         for th in threats:
