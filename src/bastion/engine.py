@@ -294,8 +294,8 @@ class Engine:
                 continue
             plots = self.tracker.plots.get(tid)
             # The loose plots from a rocket's longest flight before its first plot (its launch at most).
-            t_from = plots[0][0] - LOOSE_LOOKBACK_S if plots[0].size else np.inf
-            fit = self.launch_fits.update(tid, *plots, loose=lambda t_from=t_from: self.tracker.loose_plots(t_from))
+            t_from = plots.t[0] - LOOSE_LOOKBACK_S if len(plots) else np.inf
+            fit = self.launch_fits.update(tid, plots, loose=lambda t_from=t_from: self.tracker.loose_plots(t_from))
             if fit is None:
                 continue
             fits[j] = fit

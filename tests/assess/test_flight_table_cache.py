@@ -22,7 +22,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def _key(alt: float = 0.0):
-    return "flight-tables", (ROUND, alt, launch_fit.ELEVATION_STEP_RAD, launch_fit.TABLE_DT_S), TABLE_MODULES
+    return "flight-tables", (ROUND, alt, launch_fit.ELEVATION_STEP_RAD, launch_fit.table_dt(ROUND)), TABLE_MODULES
 
 
 def _same(table, arrays) -> bool:
@@ -39,7 +39,7 @@ def test_a_cached_table_is_the_built_table_bit_for_bit(cache, monkeypatch):
     monkeypatch.setattr(launch_fit, "_build_flight_table", lambda *a: pytest.fail("rebuilt"))
     second = flight_table(ROUND)
     assert _same(first, built) and _same(second, built)
-    assert second.el_step == launch_fit.ELEVATION_STEP_RAD and second.dt == launch_fit.TABLE_DT_S
+    assert second.el_step == launch_fit.ELEVATION_STEP_RAD and second.dt == launch_fit.table_dt(ROUND)
 
 
 def test_a_damaged_entry_is_rebuilt_and_rewritten(cache):

@@ -37,9 +37,10 @@ from scipy.special import chdtri
 from bastion.diskcache import load_or_build
 from bastion.physics.ballistic import trajectory_to_ground
 from bastion.physics.rounds import PRESETS
+from bastion.track.plots import Plots
 
 ELEVATION_STEP_RAD = math.radians(0.25)
-TABLE_DT_S = 0.2  # flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
+TABLE_DT_S = 0.2  # longest flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
 MIN_PLOTS = 4  # 12 numbers for 5 unknowns: fewer and a wrong round fits as well as the right one
 CONSISTENT_PROB = 0.999  # a fit whose chi-square exceeds this quantile is taken as the wrong model
 CLAIM_GATE = float(chdtri(3, 0.01))  # a loose plot this close (squared Mahalanobis) is claimed
@@ -50,6 +51,12 @@ INIT_ELEVATION_STRIDE = 4  # the starting-point search tries every 4th table ele
 INIT_LATE_S = 0.2  # ... letting the last plot fall this much after the impact (s; noise)
 INIT_PLOTS = 12  # ... on at most this many of the plots, spread over the track
 INIT_STARTS = 3  # ... and refines this many of the best distinct starting points
+# A range rate within this long of the motor's burnout (by the fit's launch time) is left out: the
+# acceleration jumps there by hundreds of m/s^2, so the range rate is a kinked function of the launch
+# time, and a fit started on the wrong side of the kink stayed there (1 in 60-120 trials whose first
+# plot fell within 0.05 s before the 107 mm rocket's burnout: chi-square 65-94 against 14-23 from the
+# truth). A real motor's burnout is less sharp and its timing varies with the propellant's temperature.
+BURNOUT_GUARD_S = 0.3
 # Variance factor on the fitted impact ellipse, as IMPACT_COV_SCALE_BY_CLASS is on the filter's
 # (docs/assessment.md, "Ellipse calibration"). Measured on the dense benchmark's seeds 3000-3023 (480
 # rockets, the fit with claimed plots, factor 1): the factor that puts the 95th percentile of the truth's
@@ -96,10 +103,12 @@ class FlightTable:
         interpolation corner is one gather."""
         return np.stack([self.x, self.z, self.vx * self.dt, self.vz * self.dt], axis=-1)
 
-    def at(self, tau: np.ndarray, el: np.ndarray) -> tuple[np.ndarray, ...]:
+    def at(self, tau: np.ndarray, el: np.ndarray, rates: bool = False) -> tuple[np.ndarray, ...]:
         """Downrange X, height Z, their rates VX, VZ (d/dtau) and their elevation slopes X_el, Z_el at
-        times since launch ``tau`` (s) and elevations ``el`` (rad), broadcast together. Times are held
-        within [0, last sample], elevations within the table."""
+        times since launch ``tau`` (s) and elevations ``el`` (rad), broadcast together; with ``rates``
+        also the rates' own rates AX, AZ (d2/dtau2 of the interpolant: piecewise linear in time) and
+        elevation slopes VX_el, VZ_el (for the range rate's Jacobian). Times are held within
+        [0, last sample], elevations within the table."""
         tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
         n_el, n_t = self.x.shape
         u = np.clip((el - self.el[0]) / self.el_step, 0.0, n_el - 1 - 1e-9)
@@ -114,21 +123,26 @@ class FlightTable:
         d = np.stack([6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s], axis=-1) / self.dt
         tab = self._stacked
 
-        def row(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            a, b = tab[r, k], tab[r, k + 1]  # (..., 4) each
-            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt)
-            val = h[..., 0:1] * a[..., 0:2] + h[..., 1:2] * a[..., 2:4] + h[..., 2:3] * b[..., 0:2] \
-                + h[..., 3:4] * b[..., 2:4]
-            rate = d[..., 0:1] * a[..., 0:2] + d[..., 1:2] * a[..., 2:4] + d[..., 2:3] * b[..., 0:2] \
-                + d[..., 3:4] * b[..., 2:4]
-            return val, rate
+        bases = [h, d]
+        if rates:
+            bases.append(np.stack([12 * s - 6, 6 * s - 4, -12 * s + 6, 6 * s - 2], axis=-1) / self.dt**2)
 
-        val_a, rate_a = row(i)
-        val_b, rate_b = row(i + 1)
-        val = (1 - w) * val_a + w * val_b
-        rate = (1 - w) * rate_a + w * rate_b
-        slope = (val_b - val_a) / self.el_step
-        return val[..., 0], val[..., 1], rate[..., 0], rate[..., 1], slope[..., 0], slope[..., 1]
+        def row(r: np.ndarray) -> list[np.ndarray]:
+            a, b = tab[r, k], tab[r, k + 1]  # (..., 4) each
+            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt); the same
+            # with the basis's derivatives for the rate (and its rate)
+            return [q[..., 0:1] * a[..., 0:2] + q[..., 1:2] * a[..., 2:4] + q[..., 2:3] * b[..., 0:2]
+                    + q[..., 3:4] * b[..., 2:4] for q in bases]
+
+        ra, rb = row(i), row(i + 1)
+        val, rate = ((1 - w) * ra[j] + w * rb[j] for j in (0, 1))
+        slope = (rb[0] - ra[0]) / self.el_step
+        out = (val[..., 0], val[..., 1], rate[..., 0], rate[..., 1], slope[..., 0], slope[..., 1])
+        if not rates:
+            return out
+        acc = (1 - w) * ra[2] + w * rb[2]
+        rate_slope = (rb[1] - ra[1]) / self.el_step
+        return out + (acc[..., 0], acc[..., 1], rate_slope[..., 0], rate_slope[..., 1])
 
     def impact(self, el: float) -> tuple[float, float, float, float]:
         """Downrange distance (m) and time of flight (s) to the ground at elevation ``el`` (rad), and
@@ -154,10 +168,22 @@ def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
     on the 2-core test machine), or read from the disk cache (``bastion.diskcache``) in a few ms."""
     if name not in PRESETS:
         raise KeyError(f"no threat-library round {name!r}")
-    arrays = load_or_build("flight-tables", (name, float(site_alt_m), ELEVATION_STEP_RAD, TABLE_DT_S),
+    dt = table_dt(name)
+    arrays = load_or_build("flight-tables", (name, float(site_alt_m), ELEVATION_STEP_RAD, dt),
                            TABLE_MODULES, TABLE_ARRAYS, lambda: _build_flight_table(name, site_alt_m))
-    return FlightTable(name, arrays["el"], ELEVATION_STEP_RAD, TABLE_DT_S,
+    return FlightTable(name, arrays["el"], ELEVATION_STEP_RAD, dt,
                        *(arrays[k] for k in TABLE_ARRAYS[1:]))
+
+
+def table_dt(name: str) -> float:
+    """The flight table's sample interval (s) for round ``name``: at most :data:`TABLE_DT_S`, and a whole
+    fraction of its motor's burn time, so that the burnout falls on a sample. Its acceleration jumps
+    there (the 122 mm rocket's by some 400 m/s^2), and a cubic interpolated across that kink put the
+    rate 5 m/s off 0.1 s from it: five standard deviations of the counter-mortar radar's range rate."""
+    boost = PRESETS[name].boost
+    if boost is None:
+        return TABLE_DT_S
+    return boost.burn_time_s / math.ceil(boost.burn_time_s / TABLE_DT_S - 1e-9)
 
 
 def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
@@ -168,7 +194,7 @@ def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
     el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
     v0 = m.launch_speed_mps * np.stack([np.zeros_like(el), np.cos(el), np.sin(el)], axis=1)  # north
     t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
-        np.zeros_like(v0), v0, m.beta, dt=TABLE_DT_S, drag_curve=m.drag_curve, boost=m.boost,
+        np.zeros_like(v0), v0, m.beta, dt=table_dt(name), drag_curve=m.drag_curve, boost=m.boost,
         site_alt_m=site_alt_m)
     # After the impact the samples continue the arc in a straight line from the impact state, so that
     # the interpolation between the last sample in the air and the next stays on the flight (holding the
@@ -189,11 +215,13 @@ class RoundFit:
         round: the round's name.
         theta: (5,) launcher east, north (m), azimuth (rad, compass), elevation (rad), launch time (s).
         cov: (5, 5) its covariance (the inverse of the fit's information).
-        chi2: the weighted sum of squared residuals; dof: 3 n - 5 for n plots.
+        chi2: the weighted sum of squared residuals; dof: 3 n + m - 5 for n plots (``n_plots``), m of
+            them with a range rate the fit used.
         impact: (2,) impact east, north (m); t_impact: impact time (s); impact_cov: (2, 2) m^2;
         t_impact_sd: standard deviation (s) of the impact time.
         log_evidence: the Laplace approximation of the round's marginal likelihood (up to a constant
-            shared by all rounds): -chi2 / 2 - log det(information) / 2.
+            shared by all rounds): -chi2 / 2 - log det(information) / 2, each range rate the fit left
+            out counted at its expected chi-square (1), so that rounds with other burnouts compare.
     """
 
     round: str
@@ -201,6 +229,7 @@ class RoundFit:
     cov: np.ndarray
     chi2: float
     dof: int
+    n_plots: int
     impact: np.ndarray
     t_impact: float
     impact_cov: np.ndarray
@@ -213,30 +242,55 @@ class RoundFit:
         return bool(self.chi2 <= _chi2_quantile(self.dof))
 
 
-def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 5) in ``theta``."""
+def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
+           sensor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 5) in ``theta``; with
+    ``sensor`` (n, 3) ENU positions (m), the range rate (m/s) seen from each as a fourth column: (n, 4)
+    and (n, 4, 5)."""
     e0, n0, az, el, t0 = theta
-    x, z, vx, vz, x_el, z_el = table.at(t - t0, el)
     sa, ca = math.sin(az), math.cos(az)
-    f = np.stack([e0 + x * sa, n0 + x * ca, z], axis=1)
-    jac = np.zeros((t.size, 3, 5))
+    if sensor is None:
+        x, z, vx, vz, x_el, z_el = table.at(t - t0, el)
+    else:
+        x, z, vx, vz, x_el, z_el, ax, az_, vx_el, vz_el = table.at(t - t0, el, rates=True)
+    m = 3 if sensor is None else 4
+    f = np.empty((t.size, m))
+    f[:, 0], f[:, 1], f[:, 2] = e0 + x * sa, n0 + x * ca, z
+    jac = np.zeros((t.size, m, 5))
     jac[:, 0, 0] = 1.0
     jac[:, 1, 1] = 1.0
     jac[:, 0, 2], jac[:, 1, 2] = x * ca, -x * sa
     jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa, x_el * ca, z_el
     jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa, -vx * ca, -vz
+    if sensor is not None:
+        # Range rate = u . v, u the unit line of sight; d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
+        d = f[:, :3] - sensor
+        r = np.maximum(np.linalg.norm(d, axis=1), 1.0)
+        u = d / r[:, None]
+        v = np.stack([vx * sa, vx * ca, vz], axis=1)
+        rr = np.einsum("ni,ni->n", u, v)
+        f[:, 3] = rr
+        jac_v = np.zeros((t.size, 3, 5))  # the velocity's Jacobian in theta
+        jac_v[:, 0, 2], jac_v[:, 1, 2] = vx * ca, -vx * sa
+        jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa, vx_el * ca, vz_el
+        jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa, -ax * ca, -az_
+        jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
+            + np.einsum("ni,nia->na", u, jac_v)
     return f, jac
 
 
-def _initial_guesses(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np.ndarray,
-                     count: int = INIT_STARTS) -> list[np.ndarray]:
+def _initial_guesses(table: FlightTable, plots: Plots, count: int = INIT_STARTS) -> list[np.ndarray]:
     """Starting points for the fit: the azimuth from the plots' ground track (a straight line through
     the launcher without wind), then the elevation and launch time whose flight best matches the plots'
     along-track spacing and heights, each weighted by the plot's noise: for every elevation on a 1 deg
     grid, the launch times at which that flight passes one of the plots' heights; the best ``count``
     that differ by at least 2 deg of elevation or 0.5 s of launch time. (Matching only the first plot's
     height, as until 2026-12-03, started a rocket seen 0.1 s after launch with 40 m of height noise a
-    second off its launch time, and the fit stayed in that valley: 3 of 10 107 mm rockets at 5 km.)"""
+    second off its launch time, and the fit stayed in that valley: 3 of 10 107 mm rockets at 5 km.)
+    Where plots have range rates they count in the match too: on positions alone a 107 mm rocket seen
+    from 0.8 s after launch fitted as well launched 1 s earlier and 370 m further back, 15 m/s off in
+    range rate, and a start there stayed in that valley."""
+    t, pos, cov = plots.t, plots.pos, plots.cov
     horiz = pos[:, :2]
     centre = horiz.mean(axis=0)
     _, _, vt = np.linalg.svd(horiz - centre, full_matrices=False)
@@ -261,9 +315,19 @@ def _initial_guesses(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np
     el_c, tf_c = table.el[rows[r_idx[keep]]], tf_c[keep]
     if el_c.size == 0:
         return []
-    x, zz, *_ = table.at(tf_c[:, None] + ts[None, :], el_c[:, None])
+    x, zz, vx, vz, *_ = table.at(tf_c[:, None] + ts[None, :], el_c[:, None])
     s0 = np.sum(w_s * (s[None, :] - x), axis=1) / np.sum(w_s)  # the launcher's along-track coordinate
     cost = np.sum(w_s * (s[None, :] - s0[:, None] - x) ** 2 + w_z * (z[None, :] - zz) ** 2, axis=1)
+    has = plots.has_range_rate[sub]
+    if has.any():
+        # The candidate's range rates: its flight on the ground track, seen from each plot's sensor.
+        sensor = plots.sensor[sub][has]
+        along = s0[:, None] + x[:, has]  # (candidates, m) along-track from the centre
+        d_h = centre + along[..., None] * u - sensor[None, :, :2]
+        d_u = zz[:, has] - sensor[None, :, 2]
+        rng = np.sqrt(np.einsum("cmi,cmi->cm", d_h, d_h) + d_u**2)
+        rr = (np.einsum("cmi,i->cm", d_h, u) * vx[:, has] + d_u * vz[:, has]) / np.maximum(rng, 1.0)
+        cost += np.sum((plots.rr[sub][has] - rr) ** 2 / plots.rr_var[sub][has], axis=1)
     out: list[np.ndarray] = []
     for c in np.argsort(cost):
         t0 = t[sub[0]] - tf_c[c]
@@ -276,14 +340,15 @@ def _initial_guesses(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np
     return out
 
 
-def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, pos: np.ndarray,
-            weight: np.ndarray) -> tuple[np.ndarray, float]:
-    """Levenberg-Marquardt from ``theta``; the fitted parameters and their chi-square."""
+def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
+            sensor: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
+    (n, m, m) (see :func:`_observations`); the fitted parameters and their chi-square."""
     lo, hi = table.el[0], table.el[-1]
 
     def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        f, jac = _model(table, th, t)
-        r = pos - f
+        f, jac = _model(table, th, t, sensor)
+        r = obs - f
         return float(np.einsum("ni,nij,nj->", r, weight, r)), r, jac
 
     chi2, r, jac = chi2_of(theta)
@@ -313,30 +378,82 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, pos: np.ndarra
     return theta, chi2
 
 
-def fit_round(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np.ndarray,
-              start: np.ndarray | None = None) -> RoundFit | None:
-    """Fit ``table``'s round to plots at times ``t`` (n,) s, positions ``pos`` (n, 3) m with covariances
-    ``cov`` (n, 3, 3) m^2, from ``start`` (a previous fit's parameters) or a grid search. None with too
-    few plots or an information matrix that cannot be inverted."""
-    good = np.isfinite(t) & np.isfinite(pos).all(axis=1) & np.isfinite(cov).all(axis=(1, 2))
-    if not good.all():  # a plot with no usable position says nothing (a live sensor's bad message)
-        t, pos, cov = t[good], pos[good], cov[good]
-    if t.size < MIN_PLOTS:
+def _usable(plots: Plots) -> Plots:
+    """The plots with a usable position (a live sensor's bad message may carry none)."""
+    good = np.isfinite(plots.t) & np.isfinite(plots.pos).all(axis=1) & np.isfinite(plots.cov).all(axis=(1, 2))
+    return plots if good.all() else plots.take(good)
+
+
+def _dof(plots: Plots, used: np.ndarray) -> int:
+    """Degrees of freedom of a fit to ``plots`` (usable ones): 3 per position, 1 per range rate ``used``
+    (n,), less 5."""
+    return 3 * len(plots) + int(np.count_nonzero(used)) - 5
+
+
+def _range_rates_used(plots: Plots, burnout_s: float | None, t_launch: float) -> np.ndarray:
+    """(n,) which plots' range rates a fit launched at ``t_launch`` (s) uses: those it has, less those
+    within :data:`BURNOUT_GUARD_S` of the motor's burnout ``burnout_s`` (s after launch; None: no motor)."""
+    has = plots.has_range_rate
+    if burnout_s is None:
+        return has
+    return has & (np.abs(plots.t - t_launch - burnout_s) > BURNOUT_GUARD_S)
+
+
+def _observations(plots: Plots, w_pos: np.ndarray,
+                  has: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """What the fit matches: (n, 3) positions with their (n, 3, 3) weights ``w_pos`` (inverse
+    covariances) or, when the range rates of the plots ``has`` (n,) are used, (n, 4) positions and range
+    rates with (n, 4, 4) weights (the range rate's 1 / variance, 0 for a plot whose range rate is not
+    used; its noise taken as independent of the position's, as a radar's range-rate and angle channels
+    are), and the sensors' positions (None without range rates)."""
+    if not has.any():
+        return plots.pos, w_pos, None
+    n = len(plots)
+    obs = np.zeros((n, 4))
+    obs[:, :3] = plots.pos
+    obs[has, 3] = plots.rr[has]
+    weight = np.zeros((n, 4, 4))
+    weight[:, :3, :3] = w_pos
+    weight[has, 3, 3] = 1.0 / plots.rr_var[has]
+    return obs, weight, plots.sensor
+
+
+def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None) -> RoundFit | None:
+    """Fit ``table``'s round to ``plots`` (positions and, where a Doppler radar gave them, range rates),
+    from ``start`` (a previous fit's parameters) or a grid search. None with too few plots or an
+    information matrix that cannot be inverted."""
+    plots = _usable(plots)
+    if len(plots) < MIN_PLOTS:
         return None
     try:
-        weight = np.linalg.inv(cov)
+        w_pos = np.linalg.inv(plots.cov)
     except np.linalg.LinAlgError:  # a plot claiming no noise at all in some direction: not fitted
         return None
-    starts = [start] if start is not None else _initial_guesses(table, t, pos, cov)
-    best: tuple[np.ndarray, float] | None = None
+    t = plots.t
+    burnout = PRESETS[table.name].boost.burn_time_s if PRESETS[table.name].boost is not None else None
+    n_rr = int(np.count_nonzero(plots.has_range_rate))
+    starts = [start] if start is not None else _initial_guesses(table, plots)
+    # Fits that leave out different range rates are compared with each left-out term at its expected
+    # chi-square, 1 (so too the rounds' evidence below).
+    best: tuple[float, np.ndarray, float, np.ndarray] | None = None
     for s in starts:
-        theta, chi2 = _refine(table, np.asarray(s, float).copy(), t, pos, weight)
-        if best is None or chi2 < best[1]:
-            best = (theta, chi2)
+        theta = np.asarray(s, float).copy()
+        used = _range_rates_used(plots, burnout, theta[4])
+        for attempt in range(2):  # the range rates used follow the fitted launch time (once)
+            obs, weight, sensor = _observations(plots, w_pos, used)
+            theta, chi2 = _refine(table, theta, t, obs, weight, sensor)
+            now = _range_rates_used(plots, burnout, theta[4])
+            if attempt == 1 or np.array_equal(now, used):
+                break
+            used = now
+        score = chi2 + n_rr - int(np.count_nonzero(used))
+        if best is None or score < best[0]:
+            best = (score, theta, chi2, used)
     if best is None:
         return None
-    theta, chi2 = best
-    _, jac = _model(table, theta, t)
+    _, theta, chi2, used = best
+    obs, weight, sensor = _observations(plots, w_pos, used)
+    _, jac = _model(table, theta, t, sensor)
     info = np.einsum("nia,nij,njb->ab", jac, weight, jac)
     sign, logdet = np.linalg.slogdet(info)
     if sign <= 0 or not np.isfinite(logdet):
@@ -349,23 +466,11 @@ def fit_round(table: FlightTable, t: np.ndarray, pos: np.ndarray, cov: np.ndarra
                         [0.0, 1.0, -x_imp * sa, x_el * ca, 0.0]])
     jac_t = np.array([0.0, 0.0, 0.0, t_el, 1.0])
     return RoundFit(
-        round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=3 * t.size - 5,
+        round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=_dof(plots, used), n_plots=len(plots),
         impact=np.array([e0 + x_imp * sa, n0 + x_imp * ca]), t_impact=float(t0 + t_flight),
         impact_cov=jac_imp @ theta_cov @ jac_imp.T, t_impact_sd=float(math.sqrt(max(jac_t @ theta_cov @ jac_t, 0.0))),
-        log_evidence=float(-0.5 * chi2 - 0.5 * logdet),
+        log_evidence=float(-0.5 * (chi2 + n_rr - int(np.count_nonzero(used))) - 0.5 * logdet),
     )
-
-
-_NO_PLOTS = (np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3, 3)))
-
-
-def _merge(a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two sets of plots (times, positions, covariances) as one, in time order."""
-    if b[0].size == 0:
-        return a
-    t = np.concatenate([a[0], b[0]])
-    order = np.argsort(t, kind="stable")
-    return t[order], np.concatenate([a[1], b[1]])[order], np.concatenate([a[2], b[2]])[order]
 
 
 @dataclass(frozen=True)
@@ -418,10 +523,11 @@ def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
     )
 
 
-def _combine_current(fits: dict[str, RoundFit], n_plots: int) -> ImpactFit | None:
-    """:func:`combine` of the fits made on the current ``n_plots`` plots (a round ruled out and carried on
-    from an earlier update is left out)."""
-    return combine([f for f in fits.values() if f.dof == 3 * n_plots - 5])
+def _combine_current(fits: dict[str, RoundFit], plots: Plots) -> ImpactFit | None:
+    """:func:`combine` of the fits made on the current ``plots`` (a round ruled out and carried on from an
+    earlier update is left out)."""
+    n = len(_usable(plots))
+    return combine([f for f in fits.values() if f.n_plots == n])
 
 
 class LaunchFitter:
@@ -436,16 +542,16 @@ class LaunchFitter:
     def __init__(self, rounds: tuple[str, ...], site_alt_m: float = 0.0) -> None:
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
-        # track id -> (plots key, fits by round, combined fit, claimed plots (t, pos, cov))
-        self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, tuple]] = {}
+        # track id -> (plots key, fits by round, combined fit, claimed plots)
+        self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
 
-    def _fit_rounds(self, previous: dict[str, RoundFit], t: np.ndarray, pos: np.ndarray,
-                    cov: np.ndarray) -> dict[str, RoundFit]:
+    def _fit_rounds(self, previous: dict[str, RoundFit], plots: Plots) -> dict[str, RoundFit]:
         fits: dict[str, RoundFit] = {}
+        n = len(plots)
         # While no round fits, search afresh now and then (at 8, 16, 32 ... plots): a fit that started in
         # the wrong valley is otherwise only carried on from there.
-        stuck = bool(previous) and not any(f.consistent for f in previous.values()) and t.size >= 8 \
-            and t.size & (t.size - 1) == 0
+        stuck = bool(previous) and not any(f.consistent for f in previous.values()) and n >= 8 \
+            and n & (n - 1) == 0
         for name in self.rounds:
             prev = previous.get(name)
             if prev is not None and prev.chi2 > REJECT_FACTOR * _chi2_quantile(prev.dof) and any(
@@ -453,21 +559,20 @@ class LaunchFitter:
                 fits[name] = prev  # ruled out while another round fits: more plots will not bring it back
                 continue
             table = flight_table(name, self.site_alt_m)
-            fit = fit_round(table, t, pos, cov, None if prev is None else prev.theta)
+            fit = fit_round(table, plots, None if prev is None else prev.theta)
             if prev is not None and (prev.consistent or stuck) and (fit is None or not fit.consistent):
                 # A fit that stopped fitting may have followed the wrong branch: search again. One that
                 # never fitted (the other rocket) is only carried on, not searched for on every plot.
-                again = fit_round(table, t, pos, cov)
+                again = fit_round(table, plots)
                 if again is not None and (fit is None or again.chi2 < fit.chi2):
                     fit = again
             if fit is not None:
                 fits[name] = fit
         return fits
 
-    def _claim(self, fits: dict[str, RoundFit], result: ImpactFit, t: np.ndarray,
-               loose: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        """Indices of the loose plots that lie on the likeliest round's fitted flight."""
-        lt, lpos, lcov = loose
+    def _claim(self, fits: dict[str, RoundFit], result: ImpactFit, t: np.ndarray, loose: Plots) -> np.ndarray:
+        """Indices of the loose plots whose positions lie on the likeliest round's fitted flight."""
+        lt, lpos, lcov = loose.t, loose.pos, loose.cov
         cand = np.flatnonzero((lt > result.t_launch) & (lt <= t[-1])
                               & (np.min(np.abs(lt[:, None] - t[None, :]), axis=1) > 1e-6))
         if cand.size == 0:
@@ -489,29 +594,28 @@ class LaunchFitter:
         first[1:] = np.diff(lt[cand]) > 1e-6
         return cand[first]
 
-    def update(self, track_id: int, t: np.ndarray, pos: np.ndarray, cov: np.ndarray,
-               loose: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> ImpactFit | None:
-        """The combined fit of the track's plots (times (n,) s, positions (n, 3) m, covariances
-        (n, 3, 3) m^2) and of the loose plots it claims; None when too few plots or no round fits them.
-        ``loose`` returns the loose plots (same form); it is called only when the track has new plots."""
-        key = (int(t.size), float(t[-1]) if t.size else -np.inf)
+    def update(self, track_id: int, plots: Plots, loose: Callable[[], Plots] | None = None) -> ImpactFit | None:
+        """The combined fit of the track's ``plots`` and of the loose plots it claims; None when too few
+        plots or no round fits them. ``loose`` returns the loose plots; it is called only when the track
+        has new plots."""
+        key = (len(plots), float(plots.t[-1]) if len(plots) else -np.inf)
         cached = self._cache.get(track_id)
         if cached is not None and cached[0] == key:
             return cached[2]
         loose_plots = loose() if loose is not None else None
-        previous, claimed = (cached[1], cached[3]) if cached is not None else ({}, _NO_PLOTS)
-        t_all, pos_all, cov_all = _merge((t, pos, cov), claimed)
-        fits = self._fit_rounds(previous, t_all, pos_all, cov_all)
-        result = _combine_current(fits, t_all.size)
-        if result is not None and loose_plots is not None and loose_plots[0].size:
-            idx = self._claim(fits, result, t_all, loose_plots)
+        previous, claimed = (cached[1], cached[3]) if cached is not None else ({}, Plots.empty())
+        mine = plots.merged(claimed)
+        fits = self._fit_rounds(previous, mine)
+        result = _combine_current(fits, mine)
+        if result is not None and loose_plots is not None and len(loose_plots):
+            idx = self._claim(fits, result, mine.t, loose_plots)
             if idx.size:
-                more = (loose_plots[0][idx], loose_plots[1][idx], loose_plots[2][idx])
-                t_m, pos_m, cov_m = _merge((t_all, pos_all, cov_all), more)
-                fits_m = self._fit_rounds(fits, t_m, pos_m, cov_m)
-                result_m = _combine_current(fits_m, t_m.size)
+                more = loose_plots.take(idx)
+                with_more = mine.merged(more)
+                fits_m = self._fit_rounds(fits, with_more)
+                result_m = _combine_current(fits_m, with_more)
                 if result_m is not None:  # the claimed plots fit too: they are the track's from now on
-                    fits, result, claimed = fits_m, result_m, _merge(claimed, more)
+                    fits, result, claimed = fits_m, result_m, claimed.merged(more)
         self._cache[track_id] = (key, fits, result, claimed)
         return result
 

@@ -20,7 +20,7 @@ from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement, to_cartesian, unit_direction
 from bastion.track.models import KDRAG, OMEGA, ballistic_energy_loglik, state_dim
-from bastion.track.plots import PlotHistory
+from bastion.track.plots import PlotHistory, Plots
 from bastion.track.table import COASTING, CONFIRMED, TENTATIVE, TrackTable
 
 
@@ -96,6 +96,9 @@ class Tracker:
         self._pend_t = np.zeros(0)
         self._pend_bits = np.zeros(0, np.int64)
         self._pend_rcs = np.zeros(0)
+        self._pend_rr = np.zeros(0)  # a Doppler plot's range rate (m/s), NaN without
+        self._pend_rr_var = np.zeros(0)
+        self._pend_sensor = np.zeros((0, 3))
         self.time = -np.inf
         nwin = self.config.confirm_n
         self._win_mask = np.uint64((1 << nwin) - 1)
@@ -124,16 +127,18 @@ class Tracker:
         x, P = imm.combine(xp, Pp, c)
         return tab.id[sel].copy(), x, P
 
-    def loose_plots(self, t_from: float = -np.inf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def loose_plots(self, t_from: float = -np.inf) -> Plots:
         """Position plots from ``t_from`` (s) on that no live track holds: those of deleted tracks and
-        single plots that never started one (``Tracker.plots``), and the single plots still waiting to pair.
-        Times (m,) s, positions (m, 3) m, covariances (m, 3, 3) m^2."""
-        t, pos, cov = self.plots.loose(t_from)
+        single plots that never started one (``Tracker.plots``), and the single plots still waiting to pair."""
+        loose = self.plots.loose(t_from)
         if self.plots.capacity == 0:
-            return t, pos, cov
-        wait = self._pend_t >= t_from
-        return (np.concatenate([t, self._pend_t[wait]]), np.concatenate([pos, self._pend_pos[wait]]),
-                np.concatenate([cov, self._pend_cov[wait]]))
+            return loose
+        return Plots.concat([loose, self._pending_plots(self._pend_t >= t_from)])
+
+    def _pending_plots(self, sel) -> Plots:
+        """The waiting single plots selected by ``sel`` (a mask or indices)."""
+        return Plots(self._pend_t[sel], self._pend_pos[sel], self._pend_cov[sel], self._pend_rr[sel],
+                     self._pend_rr_var[sel], self._pend_sensor[sel])
 
     def delete(self, track_ids) -> None:
         """Remove tracks by id (e.g. after an assessed kill); unknown ids are ignored."""
@@ -192,8 +197,7 @@ class Tracker:
                 blocked[dj[firm]] = True
             det_track[ad] = tab.id[at]
             if len(ad) and kind != "bearing" and self.plots.capacity:
-                pos_ad, cov_ad = to_cartesian(kind, batch.z[ad], batch.R[ad], batch.sensor_pos)
-                self.plots.add(tab.id[at], batch.time[ad], pos_ad, cov_ad)
+                self.plots.add(tab.id[at], _plots_of(batch, ad))
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
         elif N:
             # An empty batch: the tracks' predicted heights, for the landed test only.
@@ -511,13 +515,12 @@ class Tracker:
         keep = (now - self._pend_t) <= cfg.init_max_dt
         if not np.all(keep):
             gone = ~keep
-            self.plots.add_loose(self._pend_t[gone], self._pend_pos[gone], self._pend_cov[gone])
-            self._pend_pos, self._pend_cov = self._pend_pos[keep], self._pend_cov[keep]
-            self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[keep], self._pend_bits[keep], \
-                self._pend_rcs[keep]
+            self.plots.add_loose(self._pending_plots(gone))
+            self._keep_pending(keep)
         if len(idx) == 0:
             return None
-        pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
+        new = _plots_of(batch, idx)
+        pos, cov = new.pos, new.cov
         t_new = batch.time[idx]
         rcs_new = batch.rcs_m2[idx]
         P_n = len(self._pend_t)
@@ -544,20 +547,28 @@ class Tracker:
                                         self._pend_cov[pi], self._pend_t[pi], self._pend_rcs[pi],
                                         self._pend_bits[pi], bit)
             ids = new_rows["id"]
-            self.plots.add(ids, self._pend_t[pi], self._pend_pos[pi], self._pend_cov[pi])
-            self.plots.add(ids, t_new[pj], pos[pj], cov[pj])
+            self.plots.add(ids, self._pending_plots(pi))
+            self.plots.add(ids, new.take(pj))
             used = np.ones(P_n, bool)
             used[pi] = False
-            self._pend_pos, self._pend_cov = self._pend_pos[used], self._pend_cov[used]
-            self._pend_t, self._pend_bits, self._pend_rcs = self._pend_t[used], self._pend_bits[used], \
-                self._pend_rcs[used]
+            self._keep_pending(used)
         rest = ~paired
         self._pend_pos = np.concatenate([self._pend_pos, pos[rest]])
         self._pend_cov = np.concatenate([self._pend_cov, cov[rest]])
         self._pend_t = np.concatenate([self._pend_t, t_new[rest]])
         self._pend_bits = np.concatenate([self._pend_bits, np.full(int(rest.sum()), bit, np.int64)])
         self._pend_rcs = np.concatenate([self._pend_rcs, rcs_new[rest]])
+        self._pend_rr = np.concatenate([self._pend_rr, new.rr[rest]])
+        self._pend_rr_var = np.concatenate([self._pend_rr_var, new.rr_var[rest]])
+        self._pend_sensor = np.concatenate([self._pend_sensor, new.sensor[rest]])
         return new_rows
+
+    def _keep_pending(self, keep: np.ndarray) -> None:
+        """Keep only the waiting single plots selected by the mask ``keep``."""
+        self._pend_pos, self._pend_cov, self._pend_t = self._pend_pos[keep], self._pend_cov[keep], self._pend_t[keep]
+        self._pend_bits, self._pend_rcs = self._pend_bits[keep], self._pend_rcs[keep]
+        self._pend_rr, self._pend_rr_var = self._pend_rr[keep], self._pend_rr_var[keep]
+        self._pend_sensor = self._pend_sensor[keep]
 
     def _new_tracks(self, p2, C2, t2, rcs2, p1, C1, t1, rcs1, first_bits, last_bit) -> dict[str, np.ndarray]:
         """Table rows of new tracks from detection pairs (1: older, 2: newer)."""
@@ -623,3 +634,12 @@ class Tracker:
             "xm": xm, "Pm": Pm,
         }
         return rows
+
+
+def _plots_of(batch: DetectionBatch, idx: np.ndarray) -> Plots:
+    """The position plots of ``batch``'s detections ``idx`` (not bearings), with a Doppler radar's range
+    rate and its variance (the measurement's last component)."""
+    pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
+    if batch.kind == "radar_doppler":
+        return Plots.of(batch.time[idx], pos, cov, batch.z[idx, 3], batch.R[idx, 3, 3], batch.sensor_pos)
+    return Plots.of(batch.time[idx], pos, cov, sensor=batch.sensor_pos)
