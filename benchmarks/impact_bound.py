@@ -14,9 +14,9 @@ up to that time (each with its own noise covariance), for an estimator that know
 motor, drag and launch speed), that it left the ground at the site's height, and no wind, so that only
 the launch point, azimuth, elevation and time are unknown. No unbiased estimator on those plots can have
 a smaller error, so the ratio of the measured RMS to the bound's is the most any estimator could gain.
-The threat-library fit is such an estimator, on the plots' positions only (it leaves the counter-mortar
-radar's range rate out): run on all those plots (not only the ones the engine's track holds) it shows how
-near the bound it comes, and the bound on the positions alone beside it shows what the range rate is
+The threat-library fit is such an estimator, on the plots' positions and the counter-mortar radar's
+range rates: run on all those plots (not only the ones the engine's track holds) it shows how near the
+bound it comes. The same fit and bound on the positions alone, beside them, show what the range rate is
 worth. The bound's 99 % ellipse semi-major axis is set beside the 1 km warning zones: an ellipse that
 long touches several zones whatever the estimator.
 """
@@ -44,6 +44,7 @@ from bastion.scenario.schema import Scenario  # noqa: E402
 from bastion.sense.radar import RadarModel  # noqa: E402
 from bastion.sim import Simulation  # noqa: E402
 from bastion.track.measure import predict_measurement, to_cartesian  # noqa: E402
+from bastion.track.plots import Plots  # noqa: E402
 from bastion.world.munitions import aim, fly  # noqa: E402
 
 ROCKETS = tuple(m for m in PRESETS.values() if m.kind == "rocket")
@@ -143,7 +144,7 @@ class Bound:
 
 
 def positions_only(plots):
-    """The plots without their range rate (a Doppler radar's plot as a plain radar's): what the fit uses."""
+    """The plots without their range rate (a Doppler radar's plot as a plain radar's)."""
     return [(t, "radar", s, z[:3], R[:3, :3]) if k == "radar_doppler" else (t, k, s, z, R)
             for t, k, s, z, R in plots]
 
@@ -156,8 +157,11 @@ def fit_all(plots, t_abs: float):
         return None
     t = np.array([p[0] for p in mine])
     pos, cov = zip(*(to_cartesian(k, z[None], R[None], s) for _, k, s, z, R in mine), strict=True)
-    pos, cov = np.concatenate(pos), np.concatenate(cov)
-    return combine([fit_round(flight_table(m.name), t, pos, cov) for m in ROCKETS])
+    doppler = np.array([k == "radar_doppler" for _, k, _, _, _ in mine])
+    rr = np.array([z[3] if d else np.nan for d, (_, _, _, z, _) in zip(doppler, mine, strict=True)])
+    rr_var = np.array([R[3, 3] if d else np.nan for d, (_, _, _, _, R) in zip(doppler, mine, strict=True)])
+    plots = Plots.of(t, np.concatenate(pos), np.concatenate(cov), rr, rr_var, np.stack([p[2] for p in mine]))
+    return combine([fit_round(flight_table(m.name), plots) for m in ROCKETS])
 
 
 def measure(seeds: int, first_seed: int) -> list[dict]:
@@ -166,7 +170,8 @@ def measure(seeds: int, first_seed: int) -> list[dict]:
         bound = Bound(preset, range_m)
         flight = float(bound.flights[0].t[-1])
         per_time: dict[float, dict[str, list[float]]] = {
-            t: {"err": [], "bound_rms": [], "bound_major": [], "fit_err": [], "bound_pos_rms": []} for t in TIMES_S}
+            t: {"err": [], "bound_rms": [], "bound_major": [], "fit_err": [], "fit_pos_err": [], "bound_pos_rms": []}
+            for t in TIMES_S}
         for seed in range(first_seed, first_seed + seeds):
             plots, preds, truth = run_one(preset, range_m, seed)
             plain = positions_only(plots)
@@ -180,6 +185,9 @@ def measure(seeds: int, first_seed: int) -> list[dict]:
                 fit = fit_all(plots, t_abs)
                 if fit is not None:
                     per_time[t_after]["fit_err"].append(float(np.linalg.norm(fit.impact - truth)))
+                fit_pos = fit_all(plain, t_abs)
+                if fit_pos is not None:
+                    per_time[t_after]["fit_pos_err"].append(float(np.linalg.norm(fit_pos.impact - truth)))
                 C = bound.covariance(plots, t_after)
                 if C is not None:
                     per_time[t_after]["bound_rms"].append(float(np.sqrt(np.trace(C))))
@@ -198,12 +206,14 @@ def measure(seeds: int, first_seed: int) -> list[dict]:
             rms = float(np.sqrt(np.mean(err**2))) if err.size else math.nan
             fit_err = np.asarray(d["fit_err"])
             fit_rms = float(np.sqrt(np.mean(fit_err**2))) if fit_err.size else math.nan
+            fit_pos_err = np.asarray(d["fit_pos_err"])
+            fit_pos_rms = float(np.sqrt(np.mean(fit_pos_err**2))) if fit_pos_err.size else math.nan
             rows.append({
                 "preset": preset, "range_m": range_m, "elevation_deg": math.degrees(bound.el), "flight_s": flight,
                 "t_after_launch_s": t_after, "seeds": seeds, "predicted": int(err.size),
                 "median_err_m": float(np.median(err)) if err.size else math.nan, "rms_err_m": rms,
                 "fit_all_plots": int(fit_err.size), "fit_all_rms_m": fit_rms, "bound_rms_m": b_rms,
-                "bound_positions_only_rms_m": b_pos,
+                "fit_positions_only_rms_m": fit_pos_rms, "bound_positions_only_rms_m": b_pos,
                 "ratio": rms / b_rms if err.size and b_rms > 0 else math.nan,
                 "bound_99_semi_major_m": math.sqrt(CHI2_2DOF_99) * b_major,
             })
@@ -212,15 +222,15 @@ def measure(seeds: int, first_seed: int) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     out = ["| round | range (km) | elevation (deg) | flight (s) | after launch (s) | predicted | engine median (m) "
-           "| engine RMS (m) | fit, all plots: RMS (m) | bound RMS (m) | bound without range rate (m) "
-           "| engine / bound | fit / bound | bound's 99 % semi-major (m) |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| engine RMS (m) | fit, all plots: RMS (m) | bound RMS (m) | fit without range rate (m) "
+           "| bound without range rate (m) | engine / bound | fit / bound | bound's 99 % semi-major (m) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         fit_ratio = r["fit_all_rms_m"] / r["bound_rms_m"] if r["bound_rms_m"] > 0 else math.nan
         out.append(f"| {r['preset']} | {r['range_m'] / 1000:.0f} | {r['elevation_deg']:.1f} | {r['flight_s']:.1f} "
                    f"| {r['t_after_launch_s']:.0f} | {r['predicted']}/{r['seeds']} | {r['median_err_m']:.0f} "
                    f"| {r['rms_err_m']:.0f} | {r['fit_all_rms_m']:.0f} | {r['bound_rms_m']:.0f} "
-                   f"| {r['bound_positions_only_rms_m']:.0f} | {r['ratio']:.2f} "
+                   f"| {r['fit_positions_only_rms_m']:.0f} | {r['bound_positions_only_rms_m']:.0f} | {r['ratio']:.2f} "
                    f"| {fit_ratio:.2f} | {r['bound_99_semi_major_m']:.0f} |")
     return "\n".join(out)
 
@@ -246,8 +256,8 @@ def main(argv=None) -> int:
           "the round, its launch height and the (absent) wind; engine / bound is the most any estimator "
           "could gain. Engine: its latest impact prediction (with the threat-library fit on the track's plots). "
           "Fit, all plots: the same fit on every plot the radars made of the rocket, as if one track held them "
-          "all. Bound without range rate: the same bound on the plots' positions alone (the counter-mortar "
-          "radar's range rate left out), which is all the fit uses. Warning zones are 1 x 1 km.")
+          "all (positions and the counter-mortar radar's range rates). Without range rate: the same fit and "
+          "bound on the plots' positions alone. Warning zones are 1 x 1 km.")
     if args.json:
         clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
                  for r in rows]  # NaN (no prediction yet) is not JSON
