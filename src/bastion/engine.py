@@ -25,7 +25,7 @@ from bastion.assess.impact import (
     origin_informative,
     predict_ballistic_impact_and_origin,
 )
-from bastion.assess.launch_fit import FIT_COV_SCALE, LaunchFitter
+from bastion.assess.launch_fit import ORIGIN_FIT_COV_SCALE, LaunchFitter, fit_cov_scale
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
 from bastion.engage.fire_control import FireControl, ThreatPicture
@@ -301,7 +301,7 @@ class Engine:
             fits[j] = fit
             if not fit.t_impact > t:
                 continue
-            cov = fit.cov * FIT_COV_SCALE
+            cov = fit.cov * fit_cov_scale(fit.t_impact - t)
             if _tighter(cov, pred.cov_en[j], pred.t_impact[j]):
                 pred.impact[j] = (fit.impact[0], fit.impact[1], 0.0)
                 pred.t_impact[j] = fit.t_impact
@@ -316,7 +316,7 @@ class Engine:
         (in place): the fit flies the library round's boost from the launcher, which back-flying a filter
         state cannot do for a track that began in the burn."""
         for j, fit in fits.items():
-            cov = fit.origin_cov * FIT_COV_SCALE
+            cov = fit.origin_cov * ORIGIN_FIT_COV_SCALE
             if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(fit.origin))):
                 continue
             if _tighter(cov, origin.cov_en[j], origin.t_impact[j]):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from bastion.assess.launch_fit import FIT_COV_SCALE
+from bastion.assess.launch_fit import ORIGIN_FIT_COV_SCALE
 from bastion.engine import Engine
 from bastion.evaluate.montecarlo import base_scenario
 from bastion.evaluate.summary import match_tracks
@@ -31,7 +31,7 @@ def test_the_fits_launcher_replaces_the_origin_only_where_its_ellipse_is_tighter
     t_state = np.array([8.0, 8.0, 9.0])
     Engine._fitted_origins({0: fit, 1: wide, 2: fit}, origin, t_state)
     assert np.allclose(origin.impact[0], [100.0, 2500.0, 0.0])
-    assert np.allclose(origin.cov_en[0], np.eye(2) * 20.0**2 * FIT_COV_SCALE)
+    assert np.allclose(origin.cov_en[0], np.eye(2) * 20.0**2 * ORIGIN_FIT_COV_SCALE)
     assert np.isclose(origin.t_impact[0], 8.0 - 4.5)  # reported launch time = state time - t_impact = 4.5
     assert np.allclose(origin.impact[1], 0.0) and np.allclose(origin.cov_en[1], np.eye(2) * 300.0**2)
     assert np.allclose(origin.impact[2], [100.0, 2500.0, 0.0]) and np.isclose(origin.t_impact[2], 4.5)
