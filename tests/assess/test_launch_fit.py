@@ -245,8 +245,8 @@ def test_range_rates_narrow_the_fit_and_its_95_percent_ellipse_stays_calibrated(
     each fit counts one more degree of freedom per range rate it uses, its impact ellipse's area is
     less than half the same fit's on the positions alone (median), and the 95 % ellipse, with the
     engine's variance factor on fitted ellipses at the time to impact (fit_cov_scale), holds the impact
-    about 95 % of the time. (Without the factor it under-covers along its narrow axis: 88 % in 200 such trials, against
-    94 % on the positions alone; docs/assessment.md.)"""
+    about 95 % of the time. (Without the factor it under-covers along its narrow axis: 88 % in 200 such
+    trials, against 94 % on the positions alone; docs/assessment.md.)"""
     rng = np.random.default_rng(21)
     m2, area_ratio = [], []
     for trial in range(30):

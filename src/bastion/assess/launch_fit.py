@@ -345,8 +345,8 @@ def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None =
         if burnout_s is not None:
             # During the boost the range rate changes by some 400 m/s per second of launch time, which
             # the grid's launch times miss by tenths of a second: a candidate whose plots fall in the
-            # boost was scored hundreds above the truth's, and the search started after the burnout (1
-            # in 200 107 mm tracks from just before burnout). Such terms count at their expected value.
+            # boost was scored hundreds above the truth's, and the search started after the burnout (8
+            # in 1,000 107 mm tracks first seen just before it). Such terms count at their expected value.
             in_boost = tf_c[:, None] + ts[has][None, :] < burnout_s + BURNOUT_GUARD_S
             term = np.where(in_boost, 1.0, term)
         cost += np.sum(term, axis=1)

@@ -98,7 +98,7 @@ class PlotHistory:
 
     A batch of plots is copied once and each track keeps references (batch, row) to its rows, so that
     recording a scan's plots costs a list append per plot rather than an array copy per plot (it was
-    6 us per plot, a tenth of the launch fit's cost on the dense runs); the rows are gathered when a
+    6 us per plot, a quarter of the launch fit's own cost in a dense profile); the rows are gathered when a
     track's plots are read."""
 
     def __init__(self, capacity: int, loose_keep_s: float = 20.0) -> None:

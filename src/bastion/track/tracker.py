@@ -305,7 +305,7 @@ class Tracker:
             zhat, H = predict_measurement(kind, xpair, batch.sensor_pos)
             H = H[:, :, :Pt.shape[1]]  # P6 holds the position block only unless range rate is measured
             S = H @ Pt @ H.transpose(0, 2, 1) + batch.R[dj]
-            if m == 4:  # a Doppler radar's range rate: the manoeuvre allowance (TrackerConfig)
+            if kind == "radar_doppler":  # the range rate's manoeuvre allowance (TrackerConfig)
                 S[:, 3, 3] += cfg.range_rate_gate_extra_mps**2
             nu = innovation(kind, batch.z[dj], zhat)
         Sinv, logdet = inv_logdet(S)
