@@ -30,6 +30,7 @@ from bastion.sense.cooperative import CooperativeModel
 from bastion.sense.eoir import EoirModel
 from bastion.sense.radar import RadarModel
 from bastion.sense.rf import RfDetectorModel
+from bastion.track.config import TrackerConfig
 from bastion.world.signatures import critical_dimensions
 from bastion.world.truth import World
 
@@ -92,11 +93,13 @@ class RunResult:
 class Simulation:
     """One run of a scenario: call :meth:`run`."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int | None = None,
+                 tracker_config: TrackerConfig | None = None) -> None:
+        """``tracker_config``: the engine's tracker settings (None: the defaults)."""
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.world = World(scenario, self.seed)
-        self.engine = Engine(scenario)
+        self.engine = Engine(scenario, tracker_config)
         root = np.random.SeedSequence(self.seed)
         _, sensors_ss = root.spawn(2)
         ss = sensors_ss.spawn(len(scenario.sensors) + 1)

@@ -89,3 +89,27 @@ def test_sensor_what_if_changes_only_that_sensor_and_bad_names_are_refused():
         build_scenario(5, Mix(sensor_overrides=(("cmr", "sigma_az_deg", 0.1),)))
     with pytest.raises(UserError, match=r"sensors\[1\]\.sigma_az_deg: must be > 0"):
         build_scenario(5, Mix(sensor_overrides=(("counter-mortar-radar", "sigma_az_deg", -1.0),)))
+
+
+def test_tracker_what_if_reaches_the_engine_and_bad_settings_are_refused():
+    from bastion.errors import UserError
+    from bastion.evaluate.montecarlo import build_scenario, tracker_config_for
+    from bastion.sim import Simulation
+    from bastion.track import TrackerConfig
+
+    config = tracker_config_for((("fast_confirm_m", 3.0), ("gate_sigmas", 4.5), ("block_init_in_gate", 0.0)))
+    assert (config.fast_confirm_m, config.gate_sigmas, config.block_init_in_gate) == (3, 4.5, False)
+    assert isinstance(config.fast_confirm_m, int) and config.confirm_m == TrackerConfig().confirm_m
+    sim = Simulation(build_scenario(5, SMALL), 5, config)
+    assert sim.engine.tracker.config is config
+    assert tracker_config_for(()) == TrackerConfig()
+    with pytest.raises(UserError, match="no numeric tracker setting 'fast_confirm'.*fast_confirm_m"):
+        tracker_config_for((("fast_confirm", 3.0),))
+    with pytest.raises(UserError, match="confirm_m is a count"):
+        tracker_config_for((("confirm_m", 3.5),))
+    with pytest.raises(UserError, match="block_init_in_gate is a switch"):
+        tracker_config_for((("block_init_in_gate", 2.0),))
+    with pytest.raises(UserError, match="fast_confirm_m=6.*need 0 <= fast_confirm_m <= confirm_n"):
+        tracker_config_for((("fast_confirm_m", 6.0),))
+    with pytest.raises(UserError, match="no numeric tracker setting 'models'"):
+        tracker_config_for((("models", 1.0),))

@@ -166,3 +166,38 @@ def test_only_a_pair_surely_faster_than_the_threshold_is_a_boost_candidate():
             tracker.process(DetectionBatch("surveillance", "cartesian", np.zeros(3), np.array([t]), p[None], R))
         assert len(tracker.table) == 1
         assert bool(tracker.table.boost_candidate[0]) is expect
+
+
+def _first_confirmation_of(cfg: TrackerConfig, path, t_end: float, seed: int, period_s: float = 1.0) -> float | None:
+    """Time (s) at which a target at ``path(t)`` (ENU m), seen every ``period_s`` from 0.14 s with the
+    surveillance radar's noise, is first confirmed (None: not before ``t_end``)."""
+    rng = np.random.default_rng(seed)
+    tracker = Tracker(cfg)
+    for t in np.arange(0.14, t_end, period_s):
+        z = enu_to_rae(np.asarray(path(t), float)[None], SENSOR_POS) + rng.multivariate_normal(
+            np.zeros(3), SURVEILLANCE_R, 1)
+        upd = tracker.process(DetectionBatch("surveillance", "radar", SENSOR_POS, np.array([t]), z, SURVEILLANCE_R))
+        if len(upd.confirmed):
+            return float(t)
+    return None
+
+
+def test_fast_confirmation_takes_three_plots_for_a_fast_track_and_four_for_a_slow_one():
+    # Four hits confirm a track; with fast_confirm_m = 3 a track started by a pair surely faster than
+    # boost_min_speed (150 m/s) and still that fast needs three. A 250 m/s round 4 km out is confirmed on
+    # its third plot (1 Hz: 2.14 s), not its fourth (3.14 s); a 40 m/s drone still on its fourth.
+    def fast(t):
+        return (0.0, 4000.0 - 250.0 * t, 300.0)
+
+    def slow(t):
+        return (0.0, 4000.0 - 40.0 * t, 300.0)
+
+    for seed in range(6):
+        assert _first_confirmation_of(TrackerConfig(), fast, 6.0, seed) == pytest.approx(3.14)
+        assert _first_confirmation_of(TrackerConfig(fast_confirm_m=3), fast, 6.0, seed) == pytest.approx(2.14)
+        assert _first_confirmation_of(TrackerConfig(fast_confirm_m=3), slow, 6.0, seed) == pytest.approx(3.14)
+        # Two: the initiating pair itself confirms it.
+        assert _first_confirmation_of(TrackerConfig(fast_confirm_m=2), fast, 6.0, seed) == pytest.approx(1.14)
+        assert _first_confirmation_of(TrackerConfig(fast_confirm_m=2), slow, 6.0, seed) == pytest.approx(3.14)
+    with pytest.raises(ValueError, match="fast_confirm_m"):
+        TrackerConfig(fast_confirm_m=6).check()

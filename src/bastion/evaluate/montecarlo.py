@@ -13,6 +13,7 @@ Tracks are matched to truth with :func:`bastion.evaluate.summary.match_tracks`; 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from bastion.geometry import points_in_polygon, polygon_area
 from bastion.scenario.load import validation_problems
 from bastion.scenario.schema import Scenario
 from bastion.sim import Simulation
+from bastion.track.config import TrackerConfig
 
 CLASS_WITHIN_S = 5.0  # the class held this long after confirmation is the one scored
 LEADS_S = (20, 10, 5)
@@ -96,6 +98,9 @@ class Mix:
     helicopters: int = 4
     duration_s: float = 240.0
     sensor_overrides: tuple[tuple[str, str, float], ...] = ()
+    # Changes to the engine's tracker settings (``(TrackerConfig field, value)``; a what-if, e.g.
+    # ``("fast_confirm_m", 3)``).
+    tracker_overrides: tuple[tuple[str, float], ...] = ()
 
 
 def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict[str, Any]]:
@@ -109,6 +114,38 @@ def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict
             raise UserError(f"sensor override {name}.{fieldname}: no sensor {name!r} (sensors: {', '.join(by_name)})")
         by_name[name][fieldname] = value
     return sensors
+
+
+def tracker_config_for(overrides: tuple[tuple[str, float], ...] = ()) -> TrackerConfig:
+    """The default :class:`TrackerConfig` with ``overrides`` ((field, value), the value a number) applied;
+    an unknown or non-numeric field, a fractional count or an inconsistent result raises
+    :class:`UserError` naming it."""
+    defaults = TrackerConfig()
+    numeric = {f.name: type(getattr(defaults, f.name)) for f in dataclasses.fields(TrackerConfig)
+               if type(getattr(defaults, f.name)) in (int, float, bool)}
+    changes: dict[str, Any] = {}
+    for name, value in overrides:
+        if name not in numeric:
+            raise UserError(f"tracker override {name}={value}: no numeric tracker setting {name!r} "
+                            f"(settings: {', '.join(sorted(numeric))})")
+        kind, x = numeric[name], float(value)
+        if kind is float:
+            changes[name] = x
+        elif kind is bool:
+            if x not in (0.0, 1.0):
+                raise UserError(f"tracker override {name}={value}: {name} is a switch, 0 or 1")
+            changes[name] = bool(x)
+        elif not x.is_integer():
+            raise UserError(f"tracker override {name}={value}: {name} is a count, a whole number")
+        else:
+            changes[name] = int(x)
+    config = dataclasses.replace(defaults, **changes)
+    try:
+        config.check()
+    except ValueError as err:
+        text = ", ".join(f"{n}={v}" for n, v in overrides)
+        raise UserError(f"tracker override {text}: {err}") from None
+    return config
 
 
 @functools.cache
@@ -365,7 +402,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
 
 def run_seed(seed: int, mix: Mix = Mix()) -> list[ObjectOutcome]:
     scenario = build_scenario(seed, mix)
-    result = Simulation(scenario, seed).run()
+    result = Simulation(scenario, seed, tracker_config_for(mix.tracker_overrides)).run()
     return evaluate_run(scenario, result)
 
 

@@ -83,6 +83,11 @@ class TrackerConfig:
         confirm_m, confirm_n: a tentative track is confirmed once it has ``confirm_m`` hits in its
             last ``confirm_n`` opportunities (an opportunity is a batch of the sensor that made the
             track's latest update); it is deleted once that has become impossible.
+        fast_confirm_m: hits among the last ``confirm_n`` opportunities that confirm a tentative track
+            started by a pair surely faster than ``boost_min_speed`` and still that fast (most likely a
+            round; the boost allowance's candidates, so it needs ``boost_accel_sd`` > 0); 0: such tracks
+            need ``confirm_m`` like any other. Off by default: see benchmarks/README.md, "Faster
+            confirmation of fast tracks", for what 3 buys and costs on the test base.
         boost_accel_sd: along-track acceleration (m/s^2, standard deviation) a tentative track faster than
             ``boost_min_speed`` may have: a rocket in boost. Its predictions get the spread of a random
             constant acceleration of this size along its velocity, and its starting velocity (the mean
@@ -159,6 +164,7 @@ class TrackerConfig:
     block_init_in_gate: bool = True
     confirm_m: int = 4
     confirm_n: int = 5
+    fast_confirm_m: int = 0
     boost_accel_sd: float = 200.0
     boost_cross_k: float = 2.5
     boost_min_advance: float = 0.5
@@ -191,6 +197,8 @@ class TrackerConfig:
             raise ValueError(f"association must be 'gnn' or 'jpda', got {self.association!r}")
         if not 1 <= self.confirm_m <= self.confirm_n <= 62:
             raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
+        if not 0 <= self.fast_confirm_m <= self.confirm_n:
+            raise ValueError("need 0 <= fast_confirm_m <= confirm_n")
         if self.ballistic_substep_s <= 0.0 or self.ballistic_max_substeps < 1:
             raise ValueError("need ballistic_substep_s > 0 and ballistic_max_substeps >= 1")
         if self.ballistic_min_energy_speed < 0.0 or self.ballistic_energy_sd <= 0.0:

@@ -485,6 +485,9 @@ class Tracker:
         window = self._window_hits(tab.history)
         tent = tab.status == TENTATIVE
         newly = tent & (window >= cfg.confirm_m)
+        if cfg.fast_confirm_m:
+            fast = tab.boost_candidate & (np.linalg.norm(tab.x[:, 3:6], axis=1) >= cfg.boost_min_speed)
+            newly |= tent & fast & (window >= cfg.fast_confirm_m)
         tab.status[newly] = CONFIRMED
         tab.t_confirmed[newly] = tab.t_last_update[newly]
         firm = ~tent
@@ -622,7 +625,9 @@ class Tracker:
         rcs_count = np.isfinite(rcs_stack).sum(axis=1)
         rcs_mean = np.where(rcs_count > 0, np.nansum(np.nan_to_num(rcs_stack, nan=0.0), axis=1)
                             / np.maximum(rcs_count, 1), np.nan)
-        status = np.full(k, CONFIRMED if cfg.confirm_m <= 2 else TENTATIVE, np.int8)
+        two_confirm = (cfg.confirm_m <= 2) | (fast & (0 < cfg.fast_confirm_m <= 2)
+                                              & (np.linalg.norm(x6[:, 3:6], axis=1) >= cfg.boost_min_speed))
+        status = np.where(two_confirm, CONFIRMED, TENTATIVE).astype(np.int8)
         bits = first_bits | last_bit
         rows = {
             "id": ids, "x": x6, "P": P6, "t_state": t2.copy(), "status": status, "t_first": t1.copy(),
