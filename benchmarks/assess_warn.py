@@ -2,7 +2,7 @@
 over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) against the goals of issue 5.
 
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
-        [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...]
+        [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
 
 ``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 birds, 20 airliners,
 20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
@@ -218,7 +218,9 @@ def _markdown(res: dict) -> str:
              + ("" if not res["sensor_overrides"] else " Sensors changed from the test base: "
                 + ", ".join(f"{a}.{b} = {c:g}" for a, b, c in res["sensor_overrides"]) + ".")
              + ("" if not res.get("tracker_overrides") else " Tracker changed from its defaults: "
-                + ", ".join(f"{a} = {b:g}" for a, b in res["tracker_overrides"]) + "."), "",
+                + ", ".join(f"{a} = {b:g}" for a, b in res["tracker_overrides"]) + ".")
+             + ("" if res.get("time_to_shelter_s") is None
+                else f" Every zone's time to shelter: {res['time_to_shelter_s']:g} s."), "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
              "labelled hostile |",
@@ -348,6 +350,9 @@ def main(argv=None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="SENSOR.FIELD=VALUE",
                     help="change a sensor of the test base (a what-if), e.g. counter-mortar-radar.sigma_az_deg=0.1;"
                     " repeatable")
+    ap.add_argument("--shelter-s", type=float, default=None, metavar="SECONDS",
+                    help="every zone's time to shelter (a what-if; default: 10 s in the centre column, 15 s"
+                    " elsewhere)")
     ap.add_argument("--tracker", action="append", default=[], metavar="FIELD=VALUE",
                     help="change a numeric setting of the engine's tracker (bastion.track.TrackerConfig; a"
                     " what-if), e.g. fast_confirm_m=3; repeatable")
@@ -357,7 +362,7 @@ def main(argv=None) -> int:
         overrides = tuple(_override(text) for text in args.set)
         tracker = tuple(_tracker_override(text) for text in args.tracker)
         mix = dataclasses.replace(DENSE if args.dense else Mix(), sensor_overrides=overrides,
-                                  tracker_overrides=tracker)
+                                  tracker_overrides=tracker, time_to_shelter_s=args.shelter_s)
         build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
         tracker_config_for(tracker)
     except UserError as err:
@@ -384,6 +389,7 @@ def main(argv=None) -> int:
         "classification": classification(objs), "impact": impact(objs), "origin": origin(objs),
         "warning": warning(objs), "latency": latency(objs), "unowned_tracks": unowned_tracks(objs, n),
         "sensor_overrides": [list(o) for o in overrides], "tracker_overrides": [list(o) for o in tracker],
+        "time_to_shelter_s": args.shelter_s,
     }
     print(_markdown(res))
     if args.json:

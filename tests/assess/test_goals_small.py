@@ -113,3 +113,19 @@ def test_tracker_what_if_reaches_the_engine_and_bad_settings_are_refused():
         tracker_config_for((("fast_confirm_m", 6.0),))
     with pytest.raises(UserError, match="no numeric tracker setting 'models'"):
         tracker_config_for((("models", 1.0),))
+
+
+def test_shelter_what_if_sets_every_zone_and_bad_times_are_refused():
+    from bastion.errors import UserError
+    from bastion.evaluate.montecarlo import build_scenario
+
+    base = build_scenario(5, SMALL)
+    # The test base: 10 s in the centre column (zone-c*), 15 s elsewhere.
+    assert {z.name: z.time_to_shelter_s for z in base.warning_zones} == {
+        "zone-ws": 15.0, "zone-wn": 15.0, "zone-cs": 10.0, "zone-cn": 10.0, "zone-es": 15.0, "zone-en": 15.0}
+    near = build_scenario(5, Mix(**{**SMALL.__dict__, "time_to_shelter_s": 5.0}))
+    assert [z.time_to_shelter_s for z in near.warning_zones] == [5.0] * 6
+    assert near.objects == base.objects and near.sensors == base.sensors
+    assert [z.polygon for z in near.warning_zones] == [z.polygon for z in base.warning_zones]
+    with pytest.raises(UserError, match=r"warning_zones\[0\]\.time_to_shelter_s: must be >= 0"):
+        build_scenario(5, Mix(time_to_shelter_s=-1.0))

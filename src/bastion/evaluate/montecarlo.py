@@ -57,14 +57,16 @@ ASSETS = [
 PERIMETER = [[-1500.0, -1000.0], [1500.0, -1000.0], [1500.0, 1000.0], [-1500.0, 1000.0]]
 
 
-def _zones() -> list[dict[str, Any]]:
+def _zones(time_to_shelter_s: float | None = None) -> list[dict[str, Any]]:
+    """The test base's six 1 x 1 km warning zones; time to shelter 10 s in the centre column and 15 s
+    elsewhere, or ``time_to_shelter_s`` (s) in every zone."""
     out = []
     for i, x0 in enumerate((-1500.0, -500.0, 500.0)):
         for j, y0 in enumerate((-1000.0, 0.0)):
             out.append({
                 "name": f"zone-{'wce'[i]}{'sn'[j]}",
                 "polygon": [[x0, y0], [x0 + 1000.0, y0], [x0 + 1000.0, y0 + 1000.0], [x0, y0 + 1000.0]],
-                "time_to_shelter_s": 10.0 if i == 1 else 15.0,
+                "time_to_shelter_s": (10.0 if i == 1 else 15.0) if time_to_shelter_s is None else time_to_shelter_s,
             })
     return out
 
@@ -101,6 +103,9 @@ class Mix:
     # Changes to the engine's tracker settings (``(TrackerConfig field, value)``; a what-if, e.g.
     # ``("fast_confirm_m", 3)``).
     tracker_overrides: tuple[tuple[str, float], ...] = ()
+    # Every zone's time to shelter (s; None: the test base's 10 s in the centre column, 15 s elsewhere): a
+    # planner's what-if on how near the shelters are.
+    time_to_shelter_s: float | None = None
 
 
 def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict[str, Any]]:
@@ -219,20 +224,22 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "kind": "helicopter", "name": f"helicopter-{k}", "callsign": f"HELO-{k}", "waypoints": wps,
             "speed_mps": float(rng.uniform(25.0, 70.0)), "t_start_s": 0.0,
         })
-    return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides)
+    return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
+                         mix.time_to_shelter_s)
 
 
 def base_scenario(
     name: str, seed: int, duration_s: float, objects: list[dict[str, Any]],
-    sensor_overrides: tuple[tuple[str, str, float], ...] = (),
+    sensor_overrides: tuple[tuple[str, str, float], ...] = (), time_to_shelter_s: float | None = None,
 ) -> Scenario:
-    """The test base (site, assets, zones, ``sensors_for(sensor_overrides)``, no effectors, ROE on HOLD)
-    with ``objects`` (scenario object specs); a bad spec raises :class:`UserError` naming it."""
+    """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides)``,
+    no effectors, ROE on HOLD) with ``objects`` (scenario object specs); a bad spec raises
+    :class:`UserError` naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
-        "warning_zones": _zones(), "sensors": sensors_for(sensor_overrides), "effectors": [],
+        "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides), "effectors": [],
         "objects": objects,
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }
