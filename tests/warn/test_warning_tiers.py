@@ -310,3 +310,32 @@ def test_every_warning_records_why_it_sounded():
     (alert,) = [e for e in wc.update(0.0, [at_deadline, tight_b], {5, 6}, set())
                 if isinstance(e, Alert) and e.zone == "b"]
     assert (alert.track_ids, alert.reason, alert.track_reasons) == ((5, 6), "deadline", ("deadline", "tight_ellipse"))
+
+
+def test_a_lost_second_track_on_a_round_still_tracked_is_not_warned_on():
+    """A young second track on a round dies when the round's plots go to a better track. Its last ellipse
+    agrees with the live track's prediction: the live track warns on its own (here at its deadline), the
+    lost one adds nothing. A lost round whose impact no live track predicts (elsewhere, or at another
+    time) is still warned at once."""
+    cfg = WarningConfig(max_ellipse_m=60.0, shelter_margin_s=5.0, margin_m=50.0)
+    lost = ThreatImpact(5, np.array([500.0, 500.0]), np.eye(2) * 150.0**2, 50.0, t_impact_sd=0.5)
+    # The live track's prediction: 80 m and 0.3 s from the lost one's, a tighter ellipse (99 %: 121 m).
+    same = ThreatImpact(6, np.array([560.0, 450.0]), np.eye(2) * 40.0**2, 50.3, t_impact_sd=0.3)
+    # The lost track's 99 % ellipse (455 m, +50 m) reaches zone b; the live one's stays in zone a.
+    wc = WarningController(ZONES, cfg)
+    wc.update(10.0, [lost, same], {5, 6}, set())
+    warned = []
+    for t in np.arange(10.5, 50.0, 0.5):
+        lost_now = wc.update(float(t), [same], {6}, set())
+        warned += [(float(t), z) for z, tier in _tiers(lost_now) if tier == "warning"]
+    # Zone a only, at the live round's deadline: its 10 s to shelter plus one cycle and 3 deviations of
+    # the impact time (0.5 + 0.9 s) before the predicted 50.3 s.
+    assert warned == [(39.0, "a")]
+    # The live track predicts another zone (b, 1 km east), another time (8 s later), or the same impact
+    # under a wider ellipse than the lost one's (a young track of another round): warned at once.
+    for other in (ThreatImpact(6, np.array([1500.0, 500.0]), np.eye(2) * 40.0**2, 50.3, t_impact_sd=0.3),
+                  ThreatImpact(6, np.array([560.0, 450.0]), np.eye(2) * 40.0**2, 58.0, t_impact_sd=0.3),
+                  ThreatImpact(6, np.array([560.0, 450.0]), np.eye(2) * 300.0**2, 50.3, t_impact_sd=0.3)):
+        wc = WarningController(ZONES, cfg)
+        wc.update(10.0, [lost, other], {5, 6}, set())
+        assert ("a", "warning") in _tiers(wc.update(12.0, [other], {6}, set()))

@@ -11,9 +11,10 @@ episode: further threats join the episode silently. The zone stays warned while 
 threat whose track is lost is held until its predicted impact time has passed; a defeated threat, or one
 whose ellipse moves away, is dropped at once. All-clear is sounded once no threat remains for
 ``clear_delay_s``. A threat whose track is lost before its warning was due is warned at once on its last
-ellipse. A drone threat (``path_from_en`` set) also warns the zones its straight path to the
-asset (on to the last asset on the same line: it may be going for any of them) crosses, each once the
-drone is due over it within the zone's time to shelter plus the margin.
+ellipse, unless a live round predicts the same impact at least as tightly (a second track on it). A drone
+threat (``path_from_en`` set) also warns the zones its straight path to the asset (on to the last asset
+on the same line: it may be going for any of them) crosses, each once the drone is due over it within the
+zone's time to shelter plus the margin.
 See docs/assessment.md for every figure.
 """
 
@@ -209,6 +210,28 @@ class WarningController:
         hit = first_due <= self._shelter + cfg.drone_margin_s
         return [name for (name, _), h in zip(self.zones, hit, strict=True) if h]
 
+    def _vouches_for(self, live: ThreatImpact, lost: ThreatImpact) -> bool:
+        """Whether a live round's prediction can stand for a lost one's: the points within the 99 % gate
+        of their summed covariances, the times within one decision cycle plus ``late_time_sd_k`` standard
+        deviations of their difference (``shelter_margin_s`` where a deviation is unknown), and the live
+        ellipse no larger than the lost one (a young track's wide ellipse over another round's impact is
+        no such evidence: on 53 dense runs it silenced three lost mortars' warnings)."""
+        a, b = lost, live
+        cov_a, cov_b = np.asarray(a.cov_en, float), np.asarray(b.cov_en, float)
+        if not np.linalg.det(cov_b) <= np.linalg.det(cov_a):
+            return False
+        d = np.asarray(a.mean_en, float)[:2] - np.asarray(b.mean_en, float)[:2]
+        try:
+            d2 = float(d @ np.linalg.solve(cov_a + cov_b, d))
+        except np.linalg.LinAlgError:
+            return False
+        sds = (a.t_impact_sd, b.t_impact_sd)
+        if all(sd is not None and np.isfinite(sd) for sd in sds):
+            tol = self._cycle + self.config.late_time_sd_k * float(np.hypot(*sds))
+        else:
+            tol = self.config.shelter_margin_s
+        return d2 <= CHI2_2DOF_99 and abs(a.t_impact - b.t_impact) <= tol
+
     def update(
         self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
     ) -> list[Alert | AlertJoined]:
@@ -226,6 +249,13 @@ class WarningController:
         self._last_t = t
         lost = [th for tid, th in self._last.items()
                 if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
+        # ... unless a live round predicts the same impact at least as tightly: then it was a second track
+        # on that round (a young track that lost the round's plots to a better one), and the live track
+        # warns on its own.
+        # Warning at once on the lost track's last, wide ellipse sent most of a base to shelter for a
+        # round whose own track was about to warn one zone (docs/assessment.md, "Warning").
+        lost = [th for th in lost if th.path_from_en is not None
+                or not any(live.path_from_en is None and self._vouches_for(live, th) for live in threats)]
         self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
         for th in lost:
             for name in self.zone_reasons(th):
