@@ -49,13 +49,17 @@ class ScanUpdate:
 _EMPTY_IDS = np.zeros(0, np.int64)
 
 
+def _still_fast(candidate: np.ndarray, vel: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """(K,) True for tracks started by a pair surely faster than ``boost_min_speed`` (``candidate`` (K,))
+    and still that fast (velocities ``vel`` (K, 3) m/s)."""
+    return candidate & (np.linalg.norm(vel, axis=1) >= cfg.boost_min_speed)
+
+
 def _boosting(status: np.ndarray, vel: np.ndarray, age: np.ndarray, candidate: np.ndarray,
               cfg: TrackerConfig) -> np.ndarray:
-    """(K,) True for the tracks the boost allowance is for: tentative, started by a pair surely faster than
-    ``boost_min_speed`` (``candidate`` (K,)), still that fast (velocities ``vel`` (K, 3) m/s) and at most
+    """(K,) True for the tracks the boost allowance is for: tentative, :func:`_still_fast` and at most
     ``boost_max_age`` s from their first plot (``age`` (K,))."""
-    return (candidate & (status == TENTATIVE) & (np.linalg.norm(vel, axis=1) >= cfg.boost_min_speed)
-            & (age <= cfg.boost_max_age))
+    return _still_fast(candidate, vel, cfg) & (status == TENTATIVE) & (age <= cfg.boost_max_age)
 
 
 def _boost_shape(vel: np.ndarray, vel_cov: np.ndarray, cross_k: float) -> np.ndarray:
@@ -486,7 +490,7 @@ class Tracker:
         tent = tab.status == TENTATIVE
         newly = tent & (window >= cfg.confirm_m)
         if cfg.fast_confirm_m:
-            fast = tab.boost_candidate & (np.linalg.norm(tab.x[:, 3:6], axis=1) >= cfg.boost_min_speed)
+            fast = _still_fast(tab.boost_candidate, tab.x[:, 3:6], cfg)
             newly |= tent & fast & (window >= cfg.fast_confirm_m)
         tab.status[newly] = CONFIRMED
         tab.t_confirmed[newly] = tab.t_last_update[newly]
@@ -625,8 +629,7 @@ class Tracker:
         rcs_count = np.isfinite(rcs_stack).sum(axis=1)
         rcs_mean = np.where(rcs_count > 0, np.nansum(np.nan_to_num(rcs_stack, nan=0.0), axis=1)
                             / np.maximum(rcs_count, 1), np.nan)
-        two_confirm = (cfg.confirm_m <= 2) | (fast & (0 < cfg.fast_confirm_m <= 2)
-                                              & (np.linalg.norm(x6[:, 3:6], axis=1) >= cfg.boost_min_speed))
+        two_confirm = (cfg.confirm_m <= 2) | ((0 < cfg.fast_confirm_m <= 2) & _still_fast(fast, x6[:, 3:6], cfg))
         status = np.where(two_confirm, CONFIRMED, TENTATIVE).astype(np.int8)
         bits = first_bits | last_bit
         rows = {

@@ -216,21 +216,20 @@ class WarningController:
         deviations of their difference (``shelter_margin_s`` where a deviation is unknown), and the live
         ellipse no larger than the lost one (a young track's wide ellipse over another round's impact is
         no such evidence: on 53 dense runs it silenced three lost mortars' warnings)."""
-        a, b = lost, live
-        cov_a, cov_b = np.asarray(a.cov_en, float), np.asarray(b.cov_en, float)
-        if not np.linalg.det(cov_b) <= np.linalg.det(cov_a):
+        cov_lost, cov_live = np.asarray(lost.cov_en, float), np.asarray(live.cov_en, float)
+        if not np.linalg.det(cov_live) <= np.linalg.det(cov_lost):
             return False
-        d = np.asarray(a.mean_en, float)[:2] - np.asarray(b.mean_en, float)[:2]
+        d = np.asarray(lost.mean_en, float)[:2] - np.asarray(live.mean_en, float)[:2]
         try:
-            d2 = float(d @ np.linalg.solve(cov_a + cov_b, d))
+            d2 = float(d @ np.linalg.solve(cov_lost + cov_live, d))
         except np.linalg.LinAlgError:
             return False
-        sds = (a.t_impact_sd, b.t_impact_sd)
+        sds = (lost.t_impact_sd, live.t_impact_sd)
         if all(sd is not None and np.isfinite(sd) for sd in sds):
             tol = self._cycle + self.config.late_time_sd_k * float(np.hypot(*sds))
         else:
             tol = self.config.shelter_margin_s
-        return d2 <= CHI2_2DOF_99 and abs(a.t_impact - b.t_impact) <= tol
+        return d2 <= CHI2_2DOF_99 and abs(lost.t_impact - live.t_impact) <= tol
 
     def update(
         self, t: float, threats: list[ThreatImpact], live_track_ids: set[int], defeated: set[int]
@@ -251,9 +250,8 @@ class WarningController:
                 if tid not in now and tid not in live_track_ids and tid not in defeated and th.t_impact >= t]
         # ... unless a live round predicts the same impact at least as tightly: then it was a second track
         # on that round (a young track that lost the round's plots to a better one), and the live track
-        # warns on its own.
-        # Warning at once on the lost track's last, wide ellipse sent most of a base to shelter for a
-        # round whose own track was about to warn one zone (docs/assessment.md, "Warning").
+        # warns on its own. Warning at once on the lost track's last, wide ellipse sent most of a base to
+        # shelter for a round whose own track was about to warn one zone (docs/assessment.md, "Warning").
         lost = [th for th in lost if th.path_from_en is not None
                 or not any(live.path_from_en is None and self._vouches_for(live, th) for live in threats)]
         self._last = {th.track_id: th for th in threats} | {th.track_id: th for th in lost}
