@@ -4,8 +4,8 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
         [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
 
-``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 birds, 20 airliners,
-20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
+``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 quadcopters, 20 birds, 20
+airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
 (10 minutes on 2 cores with --workers 2; 2026-11-25).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
@@ -47,7 +47,7 @@ from bastion.evaluate.montecarlo import (  # noqa: E402
 from bastion.evaluate.summary import MATCH_GATE_M  # noqa: E402
 from bastion.warn.warning import WarningConfig  # noqa: E402
 
-KINDS = ("rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter")
+KINDS = ("rocket", "mortar", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter")
 ORIGIN_BINS_KM = ((2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8))
 GET_DOWN_S = WarningConfig().late_lead_s or 0.0  # the seconds a late warning must still leave (s)
 
@@ -71,12 +71,25 @@ def classification(objs: list[ObjectOutcome]) -> dict:
         rows[k] = {"objects": len(mine), "confirmed": len(conf), "held_at_5s": counts,
                    "correct_within_5s": within / len(conf) if conf else float("nan"),
                    "labelled_hostile": sum(o.ever_hostile for o in mine)}
+    # Quadcopters with and without a radio link (a quarter fly fibre-optic or autonomous): the direction
+    # finders' cue serves only the first.
+    quads = [o for o in objs if o.kind == "quadcopter" and o.confirmed_t is not None]
+    by_link = {}
+    for label, link in (("radio link", True), ("no radio link", False)):
+        mine = [o for o in quads if o.rf_link == link]
+        fc = [o.first_correct_s for o in mine if o.first_correct_s is not None]
+        by_link[label] = {
+            "confirmed": len(mine),
+            "correct_within_5s": float(np.mean([f is not None and f <= CLASS_WITHIN_S for f in
+                                                (o.first_correct_s for o in mine)])) if mine else float("nan"),
+            "ever_correct": len(fc) / len(mine) if mine else float("nan"), "median_first_correct_s": _q(fc, 50),
+            "labelled_hostile": sum(o.ever_hostile for o in mine)}
     civil_hostile = rows["aircraft"]["labelled_hostile"] + rows["helicopter"]["labelled_hostile"]
     conf_all = [o for o in objs if o.confirmed_t is not None and o.kind in KINDS]
     ok = sum(o.first_correct_s is not None and o.first_correct_s <= CLASS_WITHIN_S for o in conf_all)
     return {"rows": rows, "columns": cols, "correct_within_5s": ok / max(len(conf_all), 1),
             "worst_class_within_5s": min(r["correct_within_5s"] for r in rows.values() if r["confirmed"]),
-            "civil_labelled_hostile": civil_hostile}
+            "civil_labelled_hostile": civil_hostile, "quadcopter_by_link": by_link}
 
 
 def impact(objs: list[ObjectOutcome]) -> dict:
@@ -114,7 +127,7 @@ def _required(o: ObjectOutcome) -> float:
 def warning(objs: list[ObjectOutcome]) -> dict:
     out = {}
     hits = [o for o in objs if o.hostile and o.impact_zone is not None]
-    for k in ("rocket", "mortar", "rounds", "owa_drone"):
+    for k in ("rocket", "mortar", "rounds", "owa_drone", "quadcopter"):
         sel = [o for o in hits if o.kind == k or (k == "rounds" and o.kind in ("rocket", "mortar"))]
         need = [_required(o) for o in sel]
         lead = [o.warn_lead_s for o in sel]
@@ -236,6 +249,13 @@ def _markdown(res: dict) -> str:
               f"{'met' if c['civil_labelled_hostile'] == 0 else 'NOT met'}. "
               f"Sample: the smallest class has {min(r['confirmed'] for r in c['rows'].values() if r['objects'])} "
               f"confirmed tracks (the issue asks for at least 1,000 per class).", "",
+              "Quadcopters by radio link (the direction finders' cue, docs/assessment.md \"RF link\"):", "",
+              "| quadcopters | confirmed | correct within 5 s | ever correct | median time to correct (s) | "
+              "labelled hostile |", "|---|---:|---:|---:|---:|---:|"]
+    for label, r in c["quadcopter_by_link"].items():
+        lines.append(f"| {label} | {r['confirmed']} | {_pct(r['correct_within_5s'])} | {_pct(r['ever_correct'])} | "
+                     f"{r['median_first_correct_s']:.1f} | {r['labelled_hostile']} |")
+    lines += ["",
               "### Impact point error (prediction held that long before impact)", "",
               "| rounds | lead (s) | rounds | predicted | median (m) | p95 (m) | 95 % ellipse holds truth |",
               "|---|---:|---:|---:|---:|---:|---:|"]
@@ -284,7 +304,7 @@ def _markdown(res: dict) -> str:
               f"the footprints hit {a['area_ratio_mean']:.2f}."]
     lines += ["", "What sounded the impact zone's first warning (`Alert.reason`; docs/assessment.md, \"Warning\"):", "",
               "| threats | reason | impacts | lead >= required | median lead (s) |", "|---|---|---:|---:|---:|"]
-    for k in ("rocket", "mortar", "owa_drone"):
+    for k in ("rocket", "mortar", "owa_drone", "quadcopter"):
         for why, r in w[k]["by_reason"].items():
             lines.append(f"| {k} | {why} | {r['impacts']} | {_pct(r['lead_ok'])} | {r['median_lead_s']:.1f} |")
     lat = res["latency"]
@@ -313,7 +333,8 @@ def _markdown(res: dict) -> str:
     return "\n".join(lines)
 
 
-DENSE = Mix(ballistic=50, drones=20, bird_flocks=4, birds_per_flock=5, aircraft=20, helicopters=20)
+DENSE = Mix(ballistic=50, drones=20, quadcopters=20, bird_flocks=4, birds_per_flock=5, aircraft=20, helicopters=20)
+DEFAULT = dataclasses.replace(Mix(), quadcopters=8)
 
 
 def _override(text: str) -> tuple[str, str, float]:
@@ -361,7 +382,7 @@ def main(argv=None) -> int:
     try:
         overrides = tuple(_override(text) for text in args.set)
         tracker = tuple(_tracker_override(text) for text in args.tracker)
-        mix = dataclasses.replace(DENSE if args.dense else Mix(), sensor_overrides=overrides,
+        mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
                                   tracker_overrides=tracker, time_to_shelter_s=args.shelter_s)
         build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
         tracker_config_for(tracker)
@@ -380,7 +401,8 @@ def main(argv=None) -> int:
             objs += run_seed(s, mix)
     elapsed = time.perf_counter() - t0
     res = {
-        "runs": n, "mix": f"{mix.ballistic} rounds, {mix.drones} drones, {mix.bird_flocks * mix.birds_per_flock} "
+        "runs": n, "mix": f"{mix.ballistic} rounds, {mix.drones} drones, {mix.quadcopters} quadcopters, "
+        f"{mix.bird_flocks * mix.birds_per_flock} "
         f"birds, {mix.aircraft} airliners, {mix.helicopters} helicopters, {mix.duration_s:.0f} s",
         "objects": sum(o.kind not in (FALSE_TRACK, DUPLICATE_TRACK) for o in objs), "elapsed_s": elapsed,
         "machine": f"{platform.processor() or platform.machine()} ({os.cpu_count()} cores), Python "

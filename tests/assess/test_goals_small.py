@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bastion.evaluate.montecarlo import CHI2_2DOF_95, DUPLICATE_TRACK, FALSE_TRACK, REQUIRED_LEAD_S, Mix, run_seed
+from bastion.evaluate.montecarlo import (
+    CHI2_2DOF_95,
+    DUPLICATE_TRACK,
+    FALSE_TRACK,
+    REQUIRED_LEAD_S,
+    Mix,
+    build_scenario,
+    run_seed,
+)
 
 SMALL = Mix(ballistic=15, drones=2, bird_flocks=1, birds_per_flock=4, aircraft=2, helicopters=2, duration_s=130.0)
 
@@ -77,7 +85,6 @@ def test_the_chain_runs_forward_in_time_for_every_round(outcomes):
 
 def test_sensor_what_if_changes_only_that_sensor_and_bad_names_are_refused():
     from bastion.errors import UserError
-    from bastion.evaluate.montecarlo import build_scenario
 
     base = build_scenario(5, SMALL)
     what_if = build_scenario(5, Mix(**{**SMALL.__dict__, "sensor_overrides": (
@@ -93,7 +100,7 @@ def test_sensor_what_if_changes_only_that_sensor_and_bad_names_are_refused():
 
 def test_tracker_what_if_reaches_the_engine_and_bad_settings_are_refused():
     from bastion.errors import UserError
-    from bastion.evaluate.montecarlo import build_scenario, tracker_config_for
+    from bastion.evaluate.montecarlo import tracker_config_for
     from bastion.sim import Simulation
     from bastion.track import TrackerConfig
 
@@ -117,7 +124,6 @@ def test_tracker_what_if_reaches_the_engine_and_bad_settings_are_refused():
 
 def test_shelter_what_if_sets_every_zone_and_bad_times_are_refused():
     from bastion.errors import UserError
-    from bastion.evaluate.montecarlo import build_scenario
 
     base = build_scenario(5, SMALL)
     # The test base: 10 s in the centre column (zone-c*), 15 s elsewhere.
@@ -129,3 +135,15 @@ def test_shelter_what_if_sets_every_zone_and_bad_times_are_refused():
     assert [z.polygon for z in near.warning_zones] == [z.polygon for z in base.warning_zones]
     with pytest.raises(UserError, match=r"warning_zones\[0\]\.time_to_shelter_s: must be >= 0"):
         build_scenario(5, Mix(time_to_shelter_s=-1.0))
+
+
+def test_quadcopters_come_from_their_own_stream_and_leave_every_other_object_as_it_was():
+    plain = build_scenario(5, SMALL)
+    with_quads = build_scenario(5, Mix(**{**SMALL.__dict__, "quadcopters": 40}))
+    n = len(plain.objects)
+    assert with_quads.objects[:n] == plain.objects
+    quads = with_quads.objects[n:]
+    assert len(quads) == 40 and {q.kind for q in quads} == {"quadcopter"}
+    # A quarter fly without a radio link, three quarters dive onto an asset (40 draws: loose bounds).
+    assert 4 <= sum(not q.rf_link for q in quads) <= 18
+    assert 22 <= sum(q.target is not None for q in quads) <= 38

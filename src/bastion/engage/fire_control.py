@@ -65,7 +65,7 @@ class ThreatPicture:
     t_end: np.ndarray
     value: np.ndarray
     score: np.ndarray
-    rf_link: np.ndarray | None = None  # (N,) True where an RF detector has tied a control link to the track
+    rf_link: np.ndarray | None = None  # (N,) True where direction finders take the track to carry a radio link
     # Cooperative objects heard lately, whatever track holds them (IdentityAssessor.heard): positions (R,3) m,
     # identities (friend, neutral) and velocities (R,3) m/s; protected by the interlocks like friendly tracks.
     cooperative: tuple[np.ndarray, tuple[str, ...], np.ndarray] | None = None

@@ -80,6 +80,10 @@ SENSORS = [
      "range_m": 12000.0, "min_range_m": 300.0, "revisit_s": 0.5, "ref_range_m": 7000.0, "ref_rcs_m2": 0.01,
      "ref_pd": 0.9, "pfa": 1e-6, "false_alarms_per_scan": 2.0, "sigma_range_m": 8.0, "sigma_az_deg": 0.25,
      "sigma_el_deg": 0.25, "sigma_range_rate_mps": 1.0, "el_min_deg": 1.0, "el_max_deg": 70.0},
+    # Two passive RF direction finders at opposite corners of the perimeter, so that a drone link's bearings
+    # cross on the track that carries it (docs/assessment.md, "RF link").
+    {"name": "rf-df-sw", "type": "rf_detector", "position": [-1400.0, -900.0, 15.0]},
+    {"name": "rf-df-ne", "type": "rf_detector", "position": [1400.0, 900.0, 15.0]},
     {"name": "adsb", "type": "adsb_receiver", "position": [0.0, 0.0, 10.0], "range_m": 150000.0,
      "interval_s": 1.0, "sigma_position_m": 15.0},
     {"name": "iff", "type": "iff_interrogator", "position": [0.0, 0.0, 12.0], "range_m": 30000.0,
@@ -94,6 +98,9 @@ class Mix:
 
     ballistic: int = 40  # rockets and mortars, presets drawn evenly
     drones: int = 8
+    # Quadcopter / FPV drones: hostile, loitering near the base, most then diving onto an asset; a quarter
+    # fly without a radio link (fibre-optic or autonomous). 0 keeps every other object's draws as they were.
+    quadcopters: int = 0
     bird_flocks: int = 4
     birds_per_flock: int = 5
     aircraft: int = 4
@@ -224,8 +231,35 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "kind": "helicopter", "name": f"helicopter-{k}", "callsign": f"HELO-{k}", "waypoints": wps,
             "speed_mps": float(rng.uniform(25.0, 70.0)), "t_start_s": 0.0,
         })
+    objects += _quadcopters(seed, mix)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
                          mix.time_to_shelter_s)
+
+
+QUAD_RANGE_M = (1200.0, 3500.0)  # where a quadcopter starts, from its asset (m)
+QUAD_DIVE_SHARE = 0.75  # the share that end in a dive onto an asset (the others loiter: reconnaissance)
+QUAD_NO_LINK_SHARE = 0.25  # the share flying without a radio link (fibre-optic FPV, autonomous)
+
+
+def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:
+    """The run's quadcopters, drawn from their own stream of ``seed`` so that adding them leaves every
+    other object as it was."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 6]))
+    out: list[dict[str, Any]] = []
+    for k in range(mix.quadcopters):
+        name, poly, _ = ASSETS[k % len(ASSETS)]
+        c = np.mean(np.asarray(poly), axis=0)
+        d, b = rng.uniform(*QUAD_RANGE_M), rng.uniform(0.0, 2.0 * math.pi)
+        start = [float(c[0] + d * math.sin(b)), float(c[1] + d * math.cos(b)), float(rng.uniform(20.0, 120.0))]
+        dive = bool(rng.uniform() < QUAD_DIVE_SHARE)
+        out.append({
+            "kind": "quadcopter", "name": f"quadcopter-{k}", "start": start,
+            "n_waypoints": int(rng.integers(2, 5)), "area_radius_m": float(rng.uniform(200.0, 600.0)),
+            "target": [float(c[0]), float(c[1]), 0.0] if dive else None,
+            "t_start_s": float(rng.uniform(0.0, max(mix.duration_s - 120.0, 1.0))),
+            "speed_mps": float(rng.uniform(8.0, 20.0)), "rf_link": bool(rng.uniform() >= QUAD_NO_LINK_SHARE),
+        })
+    return out
 
 
 def base_scenario(
@@ -262,6 +296,7 @@ class ObjectOutcome:
     class_at: str | None  # the class held CLASS_WITHIN_S after confirmation (None: never confirmed)
     first_correct_s: float | None  # time from confirmation to the first correct class
     ever_hostile: bool  # any of its tracks ever declared hostile
+    rf_link: bool = False  # the object flies on a radio link a direction finder can hear
     launch_range_m: float | None = None
     flight_time_s: float | None = None
     impact_t: float | None = None
@@ -345,7 +380,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
         oc = ObjectOutcome(
             seed=scenario.seed, name=obj.name, kind=obj.kind, preset=obj.meta.get("preset"), hostile=obj.hostile,
             confirmed_t=t_conf, class_at=class_at, first_correct_s=first_correct,
-            ever_hostile=any(t in hostile for t in tids),
+            ever_hostile=any(t in hostile for t in tids), rf_link=bool(obj.rf_link),
             t_start=float(obj.t_start), first_plot_t=result.first_detection.get(obj.index),
             hostile_t=min((hostile_at[t] for t in tids if t in hostile_at), default=None),
         )
