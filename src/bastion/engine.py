@@ -196,8 +196,11 @@ class Engine:
             del self._class[tid]
 
         pos_sigma = np.sqrt(np.trace(P[:, :3, :3], axis1=1, axis2=2)) if n else np.zeros(0)
+        linked_ids = set(ids[rf_linked].tolist())
         for tid, ident, reason in self.identity.update(
                 t, ids, x[:, :3], pos_sigma, classes, x[:, 3:6], vel_sigma):
+            if tid in linked_ids:
+                reason += "; direction finders' bearings cross on it (a drone's radio link)"
             out.append(IdentityChanged(t, tid, ident, reason))
             if ident == NEUTRAL and self._class.get(tid, ("",))[0] != "aircraft":
                 self._class[tid] = ("aircraft", 1.0)

@@ -115,9 +115,10 @@ def _quad_classes(rf_link: bool) -> list[str]:
     linked_obj = next(o.index for o in result.world.objects if o.name == "quadcopter-1")
     mine = {tid for tid, obj in owner.items() if obj == linked_obj}
     classes = [e.track_class for e in result.events if isinstance(e, ClassChanged) and e.track_id in mine]
-    hostile = any(isinstance(e, IdentityChanged) and e.track_id in mine and e.identity == "hostile"
-                  for e in result.events)
-    return classes + (["hostile"] if hostile else [])
+    hostile = [e.reason for e in result.events
+               if isinstance(e, IdentityChanged) and e.track_id in mine and e.identity == "hostile"]
+    return classes + (["hostile"] if hostile else []) + (["link in reason"] if any(
+        "radio link" in r for r in hostile) else [])
 
 
 def test_end_to_end_a_piloted_quadcopter_is_named_by_its_link_and_a_silent_one_is_not():
@@ -125,5 +126,6 @@ def test_end_to_end_a_piloted_quadcopter_is_named_by_its_link_and_a_silent_one_i
     # without its link the same flight is taken for a bird.
     with_link = _quad_classes(True)
     assert "quadcopter" in with_link and "hostile" in with_link
+    assert "link in reason" in with_link  # the after-action record says why
     without = _quad_classes(False)
-    assert "quadcopter" not in without and "bird" in without
+    assert "quadcopter" not in without and "bird" in without and "link in reason" not in without
