@@ -99,7 +99,8 @@ class Mix:
     ballistic: int = 40  # rockets and mortars, presets drawn evenly
     drones: int = 8
     # Quadcopter / FPV drones: hostile, loitering near the base, most then diving onto an asset; a quarter
-    # fly without a radio link (fibre-optic or autonomous). 0 keeps every other object's draws as they were.
+    # fly without a radio link (fibre-optic or autonomous). Drawn from their own random stream: adding them
+    # changes no other object of the run.
     quadcopters: int = 0
     bird_flocks: int = 4
     birds_per_flock: int = 5
