@@ -2,7 +2,7 @@
 over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) against the goals of issue 5.
 
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
-        [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
+        [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS] [--prior CLASS=VALUE ...]
 
 ``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 quadcopters, 20 birds, 20
 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
@@ -233,7 +233,9 @@ def _markdown(res: dict) -> str:
              + ("" if not res.get("tracker_overrides") else " Tracker changed from its defaults: "
                 + ", ".join(f"{a} = {b:g}" for a, b in res["tracker_overrides"]) + ".")
              + ("" if res.get("time_to_shelter_s") is None
-                else f" Every zone's time to shelter: {res['time_to_shelter_s']:g} s."), "",
+                else f" Every zone's time to shelter: {res['time_to_shelter_s']:g} s.")
+             + ("" if not res.get("class_priors") else " Class priors changed: "
+                + ", ".join(f"{a} = {b:g}" for a, b in res["class_priors"]) + "."), "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
              "labelled hostile |",
@@ -349,6 +351,17 @@ def _override(text: str) -> tuple[str, str, float]:
         raise UserError(f"--set {text!r}: {value!r} is not a number") from None
 
 
+def _prior(text: str) -> tuple[str, float]:
+    """``CLASS=VALUE`` -> (class, log prior per cycle)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise UserError(f"--prior {text!r}: expected CLASS=VALUE, e.g. quadcopter=-1")
+    try:
+        return name, float(value)
+    except ValueError:
+        raise UserError(f"--prior {text!r}: {value!r} is not a number") from None
+
+
 def _tracker_override(text: str) -> tuple[str, float]:
     """``FIELD=VALUE`` -> (TrackerConfig field, value)."""
     name, sep, value = text.partition("=")
@@ -377,13 +390,17 @@ def main(argv=None) -> int:
     ap.add_argument("--tracker", action="append", default=[], metavar="FIELD=VALUE",
                     help="change a numeric setting of the engine's tracker (bastion.track.TrackerConfig; a"
                     " what-if), e.g. fast_confirm_m=3; repeatable")
+    ap.add_argument("--prior", action="append", default=[], metavar="CLASS=VALUE",
+                    help="the classifier's log prior per cycle for a class (a what-if: how common it is near the"
+                    " base; docs/assessment.md), e.g. quadcopter=-1; repeatable")
     args = ap.parse_args(argv)
     n = args.seeds or (2 if args.quick else 30)
     try:
         overrides = tuple(_override(text) for text in args.set)
         tracker = tuple(_tracker_override(text) for text in args.tracker)
+        priors = tuple(_prior(text) for text in args.prior)
         mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
-                                  tracker_overrides=tracker, time_to_shelter_s=args.shelter_s)
+                                  tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors)
         build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
         tracker_config_for(tracker)
     except UserError as err:
@@ -411,7 +428,7 @@ def main(argv=None) -> int:
         "classification": classification(objs), "impact": impact(objs), "origin": origin(objs),
         "warning": warning(objs), "latency": latency(objs), "unowned_tracks": unowned_tracks(objs, n),
         "sensor_overrides": [list(o) for o in overrides], "tracker_overrides": [list(o) for o in tracker],
-        "time_to_shelter_s": args.shelter_s,
+        "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
     }
     print(_markdown(res))
     if args.json:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier
+from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
 from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
@@ -72,7 +72,7 @@ class Engine:
         self.site = scenario.site
         self.frame = SiteFrame(scenario.site.lat_deg, scenario.site.lon_deg, scenario.site.alt_m)
         self.tracker = Tracker(tracker_config or TrackerConfig())
-        self.classifier = Classifier()
+        self.classifier = Classifier(ClassifierConfig(log_priors=tuple(scenario.class_priors.settings().items())))
         self.identity = IdentityAssessor()
         self.warning = WarningController(
             [(z.name, np.asarray(z.polygon), z.time_to_shelter_s, z.time_to_get_down_s)

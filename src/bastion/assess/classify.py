@@ -85,6 +85,9 @@ class ClassifierConfig:
     # and 2.6 m/s per 0.5 s cycle in 90 % of cycles (docs/assessment.md).
     settle_mps: float = 3.0
     settle_classes: tuple[str, ...] = ("owa_drone", "quadcopter")
+    # Per-class log priors per cycle that replace ``_PROFILE``'s ((class, value), ...; a scenario's
+    # ``class_priors``).
+    log_priors: tuple[tuple[str, float], ...] = ()
 
 
 class Classifier:
@@ -99,7 +102,12 @@ class Classifier:
         self._ballistic = np.array([_PROFILE[c][5] for c in CLASSES])
         self._bgamma_mu = np.radians([_PROFILE[c][6] for c in CLASSES])
         self._bgamma_sd = np.radians([max(_PROFILE[c][7], 1.0) for c in CLASSES])
-        self._log_prior = np.array([_PROFILE[c][8] for c in CLASSES])
+        priors = {c: _PROFILE[c][8] for c in CLASSES}
+        for name, value in self.config.log_priors:
+            if name not in priors:
+                raise ValueError(f"class prior for {name!r}: no such class (classes: {', '.join(CLASSES)})")
+            priors[name] = float(value)
+        self._log_prior = np.array([priors[c] for c in CLASSES])
         self._settle = np.array([c in self.config.settle_classes for c in CLASSES])
         self._log_rf_linked = np.log([_RF_LINKED[c] for c in CLASSES])
         self._min_speed = np.array([_MIN_SPEED[c] for c in CLASSES])

@@ -114,6 +114,9 @@ class Mix:
     # Every zone's time to shelter (s; None: the test base's 10 s in the centre column, 15 s elsewhere): a
     # planner's what-if on how near the shelters are.
     time_to_shelter_s: float | None = None
+    # The classifier's log priors per cycle for some classes (``(class, value)``; the scenario's
+    # ``class_priors``): how common a planner takes each class to be near the base.
+    class_priors: tuple[tuple[str, float], ...] = ()
 
 
 def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict[str, Any]]:
@@ -234,7 +237,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
         })
     objects += _quadcopters(seed, mix)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s)
+                         mix.time_to_shelter_s, mix.class_priors)
 
 
 QUAD_RANGE_M = (1200.0, 3500.0)  # where a quadcopter starts, from its asset (m)
@@ -266,16 +269,17 @@ def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:
 def base_scenario(
     name: str, seed: int, duration_s: float, objects: list[dict[str, Any]],
     sensor_overrides: tuple[tuple[str, str, float], ...] = (), time_to_shelter_s: float | None = None,
+    class_priors: tuple[tuple[str, float], ...] = (),
 ) -> Scenario:
     """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides)``,
-    no effectors, ROE on HOLD) with ``objects`` (scenario object specs); a bad spec raises
-    :class:`UserError` naming it."""
+    the classifier's ``class_priors``, no effectors, ROE on HOLD) with ``objects`` (scenario object specs);
+    a bad spec raises :class:`UserError` naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
         "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides), "effectors": [],
-        "objects": objects,
+        "objects": objects, "class_priors": dict(class_priors),
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }
     try:

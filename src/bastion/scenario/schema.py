@@ -488,6 +488,26 @@ class WarningPolicy(Strict):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class ClassPriors(Strict):
+    """How common each class is near the site, as the classifier's log prior per decision cycle (natural
+    log, relative to the others; unset: the defaults of docs/assessment.md, 0 for most classes, quadcopter
+    -3, artillery -4). A planner raises a class the threat picture makes common: quadcopters near a base
+    under FPV attack. The prior is added every cycle, so it sets how much evidence a cycle needs."""
+
+    rocket: float | None = Field(default=None, ge=-20, le=20)
+    mortar: float | None = Field(default=None, ge=-20, le=20)
+    artillery: float | None = Field(default=None, ge=-20, le=20)
+    owa_drone: float | None = Field(default=None, ge=-20, le=20)
+    quadcopter: float | None = Field(default=None, ge=-20, le=20)
+    bird: float | None = Field(default=None, ge=-20, le=20)
+    aircraft: float | None = Field(default=None, ge=-20, le=20)
+    helicopter: float | None = Field(default=None, ge=-20, le=20)
+
+    def settings(self) -> dict[str, float]:
+        """The priors the scenario sets (class -> log prior per cycle)."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class Operator(Strict):
     """The scenario's simulated operator: answers approval requests after ``approval_delay_s``."""
 
@@ -515,6 +535,7 @@ class Scenario(Strict):
     assets: list[Asset] = []
     warning_zones: list[WarningZone] = []
     warning: WarningPolicy = WarningPolicy()
+    class_priors: ClassPriors = ClassPriors()
     no_fire_zones: list[NoFireZone] = []
     corridors: list[Corridor] = []
     sensors: Annotated[list[Sensor], Field(min_length=1)]
