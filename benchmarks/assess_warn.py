@@ -351,26 +351,16 @@ def _override(text: str) -> tuple[str, str, float]:
         raise UserError(f"--set {text!r}: {value!r} is not a number") from None
 
 
-def _prior(text: str) -> tuple[str, float]:
-    """``CLASS=VALUE`` -> (class, log prior per cycle)."""
+def _name_value(option: str, text: str, form: str, example: str) -> tuple[str, float]:
+    """``NAME=VALUE`` given to ``option`` -> (name, value); a malformed one raises :class:`UserError`
+    showing ``form`` and ``example``."""
     name, sep, value = text.partition("=")
     if not sep or not name:
-        raise UserError(f"--prior {text!r}: expected CLASS=VALUE, e.g. quadcopter=-1")
+        raise UserError(f"{option} {text!r}: expected {form}, e.g. {example}")
     try:
         return name, float(value)
     except ValueError:
-        raise UserError(f"--prior {text!r}: {value!r} is not a number") from None
-
-
-def _tracker_override(text: str) -> tuple[str, float]:
-    """``FIELD=VALUE`` -> (TrackerConfig field, value)."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise UserError(f"--tracker {text!r}: expected FIELD=VALUE, e.g. fast_confirm_m=3")
-    try:
-        return name, float(value)
-    except ValueError:
-        raise UserError(f"--tracker {text!r}: {value!r} is not a number") from None
+        raise UserError(f"{option} {text!r}: {value!r} is not a number") from None
 
 
 def main(argv=None) -> int:
@@ -397,8 +387,8 @@ def main(argv=None) -> int:
     n = args.seeds or (2 if args.quick else 30)
     try:
         overrides = tuple(_override(text) for text in args.set)
-        tracker = tuple(_tracker_override(text) for text in args.tracker)
-        priors = tuple(_prior(text) for text in args.prior)
+        tracker = tuple(_name_value("--tracker", text, "FIELD=VALUE", "fast_confirm_m=3") for text in args.tracker)
+        priors = tuple(_name_value("--prior", text, "CLASS=VALUE", "quadcopter=-1") for text in args.prior)
         mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
                                   tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors)
         build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
