@@ -74,7 +74,7 @@ class RfEvidence:
         # A bearing within ``claim_sigmas`` of a linked track is its emitter's: no evidence for the others
         # (a bird beside a quadcopter, or where two quadcopters' bearings cross).
         ids = np.asarray(track_ids).reshape(-1)
-        held = np.array([self._sum(int(tid), t) for tid in ids.tolist()])
+        held = np.array([sum(self._by_finder(int(tid), t).values()) for tid in ids.tolist()])
         claims = (held >= cfg.min_llr)[None, :] & (z2_all <= cfg.claim_sigmas**2)
         owner = np.where(claims.any(axis=1), np.argmin(np.where(claims, z2_all, np.inf), axis=1), -1)
         usable = (owner[:, None] < 0) | (owner[:, None] == np.arange(ids.size)[None, :])
@@ -84,9 +84,13 @@ class RfEvidence:
         for tid, v in zip(ids[near].tolist(), llr[near].tolist(), strict=True):
             self._llr.setdefault(int(tid), []).append((float(t), v, finder))
 
-    def _sum(self, tid: int, t: float) -> float:
-        """A track's evidence over the ``window_s`` before ``t`` (s), all finders."""
-        return sum(v for tv, v, _ in self._llr.get(tid, ()) if tv >= t - self.config.window_s)
+    def _by_finder(self, tid: int, t: float) -> dict[str, float]:
+        """A track's evidence over the ``window_s`` before ``t`` (s), summed per finder."""
+        out: dict[str, float] = {}
+        for tv, v, finder in self._llr.get(tid, ()):
+            if tv >= t - self.config.window_s:
+                out[finder] = out.get(finder, 0.0) + v
+        return out
 
     def linked(self, t: float, track_ids: np.ndarray, sites: int | None = None) -> np.ndarray:
         """(N,) True for the tracks ``track_ids`` whose bearing evidence of the last ``window_s`` before ``t``
@@ -102,9 +106,7 @@ class RfEvidence:
         need = cfg.min_sites if sites is None else min(cfg.min_sites, sites)
         out = np.zeros(len(track_ids), bool)
         for k, tid in enumerate(np.asarray(track_ids).tolist()):
-            by_site: dict[str, float] = {}
-            for _, v, finder in self._llr.get(int(tid), ()):
-                by_site[finder] = by_site.get(finder, 0.0) + v
+            by_site = self._by_finder(int(tid), t)
             crossing = sum(v >= cfg.min_site_llr for v in by_site.values())
             out[k] = sum(by_site.values()) >= cfg.min_llr and crossing >= need
         return out

@@ -57,6 +57,11 @@ ASSETS = [
 PERIMETER = [[-1500.0, -1000.0], [1500.0, -1000.0], [1500.0, 1000.0], [-1500.0, 1000.0]]
 
 
+def _asset_centre(k: int) -> np.ndarray:
+    """The centre (east, north) m of the test base's k-th asset, counting round the list."""
+    return np.mean(np.asarray(ASSETS[k % len(ASSETS)][1]), axis=0)
+
+
 def _zones(time_to_shelter_s: float | None = None) -> list[dict[str, Any]]:
     """The test base's six 1 x 1 km warning zones; time to shelter 10 s in the centre column and 15 s
     elsewhere, or ``time_to_shelter_s`` (s) in every zone."""
@@ -195,8 +200,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "t_launch_s": float(rng.uniform(5.0, t_last_launch)), "aim_error_m": 30.0,
         })
     for k in range(mix.drones):
-        name, poly, _ = ASSETS[k % len(ASSETS)]
-        c = np.mean(np.asarray(poly), axis=0)
+        c = _asset_centre(k)
         d, b = rng.uniform(5000.0, 8000.0), rng.uniform(0.0, 2.0 * math.pi)
         alt = float(rng.uniform(80.0, 200.0))
         start = [c[0] + d * math.sin(b), c[1] + d * math.cos(b), alt]
@@ -251,8 +255,7 @@ def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:
     rng = np.random.default_rng(np.random.SeedSequence([seed, 6]))
     out: list[dict[str, Any]] = []
     for k in range(mix.quadcopters):
-        name, poly, _ = ASSETS[k % len(ASSETS)]
-        c = np.mean(np.asarray(poly), axis=0)
+        c = _asset_centre(k)
         d, b = rng.uniform(*QUAD_RANGE_M), rng.uniform(0.0, 2.0 * math.pi)
         start = [float(c[0] + d * math.sin(b)), float(c[1] + d * math.cos(b)), float(rng.uniform(20.0, 120.0))]
         dive = bool(rng.uniform() < QUAD_DIVE_SHARE)

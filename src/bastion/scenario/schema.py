@@ -465,7 +465,15 @@ class Roe(Strict):
         return self
 
 
-class WarningPolicy(Strict):
+class OptionalSettings(Strict):
+    """A table whose fields are all optional: :meth:`settings` gives those the scenario sets."""
+
+    def settings(self) -> dict[str, float | bool]:
+        """The settings the scenario sets (name -> value); the others keep their defaults."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class WarningPolicy(OptionalSettings):
     """The warning rule's settings for this base (docs/assessment.md, "Warning"); each unset one keeps the
     warning controller's default. ``margin_m``: grown around the 99 % impact ellipse (m);
     ``max_ellipse_m``: an ellipse's semi-major axis (m) up to which it is tight enough to warn on at once;
@@ -483,12 +491,8 @@ class WarningPolicy(Strict):
     horizon_s: PositiveFloat | None = None
     clear_delay_s: NonNegFloat | None = None
 
-    def settings(self) -> dict[str, float | bool]:
-        """The settings the scenario sets (name -> value), for ``bastion.warn.warning.WarningConfig``."""
-        return {k: v for k, v in self.model_dump().items() if v is not None}
 
-
-class ClassPriors(Strict):
+class ClassPriors(OptionalSettings):
     """How common each class is near the site, as the classifier's log prior per decision cycle (natural
     log, relative to the others; unset: the defaults of docs/assessment.md, 0 for most classes, quadcopter
     -3, artillery -4). A planner raises a class the threat picture makes common: quadcopters near a base
@@ -502,10 +506,6 @@ class ClassPriors(Strict):
     bird: float | None = Field(default=None, ge=-20, le=20)
     aircraft: float | None = Field(default=None, ge=-20, le=20)
     helicopter: float | None = Field(default=None, ge=-20, le=20)
-
-    def settings(self) -> dict[str, float]:
-        """The priors the scenario sets (class -> log prior per cycle)."""
-        return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
 class Operator(Strict):
