@@ -7,12 +7,15 @@ import pytest
 
 from bastion.geo import enu_to_rae
 from bastion.track import TrackerConfig
+from bastion.track.imm import predict_models
 from bastion.track.measure import predict_measurement, to_cartesian
 from bastion.track.models import (
     KDRAG,
     OMEGA,
     PREDICTORS,
+    STATE_DIM,
     ballistic_accel,
+    predict_cv,
     process_noise,
     transition_matrix,
 )
@@ -125,9 +128,34 @@ def test_process_noise_is_the_discretised_white_acceleration():
     for i, t in enumerate(dt):
         block = q * np.array([[t**3 / 3, t**2 / 2], [t**2 / 2, t]])
         np.testing.assert_allclose(Q[i][np.ix_([0, 3], [0, 3])], block)
-        assert Q[i, OMEGA, OMEGA] == pytest.approx(CFG.q_omega * t)
+        # The turn rate's random walk plus the relaxation of a forgotten turn rate to the prior's variance.
+        relax = (1.0 - np.exp(-2.0 * t / CFG.omega_forget_s)) * CFG.omega_sigma0**2
+        assert Q[i, OMEGA, OMEGA] == pytest.approx(CFG.q_omega * t + relax)
         assert Q[i, KDRAG, KDRAG] == pytest.approx(CFG.q_drag * t)
         assert np.all(np.linalg.eigvalsh(Q[i]) >= -1e-12)
+    assert process_noise("ct", dt, CFG)[1, OMEGA, OMEGA] == pytest.approx(CFG.q_omega * 2.0)
+
+
+def test_the_constant_velocity_model_forgets_a_turn_rate():
+    # An Ornstein-Uhlenbeck step: the mean decays by exp(-dt / tau) and the variance relaxes from any
+    # value towards the prior's (plus the random walk), so a turn rate learnt in a turn (or in a hover, where
+    # heading means nothing) does not outlive straight flight.
+    x = np.zeros((1, STATE_DIM))
+    x[0, OMEGA] = 1.4
+    dt = np.array([4.0])
+    xp, F = predict_cv(x, dt, CFG)
+    a = np.exp(-4.0 / CFG.omega_forget_s)
+    assert xp[0, OMEGA] == pytest.approx(1.4 * a)
+    assert F[0, OMEGA, OMEGA] == pytest.approx(a)
+    p_ww = 0.01
+    after = a**2 * p_ww + process_noise("cv", dt, CFG)[0, OMEGA, OMEGA]
+    assert after == pytest.approx(a**2 * p_ww + (1 - a**2) * CFG.omega_sigma0**2 + CFG.q_omega * 4.0)
+    # Through the IMM's structured prediction the same.
+    xm = np.broadcast_to(x, (3, 1, STATE_DIM)).copy()
+    Pm = np.broadcast_to(np.eye(STATE_DIM) * p_ww, (3, 1, STATE_DIM, STATE_DIM)).copy()
+    xp_imm, Pp_imm = predict_models(xm, Pm, dt, ("cv", "ct", "ballistic"), CFG)
+    assert xp_imm[0, 0, OMEGA] == pytest.approx(1.4 * a)
+    assert Pp_imm[0, 0, OMEGA, OMEGA] == pytest.approx(after)
 
 
 def test_transition_matrix_rows_are_distributions():

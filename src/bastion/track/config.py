@@ -29,6 +29,11 @@ class TrackerConfig:
         q_ballistic: ballistic model acceleration noise density (m^2/s^3), per axis.
         q_drag: random-walk density of the drag parameter k = 1/beta ((m^2/kg)^2/s).
         omega_sigma0: prior standard deviation of the turn rate at initiation (rad/s).
+        omega_forget_s: time constant (s) with which the constant-velocity model forgets a turn rate: a
+            target flying straight is not turning, so its turn-rate estimate relaxes to 0 +- omega_sigma0
+            (an Ornstein-Uhlenbeck step). Without it the estimate held the value picked up in a hover (where
+            heading means nothing) through tens of seconds of straight flight, and the coordinated-turn model
+            took it back up from every mixing (docs/tracking.md).
         drag_k0, drag_sigma0: prior mean and standard deviation of k = 1/beta (m^2/kg), beta the
             ballistic coefficient m/(Cd A) in kg/m^2.
         gravity: gravitational acceleration (m/s^2) used by the ballistic model.
@@ -138,6 +143,7 @@ class TrackerConfig:
     q_ballistic: float = 0.5
     q_drag: float = 1e-11
     omega_sigma0: float = 0.2
+    omega_forget_s: float = 2.0
     drag_k0: float = 2e-4
     drag_sigma0: float = 2e-4
     gravity: float = 9.80665
@@ -199,6 +205,8 @@ class TrackerConfig:
             raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
         if not 0 <= self.fast_confirm_m <= self.confirm_n:
             raise ValueError("need 0 <= fast_confirm_m <= confirm_n")
+        if not self.omega_forget_s > 0.0:
+            raise ValueError(f"need omega_forget_s > 0 (s), got {self.omega_forget_s}")
         if self.ballistic_substep_s <= 0.0 or self.ballistic_max_substeps < 1:
             raise ValueError("need ballistic_substep_s > 0 and ballistic_max_substeps >= 1")
         if self.ballistic_min_energy_speed < 0.0 or self.ballistic_energy_sd <= 0.0:

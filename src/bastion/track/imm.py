@@ -15,7 +15,7 @@ import numpy as np
 from bastion.track.config import TrackerConfig
 from bastion.track.linalg import inv_logdet
 from bastion.track.measure import innovation, predict_measurement
-from bastion.track.models import PREDICTORS, process_noise, transition_matrix
+from bastion.track.models import OMEGA, PREDICTORS, omega_decay, process_noise, transition_matrix
 
 
 def _weighted_moments(w: np.ndarray, xm: np.ndarray, Pm: np.ndarray):
@@ -64,6 +64,10 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models: tuple
             xp[j, :, :3] += x0[j, :, 3:6] * dt[:, None]
             Pj[:, :3, :] += dt3 * Pj[:, 3:6, :]
             Pj[:, :, :3] += dt3 * Pj[:, :, 3:6]
+            a = omega_decay(dt, cfg)  # the turn rate relaxes towards 0 (models.predict_cv)
+            xp[j, :, OMEGA] *= a
+            Pj[:, OMEGA, :] *= a[:, None]
+            Pj[:, :, OMEGA] *= a[:, None]
         elif name == "ct":
             xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
             # F differs from the identity in five rows only: F P F' = F (F P)' as row operations.

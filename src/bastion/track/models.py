@@ -38,13 +38,23 @@ def _eye_stack(k: int, d: int = STATE_DIM) -> np.ndarray:
 
 
 def predict_cv(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Nearly constant velocity: states (K, D) moved by dt (K,) seconds."""
+    """Nearly constant velocity: states (K, D) moved by dt (K,) seconds; the turn rate relaxes towards 0
+    (:func:`omega_decay`; its variance's relaxation is in :func:`process_noise`)."""
     F = _eye_stack(x.shape[0], x.shape[1])
     idx = np.arange(3)
     F[:, idx, idx + 3] = dt[:, None]
+    a = omega_decay(dt, cfg)
+    F[:, OMEGA, OMEGA] = a
     xp = x.copy()
     xp[:, :3] += x[:, 3:6] * dt[:, None]
+    xp[:, OMEGA] *= a
     return xp, F
+
+
+def omega_decay(dt: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
+    """exp(-|dt| / omega_forget_s) (K,): the share of its turn rate the constant-velocity model keeps
+    over dt (s)."""
+    return np.exp(-np.abs(dt) / cfg.omega_forget_s)
 
 
 def predict_ct(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -224,7 +234,10 @@ def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig, d: int = STATE
         T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg, d).reshape(3, -1))
     adt = np.abs(dt)
     powers = np.stack([adt, adt * adt, adt * adt * adt], axis=1)
-    return (powers @ T).reshape(-1, d, d)
+    Q = (powers @ T).reshape(-1, d, d)
+    if model == "cv":  # the forgotten turn rate's variance relaxes to the prior's
+        Q[:, OMEGA, OMEGA] += (1.0 - omega_decay(dt, cfg) ** 2) * cfg.omega_sigma0**2
+    return Q
 
 
 def transition_matrix(sojourn: np.ndarray, dt: np.ndarray) -> np.ndarray:

@@ -131,6 +131,17 @@ class Tracker:
         x, P = imm.combine(xp, Pp, c)
         return tab.id[sel].copy(), x, P
 
+    def turn_rates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The coordinated-turn model's horizontal turn-rate estimate (rad/s, counter-clockwise) and its
+        standard deviation for the table rows ``rows`` (a boolean mask or indices), at each track's last
+        update; NaN for both when the IMM has no "ct" model."""
+        tab = self.table
+        sel = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, np.int64)
+        if "ct" not in self.model_names or sel.size == 0:
+            return np.full(sel.size, np.nan), np.full(sel.size, np.nan)
+        m = self.model_names.index("ct")
+        return tab.xm[m, sel, OMEGA].copy(), np.sqrt(np.clip(tab.Pm[m, sel, OMEGA, OMEGA], 0.0, None))
+
     def loose_plots(self, t_from: float = -np.inf) -> Plots:
         """Position plots from ``t_from`` (s) on that no live track holds: those of deleted tracks and
         single plots that never started one (``Tracker.plots``), and the single plots still waiting to pair."""
