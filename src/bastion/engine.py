@@ -175,8 +175,9 @@ class Engine:
         vel_sigma = np.sqrt(np.trace(P[:, 3:, 3:], axis1=1, axis2=2) / 3.0) if n else np.zeros(0)
         self.rf_evidence.forget(tab.id)
         rf_linked = self.rf_evidence.linked(t, ids, len(self._rf_finders))
+        omega, omega_sd = self.tracker.turn_rates(show)
         _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma, missed=tab.misses[show] > 0,
-                                             rf_linked=rf_linked)
+                                             rf_linked=rf_linked, turn_rate=omega, turn_rate_sigma=omega_sd)
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):

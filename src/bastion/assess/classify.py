@@ -58,6 +58,21 @@ _RF_LINKED = {"rocket": 0.005, "mortar": 0.005, "artillery": 0.005, "owa_drone":
 _MIN_SPEED = {"rocket": 0.0, "mortar": 0.0, "artillery": 0.0, "owa_drone": 20.0, "quadcopter": 0.0,
               "bird": 5.0, "aircraft": 25.0, "helicopter": 0.0}
 MIN_SPEED_SD_MPS = 1.5
+# Per class: the rms of its true horizontal turn rate in slow flight (deg/s), the spread of the tracker's
+# coordinated-turn estimate beyond the estimate's own sd. Birds wander (their heading follows a random
+# walk in the simulator); drones fly straight legs between waypoints and turn while hovering. Fitted by
+# maximum likelihood on 4 dense runs (seeds 7000-7003, not the benchmark's) with
+# ``benchmarks/turn_rate_fit.py``: birds 13.7, rounds near their apex 10.8, quadcopters, one-way attack
+# drones and helicopters 0 (their estimates' own sd covers them; 3 is kept so that a real turn is not
+# ruled out). Aircraft are rarely this slow: assumed as helicopters. Trajectory smoothness and
+# turning are what separate drones from birds on tracks alone (Nesteruk et al., "Distinguishing a Drone
+# from Birds Based on Trajectory Movement and Deep Learning", PubMed Central PMC12899335).
+TURN_RATE_DEG_S = {"rocket": 10.0, "mortar": 10.0, "artillery": 10.0, "owa_drone": 3.0, "quadcopter": 3.0,
+                    "bird": 14.0, "aircraft": 3.0, "helicopter": 3.0}
+# The turn-rate evidence counts where the horizontal speed is in this range (m/s): below it a heading
+# means little (a hover); above it no bird or small drone flies, and faster tracks' classes are settled by
+# speed and ballistic flight.
+TURN_SPEED_MPS = (3.0, 60.0)
 
 V0_MIN_BALLISTIC_MPS = 100.0  # lowest vacuum-equivalent launch speed of a round aimed at a base
 V0_SD_MPS = 15.0
@@ -111,6 +126,7 @@ class Classifier:
         self._settle = np.array([c in self.config.settle_classes for c in CLASSES])
         self._log_rf_linked = np.log([_RF_LINKED[c] for c in CLASSES])
         self._min_speed = np.array([_MIN_SPEED[c] for c in CLASSES])
+        self._turn_var = np.radians([TURN_RATE_DEG_S[c] for c in CLASSES]) ** 2
         self._ids = np.empty(0, np.int64)
         self._logpost = np.empty((0, len(CLASSES)))
         self._cand = np.empty(0, np.int64)  # confident class of the current streak (-1: none)
@@ -121,12 +137,14 @@ class Classifier:
 
     def log_likelihood(
         self, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray, vel_sigma: np.ndarray | None = None,
-        rf_linked: np.ndarray | None = None,
+        rf_linked: np.ndarray | None = None, turn_rate: np.ndarray | None = None,
+        turn_rate_sigma: np.ndarray | None = None,
     ) -> np.ndarray:
         """(N, C) log-likelihoods of the current features of N tracks: states x (N,6), RCS (m^2, NaN if
         none), the tracker's ballistic-model probability (NaN if none), the velocity standard
-        deviation (m/s) of each track, which widens the speed likelihoods of young tracks, and whether
-        direction finders take the track to carry a drone's radio link (None: no one knows)."""
+        deviation (m/s) of each track, which widens the speed likelihoods of young tracks, whether
+        direction finders take the track to carry a drone's radio link (None: no one knows), and the
+        tracker's horizontal turn-rate estimate and its sd (rad/s; None or NaN: none)."""
         cfg = self.config
         n = x.shape[0]
         v = x[:, 3:6]
@@ -139,6 +157,9 @@ class Classifier:
         # quadcopter or a helicopter (soft, widened by the velocity's sd).
         slow = np.clip(self._min_speed[None, :] - speed[:, None], 0.0, None) / np.hypot(MIN_SPEED_SD_MPS, vs)[:, None]
         ll -= 0.5 * slow**2
+        if turn_rate is not None and turn_rate_sigma is not None:
+            ll += self.turn_loglik(np.hypot(v[:, 0], v[:, 1]), np.asarray(turn_rate, float),
+                                    np.asarray(turn_rate_sigma, float))
         if rf_linked is not None:
             ll += np.where(np.asarray(rf_linked, bool)[:, None], self._log_rf_linked[None, :], 0.0)
         lrcs = np.log10(np.clip(rcs, 1e-6, None))
@@ -173,9 +194,23 @@ class Classifier:
         ll = np.maximum(ll, cfg.floor_loglik * 3)
         return ll + self._log_prior
 
+    def turn_loglik(self, speed_h: np.ndarray, omega: np.ndarray, omega_sd: np.ndarray) -> np.ndarray:
+        """(N, C) log-likelihood of the turn-rate estimates ``omega`` (rad/s, sd ``omega_sd``) of tracks
+        flying at horizontal speeds ``speed_h`` (m/s): the estimate is the class's true turn rate (zero-mean
+        Gaussian, rms ``TURN_RATE_DEG_S``) plus the estimate's own error. Relative to the likeliest
+        class and floored at ``floor_loglik`` (one feature's cap); zero outside ``TURN_SPEED_MPS`` or
+        without an estimate."""
+        var = omega_sd[:, None] ** 2 + self._turn_var[None, :]
+        ll = -0.5 * omega[:, None] ** 2 / var - 0.5 * np.log(var)
+        ok = (speed_h >= TURN_SPEED_MPS[0]) & (speed_h <= TURN_SPEED_MPS[1])
+        ok &= np.isfinite(omega) & np.isfinite(omega_sd)
+        ll = np.where(ok[:, None], ll, 0.0)
+        return np.maximum(ll - ll.max(axis=1, keepdims=True), self.config.floor_loglik)
+
     def update(
         self, ids: np.ndarray, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray | None = None,
         vel_sigma: np.ndarray | None = None, missed: np.ndarray | None = None, rf_linked: np.ndarray | None = None,
+        turn_rate: np.ndarray | None = None, turn_rate_sigma: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Fold in one cycle of evidence for tracks ``ids``; forget tracks not listed.
 
@@ -183,8 +218,8 @@ class Classifier:
         declared, or a declared class changed, only after ``confirm_cycles`` consecutive confident
         cycles, so that one noisy cycle cannot turn a bird into a target. ``missed`` (N,) marks tracks whose
         last look by their sensors found nothing (coasting): their state is a prediction, not new evidence,
-        so such a cycle does not count towards declaring a drone class either. ``rf_linked`` (N,): see
-        :meth:`log_likelihood`.
+        so such a cycle does not count towards declaring a drone class either. ``rf_linked``, ``turn_rate``
+        and ``turn_rate_sigma`` (N,): see :meth:`log_likelihood`.
         """
         ids = np.asarray(ids, np.int64)
         n = ids.size
@@ -202,7 +237,8 @@ class Classifier:
             declared[known] = self._declared[pos[known]]
             dec_streak[known] = self._dec_streak[pos[known]]
             prev_speed[known] = self._speed[pos[known]]
-        logpost = self.config.forget * prior + self.log_likelihood(x, rcs, ballistic_prob, vel_sigma, rf_linked)
+        logpost = self.config.forget * prior + self.log_likelihood(
+            x, rcs, ballistic_prob, vel_sigma, rf_linked, turn_rate, turn_rate_sigma)
         logpost -= logpost.max(axis=1, keepdims=True)
         prob = np.exp(logpost)
         prob /= prob.sum(axis=1, keepdims=True)
