@@ -7,7 +7,9 @@ Every model works on the same augmented state (so that IMM mixing is a plain wei
 ``omega`` is the horizontal turn rate (counter-clockwise seen from above, i.e. from east towards north)
 used by the coordinated-turn model, ``k = 1/beta`` the inverse ballistic coefficient used by the
 ballistic model (drag deceleration = rho(u) |v|^2 k / 2). Models that do not use a component carry it
-unchanged with a small random walk, so that its estimate survives the time a target spends elsewhere.
+unchanged with a small random walk, so that its estimate survives the time a target spends elsewhere;
+except that the constant-velocity model forgets the turn rate (a straight flyer is not turning:
+``TrackerConfig.omega_forget_s``).
 
 Each ``predict_*`` function returns the predicted states (K, 8) and the Jacobians F (K, 8, 8) of the
 transition, for an extended Kalman prediction; ``process_noise`` gives Q (K, 8, 8) for an elapsed time.
