@@ -50,10 +50,7 @@ def samples(seed: int) -> dict[str, np.ndarray]:
             return
         tab = sim.engine.tracker.table
         ids = np.array(ev.track_ids, np.int64)
-        at = np.flatnonzero(np.isin(tab.id, ids))
-        order = np.argsort(tab.id[at])
-        at = at[order][np.searchsorted(tab.id[at][order], ids)]
-        omega, sd = sim.engine.tracker.turn_rates(at)
+        omega, sd = sim.engine.tracker.turn_rates(tab.index_of(ids))  # pictured tracks are live
         v = np.asarray(ev.states, float)[:, 3:5]
         speed = np.hypot(v[:, 0], v[:, 1])
         ok = (speed >= TURN_SPEED_MPS[0]) & (speed <= TURN_SPEED_MPS[1]) & np.isfinite(omega)

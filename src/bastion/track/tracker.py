@@ -123,8 +123,7 @@ class Tracker:
         tab = self.table
         if len(tab) == 0:
             return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
-        sel = np.arange(len(tab)) if rows is None else np.flatnonzero(np.asarray(rows)) if np.asarray(
-            rows).dtype == bool else np.asarray(rows, np.int64)
+        sel = self._selected(rows)
         if sel.size == 0:
             return _EMPTY_IDS.copy(), np.zeros((0, 6)), np.zeros((0, 6, 6))
         xp, Pp, c = self._predict_rows(sel, float(t) - tab.t_state[sel], switching=False)
@@ -136,11 +135,18 @@ class Tracker:
         standard deviation for the table rows ``rows`` (a boolean mask or indices), at each track's last
         update; NaN for both when the IMM has no "ct" model."""
         tab = self.table
-        sel = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, np.int64)
+        sel = self._selected(rows)
         if "ct" not in self.model_names or sel.size == 0:
             return np.full(sel.size, np.nan), np.full(sel.size, np.nan)
         m = self.model_names.index("ct")
         return tab.xm[m, sel, OMEGA].copy(), np.sqrt(np.clip(tab.Pm[m, sel, OMEGA, OMEGA], 0.0, None))
+
+    def _selected(self, rows: np.ndarray | None) -> np.ndarray:
+        """Table row indices of ``rows`` (a boolean mask or indices; None: every row)."""
+        if rows is None:
+            return np.arange(len(self.table))
+        rows = np.asarray(rows)
+        return np.flatnonzero(rows) if rows.dtype == bool else rows.astype(np.int64)
 
     def loose_plots(self, t_from: float = -np.inf) -> Plots:
         """Position plots from ``t_from`` (s) on that no live track holds: those of deleted tracks and
