@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from bastion.assess.camera_cue import CameraEvidence, CameraTasker, CueCamera
 from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
-from bastion.assess.identity import HOSTILE, NEUTRAL, IdentityAssessor
+from bastion.assess.identity import FRIEND, HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
     ORIGIN_COV_SCALE,
@@ -33,6 +34,8 @@ from bastion.engage.fire_control import FireControl, ThreatPicture
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import Zones
 from bastion.events import (
+    CameraCue,
+    CameraRecognition,
     ClassChanged,
     CommandRejected,
     EngagementReport,
@@ -52,7 +55,7 @@ from bastion.geometry import polygon_area, polygon_centroid
 from bastion.scenario.schema import Scenario
 from bastion.sense.cooperative import CooperativeReport
 from bastion.sense.detections import DetectionBatch
-from bastion.track import COASTING, CONFIRMED, Tracker, TrackerConfig
+from bastion.track import COASTING, CONFIRMED, TENTATIVE, Tracker, TrackerConfig
 from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
 
 DRONE_CLASSES = ("owa_drone", "quadcopter")
@@ -97,6 +100,16 @@ class Engine:
         self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS), scenario.site.alt_m)
         self.rf_evidence = RfEvidence()  # which tracks carry a drone's radio link (the classifier's cue)
         self._rf_finders = {s.name for s in scenario.sensors if s.type == "rf_detector"}
+        # Slew-to-cue cameras: the engine points them (bastion.assess.camera_cue) and takes their
+        # recognitions as class evidence, not their bearings as track updates.
+        self._cued = {
+            s.name: CueCamera(s.name, np.asarray(s.position, float), np.radians(s.slew_rate_deg_s), s.settle_s,
+                              s.dwell_s, s.range_m, np.radians(s.el_min_deg), np.radians(s.el_max_deg), s.relook_s,
+                              s.mislabel_share)
+            for s in scenario.sensors if s.type in ("cued_eo_camera", "cued_ir_camera")
+        }
+        self.camera_tasker = CameraTasker(list(self._cued.values()))
+        self.camera_evidence = CameraEvidence(CLASSES, self.classifier.config.floor_loglik)
         self.time = 0.0
 
     # --- dispatch ---------------------------------------------------------------------------------
@@ -134,6 +147,8 @@ class Engine:
                 self.rf_evidence.ingest(t_dwell, batch.sensor_id, batch.z[:, 0], np.sqrt(batch.R[:, 0, 0]),
                                         batch.sensor_pos, tab.id, pos)
             return []
+        if batch.sensor_id in self._cued:
+            return self._on_camera_look(batch)
         upd = self.tracker.process(batch)
         out: list[Record] = []
         tab = self.tracker.table
@@ -146,6 +161,19 @@ class Engine:
         landed = set(upd.landed.tolist())
         out += [TrackDeleted(upd.time, int(tid), "landed" if tid in landed else "lost") for tid in upd.deleted.tolist()]
         return out
+
+    def _on_camera_look(self, batch: DetectionBatch) -> list[Record]:
+        """A cued camera's look: its recognitions become class evidence for the tracks they lie on."""
+        tab = self.tracker.table
+        if not (len(tab) and len(batch)):
+            return []
+        t_look = float(batch.time.max())
+        pos = tab.x[:, :3] + tab.x[:, 3:6] * (t_look - tab.t_state)[:, None]
+        pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0)
+        credited = self.camera_evidence.ingest(
+            batch.z, batch.label, np.sqrt(batch.R[:, 0, 0]), batch.sensor_pos,
+            self._cued[batch.sensor_id].mislabel_share, tab.id, pos, pos_sigma)
+        return [CameraRecognition(t_look, batch.sensor_id, tid, label) for tid, label in credited]
 
     def _on_operator(self, cmd: OperatorCommand) -> list[Record]:
         """A bad command changes nothing and says why; the command itself is on record as an input."""
@@ -176,8 +204,10 @@ class Engine:
         self.rf_evidence.forget(tab.id)
         rf_linked = self.rf_evidence.linked(t, ids, len(self._rf_finders))
         omega, omega_sd = self.tracker.turn_rates(show)
+        self.camera_evidence.forget(tab.id)
         _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma, missed=tab.misses[show] > 0,
-                                             rf_linked=rf_linked, turn_rate=omega, turn_rate_sigma=omega_sd)
+                                             rf_linked=rf_linked, turn_rate=omega, turn_rate_sigma=omega_sd,
+                                             standing_loglik=self.camera_evidence.loglik(ids))
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):
@@ -208,6 +238,8 @@ class Engine:
                 classes[int(np.flatnonzero(ids == tid)[0])] = "aircraft"
                 out.append(ClassChanged(t, tid, "aircraft", 1.0))
         identities = [self.identity.identity.get(tid, ("unknown", ""))[0] for tid in ids.tolist()]
+        if self._cued:
+            out += self._cue_cameras(t, ids, classes, identities)
 
         t_end = np.full(n, np.inf)
         score = np.zeros(n)
@@ -298,6 +330,25 @@ class Engine:
             tuple(classes), tuple(identities),
         ))
         return out
+
+    def _cue_cameras(self, t: float, ids: np.ndarray, classes: list[str], identities: list[str]) -> list[Record]:
+        """Turn the free slew-to-cue cameras onto the next tracks to look at (bastion.assess.camera_cue):
+        the confirmed tracks ``ids`` with their ``classes`` and ``identities``, and tentative tracks of at
+        least two plots (a look then may name a track by the time it is confirmed). Not rounds, and not
+        tracks with a cooperative identity."""
+        tab = self.tracker.table
+        tentative = (tab.status == TENTATIVE) & (tab.hits >= 2)
+        all_ids = np.concatenate([ids, tab.id[tentative]])
+        rows = tab.index_of(all_ids)
+        pos = tab.x[rows, :3] + tab.x[rows, 3:6] * (t - tab.t_state[rows])[:, None]
+        n_tent = int(tentative.sum())
+        all_classes = list(classes) + ["unknown"] * n_tent
+        eligible = np.array([c not in BALLISTIC_CLASSES and i not in (FRIEND, NEUTRAL) for c, i in
+                             zip(all_classes, list(identities) + ["unknown"] * n_tent, strict=True)], bool)
+        confirmed = np.arange(all_ids.size) < ids.size
+        cues = self.camera_tasker.choose(t, all_ids, pos, tab.x[rows, 3:6], all_classes, eligible, confirmed,
+                                         self.camera_evidence.recognitions(all_ids))
+        return [CameraCue(t, c.camera, c.track_id, c.aim_az, c.aim_el, c.t_start, c.t_end) for c in cues]
 
     def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
         """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)

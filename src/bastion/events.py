@@ -100,6 +100,31 @@ class ClassChanged(Record):
 
 
 @dataclass(frozen=True)
+class CameraCue(Record):
+    """A slew-to-cue camera is turned onto a track (``bastion.assess.camera_cue``): it looks toward
+    (``aim_az``, ``aim_el``) (rad, compass azimuth, from the camera) from ``t_start`` to ``t_end`` (s)."""
+
+    KIND: ClassVar[str] = "assess.camera_cue"
+    camera: str
+    track_id: int
+    aim_az: float
+    aim_el: float
+    t_start: float
+    t_end: float
+
+
+@dataclass(frozen=True)
+class CameraRecognition(Record):
+    """A camera's look recognised the object of a track as ``label`` (a track class): evidence for the
+    classifier, recorded so that a review can see why a track got its class."""
+
+    KIND: ClassVar[str] = "assess.camera_recognition"
+    camera: str
+    track_id: int
+    label: str
+
+
+@dataclass(frozen=True)
 class IdentityChanged(Record):
     KIND: ClassVar[str] = "assess.identity"
     track_id: int

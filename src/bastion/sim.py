@@ -19,19 +19,28 @@ from bastion.engage.effectors import Interceptor, Jammer, Laser
 from bastion.engine import Engine
 from bastion.events import (
     ApprovalRequested,
+    CameraCue,
     EngagementReport,
     FireOrder,
     OperatorCommand,
     Record,
     Tick,
 )
-from bastion.scenario.schema import CameraSensor, CooperativeSensor, RadarSensor, RfSensor, Scenario
+from bastion.scenario.schema import (
+    TRACK_CLASSES,
+    CameraSensor,
+    CooperativeSensor,
+    CuedCameraSensor,
+    RadarSensor,
+    RfSensor,
+    Scenario,
+)
 from bastion.sense.cooperative import CooperativeModel
-from bastion.sense.eoir import EoirModel
+from bastion.sense.eoir import CuedCamera, EoirModel
 from bastion.sense.radar import RadarModel
 from bastion.sense.rf import RfDetectorModel
 from bastion.track.config import TrackerConfig
-from bastion.world.signatures import critical_dimensions
+from bastion.world.signatures import critical_dimensions, recognition_labels
 from bastion.world.truth import World
 
 TICK_S = 0.5  # decision cycle period (s)
@@ -57,6 +66,14 @@ def camera_model(spec: CameraSensor) -> EoirModel:
         el_min=np.radians(spec.el_min_deg), el_max=np.radians(spec.el_max_deg),
         sigma_angle=spec.sigma_angle_mrad * 1e-3, revisit=spec.revisit_s, range_max=spec.range_m,
         false_alarms_per_scan=spec.false_alarms_per_scan,
+    )
+
+
+def cued_camera_model(spec: CuedCameraSensor) -> CuedCamera:
+    return CuedCamera(
+        spec.name, np.asarray(spec.position, float), "visible" if spec.type == "cued_eo_camera" else "infrared",
+        spec.ifov_mrad * 1e-3, np.radians(spec.fov_deg), spec.pixels, sigma_angle=spec.sigma_angle_mrad * 1e-3,
+        range_max=spec.range_m, recognition_n50=spec.recognition_n50, mislabel_share=spec.mislabel_share,
     )
 
 
@@ -107,8 +124,13 @@ class Simulation:
         self._queue: list = []
         self._seq = itertools.count()
         self._sensors = []
+        self._cued: dict[str, tuple[CuedCamera, np.random.Generator]] = {}
         for k, (spec, s) in enumerate(zip(scenario.sensors, ss, strict=False)):
             rng = np.random.default_rng(s)
+            if isinstance(spec, CuedCameraSensor):
+                # Looks only where the engine cues it (CameraCue events), not on a schedule.
+                self._cued[spec.name] = (cued_camera_model(spec), rng)
+                continue
             if isinstance(spec, RadarSensor):
                 model, period = radar_model(spec), spec.revisit_s
             elif isinstance(spec, CameraSensor):
@@ -126,6 +148,7 @@ class Simulation:
             self._push(phase, self._prio(model), ("sensor", k))
         self._guns = {e.name: build_effector(e, scenario.environment) for e in scenario.effectors}
         self._sizes = critical_dimensions(self.world.objects)
+        self._labels = recognition_labels(self.world.objects)
         self._night = scenario.environment.night
         objs = self.world.objects
         self._adsb = np.array([o.adsb for o in objs], bool)
@@ -157,6 +180,8 @@ class Simulation:
                 break
             if isinstance(item, tuple) and item[0] == "sensor":
                 msg = self._sense(item[1], t, result)
+            elif isinstance(item, tuple) and item[0] == "look":
+                msg = self._look(item[1], t)
             elif isinstance(item, tuple) and item[0] == "intercept":
                 msg = self._resolve(item[1], t, result)
             else:
@@ -196,6 +221,14 @@ class Simulation:
         report, _ = model.report(t, pos, vel, alive, coop, ids, rng)
         return report if len(report) else None
 
+    def _look(self, cue: CameraCue, t: float):
+        """A cued camera's look ending at ``t``, against truth then."""
+        camera, rng = self._cued[cue.camera]
+        alive, pos, _ = self.world.state(t)
+        batch, _ = camera.look(t, cue.aim_az, cue.aim_el, pos, self._sizes, self._labels, alive, TRACK_CLASSES, rng,
+                               night=self._night)
+        return batch
+
     @staticmethod
     def _prio(model) -> int:
         return PRIO_COOP if isinstance(model, CooperativeModel) else PRIO_DETECTION
@@ -206,6 +239,8 @@ class Simulation:
             action = "approve" if op.approves else "deny"
             t = ev.t + op.approval_delay_s
             self._push(t, PRIO_OPERATOR, OperatorCommand(t, f"operator:{op.name}", action, ev.engagement_id))
+        elif isinstance(ev, CameraCue) and ev.camera in self._cued:
+            self._push(ev.t_end, PRIO_DETECTION, ("look", ev))
         elif isinstance(ev, FireOrder):
             self._push(ev.intercept_t, PRIO_REPORT, ("intercept", ev))
 

@@ -134,6 +134,7 @@ class Classifier:
         self._declared = np.empty(0, np.int64)
         self._dec_streak = np.empty(0, np.int64)  # consecutive cycles at ``decisive`` probability
         self._speed = np.empty(0)  # the speed estimate (m/s) of the last cycle
+        self._standing = np.empty((0, len(CLASSES)))  # the last cycle's weighted standing evidence
 
     def log_likelihood(
         self, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray, vel_sigma: np.ndarray | None = None,
@@ -211,6 +212,7 @@ class Classifier:
         self, ids: np.ndarray, x: np.ndarray, rcs: np.ndarray, ballistic_prob: np.ndarray | None = None,
         vel_sigma: np.ndarray | None = None, missed: np.ndarray | None = None, rf_linked: np.ndarray | None = None,
         turn_rate: np.ndarray | None = None, turn_rate_sigma: np.ndarray | None = None,
+        standing_loglik: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Fold in one cycle of evidence for tracks ``ids``; forget tracks not listed.
 
@@ -219,7 +221,13 @@ class Classifier:
         cycles, so that one noisy cycle cannot turn a bird into a target. ``missed`` (N,) marks tracks whose
         last look by their sensors found nothing (coasting): their state is a prediction, not new evidence,
         so such a cycle does not count towards declaring a drone class either. ``rf_linked``, ``turn_rate``
-        and ``turn_rate_sigma`` (N,): see :meth:`log_likelihood`.
+        and ``turn_rate_sigma`` (N,): see :meth:`log_likelihood`. ``standing_loglik`` (N, C): evidence that
+        stands until a new report changes it (a camera's recognitions, summed over its looks:
+        ``bastion.assess.camera_cue``), floored at ``floor_loglik``. A feature seen in every cycle weighs
+        1 / (1 - forget) times its own log-likelihood once its history is long (6.7 for forget 0.85; so does a
+        class's log prior); standing evidence enters at that weight at once and keeps it while it stands
+        (each cycle adds its change and gives back what forgetting took), so that a recognition weighs as
+        much as the kinematic evidence it must overturn, from the cycle it arrives.
         """
         ids = np.asarray(ids, np.int64)
         n = ids.size
@@ -229,6 +237,10 @@ class Classifier:
         cand, streak, declared = np.full(n, -1), np.zeros(n, np.int64), np.full(n, -1)
         dec_streak = np.zeros(n, np.int64)
         prev_speed = np.full(n, np.nan)
+        weight = 1.0 / (1.0 - self.config.forget)
+        standing = np.zeros((n, len(CLASSES))) if standing_loglik is None else weight * np.maximum(
+            np.asarray(standing_loglik, float), self.config.floor_loglik)
+        prev_standing = np.zeros((n, len(CLASSES)))
         if self._ids.size:
             pos = np.clip(np.searchsorted(self._ids, ids), 0, self._ids.size - 1)
             known = self._ids[pos] == ids
@@ -237,7 +249,8 @@ class Classifier:
             declared[known] = self._declared[pos[known]]
             dec_streak[known] = self._dec_streak[pos[known]]
             prev_speed[known] = self._speed[pos[known]]
-        logpost = self.config.forget * prior + self.log_likelihood(
+            prev_standing[known] = self._standing[pos[known]]
+        logpost = self.config.forget * (prior - prev_standing) + standing + self.log_likelihood(
             x, rcs, ballistic_prob, vel_sigma, rf_linked, turn_rate, turn_rate_sigma)
         logpost -= logpost.max(axis=1, keepdims=True)
         prob = np.exp(logpost)
@@ -265,4 +278,5 @@ class Classifier:
         self._cand, self._streak, self._declared = cand[order], streak[order], declared[order]
         self._dec_streak = dec_streak[order]
         self._speed = speed[order]
+        self._standing = standing[order]
         return prob, declared

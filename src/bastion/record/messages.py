@@ -22,7 +22,7 @@ def encode_input(msg) -> tuple[float, str, dict[str, Any]]:
             "sensor_id": msg.sensor_id, "kind": msg.kind, "sensor_pos": msg.sensor_pos.tolist(),
             "time": msg.time.tolist(), "z": msg.z.tolist(), "R": msg.R.tolist(),
             "rcs_m2": [None if not np.isfinite(v) else v for v in msg.rcs_m2.tolist()],
-            "rf_link": msg.rf_link.tolist(),
+            "rf_link": msg.rf_link.tolist(), "label": [str(v) for v in msg.label.tolist()],
         }
     if isinstance(msg, CooperativeReport):
         return msg.time, INPUT_COOPERATIVE, {
@@ -48,6 +48,7 @@ def decode_input(kind: str, p: dict[str, Any]):
             p["sensor_id"], p["kind"], np.array(p["sensor_pos"]), np.array(p["time"], float),
             np.array(p["z"], float).reshape(n, dim), np.array(p["R"], float).reshape(n, dim, dim),
             np.array([np.nan if v is None else v for v in p["rcs_m2"]], float), np.array(p["rf_link"], bool),
+            None if "label" not in p else np.array(p["label"], dtype=object),  # logs before 2026-12-07 have none
         )
     if kind == INPUT_COOPERATIVE:
         n = len(p["identity"])

@@ -138,6 +138,42 @@ class CameraSensor(Strict):
     false_alarms_per_scan: NonNegFloat = 0.0
 
 
+class CuedCameraSensor(Strict):
+    """A slew-to-cue EO (visible) or IR camera with a zoom: the engine points it at one track at a time
+    (``bastion.assess.camera_cue``) to recognise what it is (Johnson criteria,
+    ``bastion.sense.eoir.CuedCamera``). Its reports are classification evidence, not track updates.
+
+    ``fov_deg`` and ``pixels``: the wide view it finds the target in; ``ifov_mrad``: one pixel zoomed in on
+    it; ``slew_rate_deg_s`` and ``settle_s``: how fast it turns to a new cue and how long it then needs to
+    steady; ``dwell_s``: how long it looks; ``recognition_n50``: resolvable cycles across the target for
+    50 % recognition (Johnson: 4); ``mislabel_share``: the share of its recognitions that name a wrong class
+    (its confusion, spread evenly over the other classes); ``relook_s``: the shortest time between two looks
+    at one track."""
+
+    name: str
+    type: Literal["cued_eo_camera", "cued_ir_camera"]
+    position: Point3
+    ifov_mrad: PositiveFloat = 0.02
+    fov_deg: Annotated[float, Field(gt=0, le=60)] = 3.0
+    pixels: Annotated[int, Field(gt=0)] = 1280
+    sigma_angle_mrad: PositiveFloat = 0.05
+    slew_rate_deg_s: PositiveFloat = 60.0
+    settle_s: NonNegFloat = 0.3
+    dwell_s: PositiveFloat = 1.0
+    range_m: PositiveFloat = 8000.0
+    el_min_deg: float = Field(default=-5.0, ge=-90, le=90)
+    el_max_deg: float = Field(default=80.0, ge=-90, le=90)
+    recognition_n50: PositiveFloat = 4.0
+    mislabel_share: Annotated[float, Field(ge=0, lt=1)] = 0.05
+    relook_s: NonNegFloat = 5.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CuedCameraSensor:
+        if self.el_min_deg >= self.el_max_deg:
+            raise ValueError("el_min_deg must be below el_max_deg")
+        return self
+
+
 class RfSensor(Strict):
     """An RF direction finder: bearings to drones whose control link is on the air; nothing from
     autonomous drones."""
@@ -154,7 +190,8 @@ class RfSensor(Strict):
     false_alarms_per_scan: NonNegFloat = 0.0
 
 
-Sensor = Annotated[RadarSensor | CooperativeSensor | CameraSensor | RfSensor, Field(discriminator="type")]
+Sensor = Annotated[RadarSensor | CooperativeSensor | CameraSensor | CuedCameraSensor | RfSensor,
+                   Field(discriminator="type")]
 
 
 class GunSector(Strict):

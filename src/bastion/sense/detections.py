@@ -32,6 +32,8 @@ class DetectionBatch:
         R: (n, m, m) measurement noise covariances, same units squared.
         rcs_m2: (n,) the sensor's estimate of radar cross-section (m^2), NaN where it has none.
         rf_link: (n,) True where an RF detector attributes the detection to a control link.
+        label: (n,) the sensor's own recognition of what it detected (a track class name, e.g. a camera's
+            ``"quadcopter"``), ``""`` where it recognised nothing.
     """
 
     sensor_id: str
@@ -42,6 +44,7 @@ class DetectionBatch:
     R: np.ndarray
     rcs_m2: np.ndarray = field(default=None)  # type: ignore[assignment]
     rf_link: np.ndarray = field(default=None)  # type: ignore[assignment]
+    label: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.kind not in MEAS_DIM:
@@ -59,6 +62,10 @@ class DetectionBatch:
         object.__setattr__(self, "R", R)
         object.__setattr__(self, "rcs_m2", rcs)
         object.__setattr__(self, "rf_link", rf)
+        labels = np.full(n, "", dtype=object) if self.label is None else np.asarray(self.label, object).reshape(-1)
+        if labels.size != n:
+            raise ValueError(f"detection batch from {self.sensor_id!r}: {labels.size} labels for {n} detections")
+        object.__setattr__(self, "label", labels)
         object.__setattr__(self, "sensor_pos", np.asarray(self.sensor_pos, dtype=float).reshape(3))
         if not (np.all(np.isfinite(z)) and np.all(np.isfinite(t)) and np.all(np.isfinite(R))):
             raise ValueError(f"detection batch from {self.sensor_id!r}: non-finite time, z or R")
@@ -81,4 +88,5 @@ class DetectionBatch:
             self.R[index],
             self.rcs_m2[index],
             self.rf_link[index],
+            self.label[index],
         )

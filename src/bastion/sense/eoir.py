@@ -14,8 +14,14 @@ of effective resolution: its cycle count is multiplied by ``night_factor`` (assu
 band, i.e. a tenth of the daytime detection range; see docs/models.md). A thermal infrared channel sees
 emitted heat and is unchanged by night (factor 1).
 
-Not modelled: atmospheric extinction, clutter backgrounds, line-of-sight masking, slewing of a narrow
-field of view (the camera here stares at its whole sector every frame).
+Recognition (telling what the target is: a bird from a quadcopter) needs more cycles than detection:
+Johnson's criterion is 4.0 +/- 0.8 line pairs (Johnson 1958), through the same TTPF. A staring camera
+(:class:`EoirModel`) covers a wide sector with coarse pixels and reports bearings only; a slew-to-cue
+camera (:class:`CuedCamera`) turns a narrow view of fine pixels to one cued track at a time and reports
+what it recognised there.
+
+Not modelled: atmospheric extinction, clutter backgrounds, line-of-sight masking, a staring camera's own
+slewing (:class:`EoirModel` stares at its whole sector every frame).
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from bastion.geo import enu_to_rae
+from bastion.geo import enu_to_rae, wrap_angle
 from bastion.sense.detections import DetectionBatch
 from bastion.sense.radar import FULL_CIRCLE, in_sector
 
 JOHNSON_N50_DETECTION = 1.0  # line pairs across the critical dimension for 50 % detection (Johnson 1958)
+JOHNSON_N50_RECOGNITION = 4.0  # ... for 50 % recognition (Johnson 1958: 4.0 +/- 0.8)
 VISIBLE_NIGHT_FACTOR = 0.1  # assumed: a daylight camera at night keeps a tenth of its effective resolution
 INFRARED_NIGHT_FACTOR = 1.0  # thermal IR sees emitted radiation: unchanged at night
 BANDS = ("visible", "infrared")
@@ -148,6 +155,122 @@ class EoirModel:
             z=z_all[order], R=np.diag([self.sigma_angle**2, self.sigma_angle**2]),
         )
         return batch, truth[order]
+
+
+@dataclass(frozen=True)
+class CuedCamera:
+    """A slew-to-cue EO or IR camera with a zoom (SI units: metres, radians). Cued onto a direction, it
+    looks with its wide view (``fov`` across, ``pixels`` pixels: ifov ``fov / pixels``), detects what is
+    there, locks its video tracker on the detection nearest the aim, zooms in to its narrow pixel ``ifov``
+    and reports the bearings of what it detected and what it recognised of the locked target (a class
+    name). Where and when it looks (slewing, settling, dwelling, the mount's limits) is the tasking's
+    business (``bastion.assess.camera_cue``).
+
+    Per object in the wide view at range R with critical dimension d: N = d / (2 R ifov) cycles (times
+    the band's night factor); detected in the wide view with probability TTPF(N_wide, ``detection_n50``);
+    the locked object is recognised with probability TTPF(N_narrow, ``recognition_n50``) (Johnson's 4 line
+    pairs). A recognition names the object's true class, except in a share ``mislabel_share`` of cases,
+    when it names one of the other classes of ``label_set`` at random. Each look is a fresh draw: between
+    looks the target's aspect and the background change (assumed; looks seconds apart are surely
+    correlated). Not modelled: false alarms, occlusion, a target leaving the view during the dwell.
+
+    Attributes:
+        name, position ((3,) ENU m), band (``"visible"`` or ``"infrared"``), ifov (rad per pixel, zoomed in),
+        fov (rad, full width of the square wide view), pixels (across the wide view), sigma_angle (rad,
+        bearing noise per axis), range_max (m), recognition_n50 and detection_n50 (cycles), mislabel_share
+        (0-1), night_factor (None: the band's).
+    """
+
+    name: str
+    position: np.ndarray
+    band: str
+    ifov: float
+    fov: float
+    pixels: int = 1280
+    sigma_angle: float = 5e-5
+    range_max: float = 8000.0
+    recognition_n50: float = JOHNSON_N50_RECOGNITION
+    detection_n50: float = JOHNSON_N50_DETECTION
+    mislabel_share: float = 0.05
+    night_factor: float | None = None
+
+    kind = "bearing"
+
+    def __post_init__(self) -> None:
+        if self.band not in BANDS:
+            raise ValueError(f"cued camera {self.name!r}: band must be one of {BANDS}, not {self.band!r}")
+        if not (self.ifov > 0.0 and self.fov > 0.0 and self.pixels > 0 and self.sigma_angle > 0.0
+                and self.recognition_n50 > 0.0 and self.detection_n50 > 0.0):
+            raise ValueError(f"cued camera {self.name!r}: ifov, fov, pixels, sigma_angle and the n50s must be "
+                             "positive")
+        if not 0.0 <= self.mislabel_share < 1.0:
+            raise ValueError(f"cued camera {self.name!r}: mislabel_share must be in [0, 1)")
+        object.__setattr__(self, "position", np.asarray(self.position, float).reshape(3))
+
+    @property
+    def wide_ifov(self) -> float:
+        """One pixel of the wide view (rad)."""
+        return self.fov / self.pixels
+
+    def cycles(self, size_m, rng_m, night: bool = False, ifov: float | None = None) -> np.ndarray:
+        """Resolvable cycles across targets of critical dimension ``size_m`` (m) at range ``rng_m`` (m), with
+        pixels of ``ifov`` (rad; None: the zoomed-in ``ifov``)."""
+        factor = 1.0 if not night else (self.night_factor if self.night_factor is not None else
+                                        VISIBLE_NIGHT_FACTOR if self.band == "visible" else INFRARED_NIGHT_FACTOR)
+        pixel = self.ifov if ifov is None else ifov
+        return factor * np.asarray(size_m, float) / (2.0 * np.maximum(np.asarray(rng_m, float), 1e-9) * pixel)
+
+    def p_recognise(self, size_m, rng_m, night: bool = False) -> np.ndarray:
+        """Probability that a look locked on a target of critical dimension ``size_m`` at ``rng_m`` (m)
+        recognises it."""
+        return ttpf(self.cycles(size_m, rng_m, night), self.recognition_n50)
+
+    def p_detect_wide(self, size_m, rng_m, night: bool = False) -> np.ndarray:
+        """Probability that the wide view detects a target of critical dimension ``size_m`` at ``rng_m`` (m)."""
+        return ttpf(self.cycles(size_m, rng_m, night, self.wide_ifov), self.detection_n50)
+
+    def look(
+        self, t: float, aim_az: float, aim_el: float, pos: np.ndarray, size_m: np.ndarray, truth_label,
+        exists: np.ndarray, label_set: tuple[str, ...], rng: np.random.Generator, night: bool = False,
+    ) -> tuple[DetectionBatch, np.ndarray]:
+        """One look ending at ``t`` (s) with the wide view centred on (``aim_az``, ``aim_el``) (rad) over
+        objects at ``pos`` (n,3) ENU m with critical dimensions ``size_m`` (n,) m, true class names
+        ``truth_label`` (n,) and existence ``exists`` (n,); ``label_set``: the class names a recognition can
+        give. Returns a ``bearing`` batch whose ``label`` holds the recognition of the locked target
+        (``""`` for the others and when nothing was recognised) and, for analysis only, the object index
+        behind each detection."""
+        pos = np.asarray(pos, float).reshape(-1, 3)
+        n = pos.shape[0]
+        rae = enu_to_rae(pos, self.position)
+        # The same draws per object whatever happens, so one object never shifts another's stream.
+        u, r, v = rng.random(n), rng.random(n), rng.random(n)
+        other = rng.integers(0, max(len(label_set) - 1, 1), n)
+        noise = rng.normal(size=(n, 2))
+        half = 0.5 * self.fov
+        d_az = wrap_angle(rae[:, 1] - aim_az) * np.cos(rae[:, 2])
+        d_el = rae[:, 2] - aim_el
+        in_view = (np.abs(d_az) <= half) & (np.abs(d_el) <= half) & (rae[:, 0] <= self.range_max)
+        cand = np.asarray(exists, bool) & (pos[:, 2] > 0.0) & in_view
+        size_m = np.asarray(size_m, float)
+        det = np.flatnonzero(cand & (u < self.p_detect_wide(size_m, rae[:, 0], night)))
+        labels = np.full(det.size, "", dtype=object)
+        if det.size:
+            j = int(np.argmin(np.hypot(d_az[det], d_el[det])))  # the video tracker locks on the nearest
+            k = det[j]
+            if r[k] < self.p_recognise(size_m[k], rae[k, 0], night):
+                true = str(np.asarray(truth_label, dtype=object)[k])
+                if v[k] < self.mislabel_share or true not in label_set:
+                    others = [c for c in label_set if c != true]
+                    labels[j] = others[int(other[k]) % len(others)]
+                else:
+                    labels[j] = true
+        z = rae[det, 1:3] + self.sigma_angle * noise[det]
+        z[:, 0] = np.mod(z[:, 0], FULL_CIRCLE)
+        batch = DetectionBatch(
+            sensor_id=self.name, kind="bearing", sensor_pos=self.position, time=np.full(det.size, t), z=z,
+            R=np.diag([self.sigma_angle**2, self.sigma_angle**2]), label=labels,
+        )
+        return batch, det
 
 
 # --- Presets -----------------------------------------------------------------------------------------

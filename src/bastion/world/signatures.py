@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "RECOGNISED_AS",
     "SIGNATURES",
     "Signature",
     "critical_dimension_m",
@@ -28,6 +29,7 @@ __all__ = [
     "munition_critical_dimension_m",
     "munition_rcs_m2",
     "rcs_m2",
+    "recognition_labels",
     "sample_rcs_m2",
 ]
 
@@ -170,3 +172,14 @@ def critical_dimensions(objects) -> np.ndarray:
     """(n,) critical dimensions (m) of truth objects (anything with ``kind`` and ``meta``, e.g.
     ``bastion.world.truth.TruthObject``), for :meth:`bastion.sense.eoir.EoirModel.scan`."""
     return np.array([critical_dimension_m(o.kind, (o.meta or {}).get("preset")) for o in objects], float)
+
+
+# The track class a camera that recognises an object names it by (its kind otherwise): an FPV drone is a
+# small quadcopter, a flock's members are birds.
+RECOGNISED_AS = {"fpv": "quadcopter", "birds": "bird"}
+
+
+def recognition_labels(objects) -> np.ndarray:
+    """(n,) the class names a camera recognising truth objects (anything with ``kind``) gives them, for
+    :meth:`bastion.sense.eoir.CuedCamera.look`."""
+    return np.array([RECOGNISED_AS.get(o.kind, o.kind) for o in objects], dtype=object)

@@ -1,0 +1,94 @@
+"""A slew-to-cue camera in a run: the engine cues it, its recognitions name a silent quadcopter that radar
+kinematics take for a bird, every cue and recognition is on record, and a replay makes the same decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.cli import main
+from bastion.errors import UserError
+from bastion.evaluate.summary import match_tracks
+from bastion.events import CameraCue, CameraRecognition, ClassChanged, IdentityChanged
+from bastion.scenario.load import parse_scenario
+from bastion.sim import Simulation
+from tests.scenario_text import FIELD_WITH_ONE_RADAR
+
+CAMERA = """
+[[sensors]]
+name = "turret"
+type = "cued_ir_camera"
+position = [0.0, 0.0, 15.0]
+range_m = 2500.0
+"""
+
+OBJECTS = """
+[[objects]]
+kind = "quadcopter"
+name = "silent-quad"
+start = [900.0, 300.0, 60.0]
+area_radius_m = 200.0
+speed_mps = 10.0
+rf_link = false
+
+[[objects]]
+kind = "birds"
+name = "flock"
+count = 3
+center = [-800.0, 600.0, 60.0]
+radius_m = 150.0
+"""
+
+
+def _text(camera: bool) -> str:
+    head = 'name = "camera"\nduration_s = 90.0\nseed = 5\n'
+    return head + FIELD_WITH_ONE_RADAR + (CAMERA if camera else "") + OBJECTS
+
+
+@pytest.fixture(scope="module")
+def runs():
+    out = {}
+    for camera in (True, False):
+        res = Simulation(parse_scenario(_text(camera), "camera.toml")).run()
+        owner = match_tracks(res.world, res.events)
+        kinds = {tid: res.world.objects[i].kind for tid, i in owner.items()}
+        out[camera] = (res.events, kinds)
+    return out
+
+
+def _classes(events, kinds, kind):
+    return {e.track_class for e in events if isinstance(e, ClassChanged) and kinds.get(e.track_id) == kind}
+
+
+def test_the_camera_names_a_silent_quadcopter_the_radar_alone_takes_for_a_bird(runs):
+    events, kinds = runs[True]
+    cues = [e for e in events if isinstance(e, CameraCue)]
+    recognitions = [e for e in events if isinstance(e, CameraRecognition)]
+    assert cues and all(e.camera == "turret" and e.t < e.t_start < e.t_end for e in cues)
+    assert {e.label for e in recognitions if kinds.get(e.track_id) == "quadcopter"} == {"quadcopter"}
+    assert "quadcopter" in _classes(events, kinds, "quadcopter")
+    assert any(e.identity == "hostile" for e in events
+               if isinstance(e, IdentityChanged) and kinds.get(e.track_id) == "quadcopter")
+    # The birds: recognised as birds, never made quadcopters.
+    assert {e.label for e in recognitions if kinds.get(e.track_id) == "bird"} == {"bird"}
+    assert "quadcopter" not in _classes(events, kinds, "bird")
+    events, kinds = runs[False]
+    assert not any(isinstance(e, CameraCue | CameraRecognition) for e in events)
+    assert "quadcopter" not in _classes(events, kinds, "quadcopter")
+
+
+def test_a_run_with_a_camera_replays_to_the_same_decisions(tmp_path):
+    from bastion.record.replay import replay
+
+    path = tmp_path / "camera.toml"
+    path.write_text(_text(True), encoding="utf-8")
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "out")]) == 0
+    res = replay(tmp_path / "out" / "events.sqlite")
+    assert any(kind == CameraRecognition.KIND for _, kind, _ in res.recorded)
+    assert res.identical, res.first_difference()
+
+
+def test_a_bad_camera_setting_is_refused_naming_it():
+    with pytest.raises(UserError, match=r"sensors\[1\]\.fov_deg"):
+        parse_scenario(_text(True).replace('range_m = 2500.0', 'range_m = 2500.0\nfov_deg = 0.0'), "camera.toml")
+    with pytest.raises(UserError, match=r"sensors\[1\]\.mislabel_share"):
+        parse_scenario(_text(True).replace('range_m = 2500.0', 'range_m = 2500.0\nmislabel_share = 1.5'), "camera.toml")
