@@ -2,7 +2,8 @@
 over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) against the goals of issue 5.
 
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
-        [--set SENSOR.FIELD=VALUE ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS] [--prior CLASS=VALUE ...]
+        [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
+        [--prior CLASS=VALUE ...]
 
 ``--dense`` packs more of each class into every run (50 rounds, 20 drones, 20 quadcopters, 20 birds, 20
 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per class in about 20 minutes of CPU
@@ -230,6 +231,8 @@ def _markdown(res: dict) -> str:
              f"on {res['machine']}, {res['date']}."
              + ("" if not res["sensor_overrides"] else " Sensors changed from the test base: "
                 + ", ".join(f"{a}.{b} = {c:g}" for a, b, c in res["sensor_overrides"]) + ".")
+             + ("" if not res.get("dropped_sensors") else " Sensors left out of the test base: "
+                + ", ".join(res["dropped_sensors"]) + ".")
              + ("" if not res.get("tracker_overrides") else " Tracker changed from its defaults: "
                 + ", ".join(f"{a} = {b:g}" for a, b in res["tracker_overrides"]) + ".")
              + ("" if res.get("time_to_shelter_s") is None
@@ -377,6 +380,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shelter-s", type=float, default=None, metavar="SECONDS",
                     help="every zone's time to shelter (a what-if; default: 10 s in the centre column, 15 s"
                     " elsewhere)")
+    ap.add_argument("--drop", action="append", default=[], metavar="SENSOR",
+                    help="leave a sensor out of the test base (a what-if), e.g. cued-camera; repeatable")
     ap.add_argument("--tracker", action="append", default=[], metavar="FIELD=VALUE",
                     help="change a numeric setting of the engine's tracker (bastion.track.TrackerConfig; a"
                     " what-if), e.g. fast_confirm_m=3; repeatable")
@@ -390,7 +395,8 @@ def main(argv=None) -> int:
         tracker = tuple(_name_value("--tracker", text, "FIELD=VALUE", "fast_confirm_m=3") for text in args.tracker)
         priors = tuple(_name_value("--prior", text, "CLASS=VALUE", "quadcopter=-1") for text in args.prior)
         mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
-                                  tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors)
+                                  tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors,
+                                  dropped_sensors=tuple(args.drop))
         build_scenario(args.first_seed, mix)  # a bad override is reported here, before any run
         tracker_config_for(tracker)
     except UserError as err:
@@ -419,6 +425,7 @@ def main(argv=None) -> int:
         "warning": warning(objs), "latency": latency(objs), "unowned_tracks": unowned_tracks(objs, n),
         "sensor_overrides": [list(o) for o in overrides], "tracker_overrides": [list(o) for o in tracker],
         "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
+        "dropped_sensors": list(args.drop),
     }
     print(_markdown(res))
     if args.json:

@@ -147,3 +147,15 @@ def test_quadcopters_come_from_their_own_stream_and_leave_every_other_object_as_
     # A quarter fly without a radio link, three quarters dive onto an asset (40 draws: loose bounds).
     assert 4 <= sum(not q.rf_link for q in quads) <= 18
     assert 22 <= sum(q.target is not None for q in quads) <= 38
+
+
+def test_a_sensor_left_out_is_gone_and_the_others_keep_their_places():
+    from bastion.errors import UserError
+
+    base = build_scenario(5, SMALL)
+    without = build_scenario(5, Mix(**{**SMALL.__dict__, "dropped_sensors": ("cued-camera",)}))
+    names = [s.name for s in base.sensors]
+    assert "cued-camera" in names and names[-1] == "cued-camera"  # last: no other sensor's stream moves
+    assert [s.name for s in without.sensors] == names[:-1] and without.sensors == base.sensors[:-1]
+    with pytest.raises(UserError, match="no sensor 'camera'.*cued-camera"):
+        build_scenario(5, Mix(dropped_sensors=("camera",)))

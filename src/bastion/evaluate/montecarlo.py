@@ -93,6 +93,10 @@ SENSORS = [
      "interval_s": 1.0, "sigma_position_m": 15.0},
     {"name": "iff", "type": "iff_interrogator", "position": [0.0, 0.0, 12.0], "range_m": 30000.0,
      "interval_s": 1.0, "sigma_position_m": 60.0},
+    # A slew-to-cue IR camera on a 15 m mast at the centre: the radar cues it onto tracks kinematics leave
+    # open (a bird or a quadcopter?), and it recognises them (docs/assessment.md, "Camera"). Last in the
+    # list, so that it shifts no other sensor's random stream.
+    {"name": "cued-camera", "type": "cued_ir_camera", "position": [0.0, 0.0, 15.0], "range_m": 2000.0},
 ]
 
 
@@ -122,19 +126,27 @@ class Mix:
     # The classifier's log priors per cycle for some classes (``(class, value)``; the scenario's
     # ``class_priors``): how common a planner takes each class to be near the base.
     class_priors: tuple[tuple[str, float], ...] = ()
+    # Sensors of the test base left out (a what-if: the base without its camera). Each sensor's random
+    # stream follows its place in the list, so leaving one out changes the draws of those after it.
+    dropped_sensors: tuple[str, ...] = ()
 
 
-def sensors_for(overrides: tuple[tuple[str, str, float], ...] = ()) -> list[dict[str, Any]]:
-    """The test base's sensors (``SENSORS``) with ``overrides`` applied; an unknown sensor name raises
-    :class:`UserError` naming the sensors there are (a bad field or value is caught by the scenario's own
-    validation)."""
+def sensors_for(
+    overrides: tuple[tuple[str, str, float], ...] = (), dropped: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """The test base's sensors (``SENSORS``) with ``overrides`` applied and those named in ``dropped`` left
+    out; an unknown sensor name raises :class:`UserError` naming the sensors there are (a bad field or value
+    is caught by the scenario's own validation)."""
     sensors = [dict(s) for s in SENSORS]
     by_name = {s["name"]: s for s in sensors}
+    for name in dropped:
+        if name not in by_name:
+            raise UserError(f"sensor left out: no sensor {name!r} (sensors: {', '.join(by_name)})")
     for name, fieldname, value in overrides:
         if name not in by_name:
             raise UserError(f"sensor override {name}.{fieldname}: no sensor {name!r} (sensors: {', '.join(by_name)})")
         by_name[name][fieldname] = value
-    return sensors
+    return [s for s in sensors if s["name"] not in dropped]
 
 
 def tracker_config_for(overrides: tuple[tuple[str, float], ...] = ()) -> TrackerConfig:
@@ -241,7 +253,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
         })
     objects += _quadcopters(seed, mix)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s, mix.class_priors)
+                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors)
 
 
 QUAD_RANGE_M = (1200.0, 3500.0)  # where a quadcopter starts, from its asset (m)
@@ -272,16 +284,18 @@ def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:
 def base_scenario(
     name: str, seed: int, duration_s: float, objects: list[dict[str, Any]],
     sensor_overrides: tuple[tuple[str, str, float], ...] = (), time_to_shelter_s: float | None = None,
-    class_priors: tuple[tuple[str, float], ...] = (),
+    class_priors: tuple[tuple[str, float], ...] = (), dropped_sensors: tuple[str, ...] = (),
 ) -> Scenario:
-    """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides)``,
+    """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides,
+    dropped_sensors)``,
     the classifier's ``class_priors``, no effectors, ROE on HOLD) with ``objects`` (scenario object specs);
     a bad spec raises :class:`UserError` naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
-        "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides), "effectors": [],
+        "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides, dropped_sensors),
+        "effectors": [],
         "objects": objects, "class_priors": dict(class_priors),
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }
