@@ -34,7 +34,6 @@ from bastion.engage.fire_control import FireControl, ThreatPicture
 from bastion.engage.roe import RoeState
 from bastion.engage.safety import Zones
 from bastion.events import (
-    CameraCue,
     CameraRecognition,
     ClassChanged,
     CommandRejected,
@@ -346,9 +345,8 @@ class Engine:
         eligible = np.array([c not in BALLISTIC_CLASSES and i not in (FRIEND, NEUTRAL) for c, i in
                              zip(all_classes, list(identities) + ["unknown"] * n_tent, strict=True)], bool)
         confirmed = np.arange(all_ids.size) < ids.size
-        cues = self.camera_tasker.choose(t, all_ids, pos, tab.x[rows, 3:6], all_classes, eligible, confirmed,
+        return self.camera_tasker.choose(t, all_ids, pos, tab.x[rows, 3:6], all_classes, eligible, confirmed,
                                          self.camera_evidence.recognitions(all_ids))
-        return [CameraCue(t, c.camera, c.track_id, c.aim_az, c.aim_el, c.t_start, c.t_end) for c in cues]
 
     def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
         """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)

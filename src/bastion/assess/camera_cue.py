@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.events import CameraCue
 from bastion.geo import enu_to_rae, wrap_angle
 
 CHI2_2DOF_99 = 9.21  # 99 % point of the chi-square distribution with 2 degrees of freedom
@@ -72,19 +73,6 @@ class CueCamera:
         return turn / self.slew_rate + self.settle
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One look decided: ``camera`` looks at track ``track_id`` toward (``aim_az``, ``aim_el``) (rad,
-    compass azimuth) from ``t_start`` to ``t_end`` (s)."""
-
-    camera: str
-    track_id: int
-    aim_az: float
-    aim_el: float
-    t_start: float
-    t_end: float
-
-
 class CameraTasker:
     """Where each slew-to-cue camera looks next (module docstring, "Tasking")."""
 
@@ -98,15 +86,15 @@ class CameraTasker:
     def choose(
         self, t: float, ids: np.ndarray, pos: np.ndarray, vel: np.ndarray, classes: list[str],
         eligible: np.ndarray, confirmed: np.ndarray, recognitions: np.ndarray,
-    ) -> list[Cue]:
-        """The looks that free cameras start at ``t`` (s), for tracks ``ids`` (N,) at positions ``pos``
-        (N,3) ENU m with velocities ``vel`` (N,3) m/s, their current ``classes``, whether each may be
-        looked at (``eligible``), is confirmed, and how many recognitions cameras made of it."""
+    ) -> list[CameraCue]:
+        """The looks (``CameraCue`` events) that free cameras start at ``t`` (s), for tracks ``ids`` (N,) at
+        positions ``pos`` (N,3) ENU m with velocities ``vel`` (N,3) m/s, their current ``classes``, whether
+        each may be looked at (``eligible``), is confirmed, and how many recognitions cameras made of it."""
         ids = np.asarray(ids, np.int64)
         live = set(ids.tolist())
         self._looks = {k: v for k, v in self._looks.items() if k in live}
         self._last_look = {k: v for k, v in self._last_look.items() if k in live}
-        cues: list[Cue] = []
+        cues: list[CameraCue] = []
         taken: set[int] = set()
         open_class = np.array([c in OPEN_CLASSES for c in classes], bool)
         looks = np.array([self._looks.get(k, 0) for k in ids.tolist()], np.int64)
@@ -133,7 +121,7 @@ class CameraTasker:
             t_end = t_start + cam.dwell
             aim = enu_to_rae((np.asarray(pos, float)[k] + np.asarray(vel, float)[k] * (t_end - t))[None, :],
                              cam.position)[0]
-            cue = Cue(cam.name, int(ids[k]), float(aim[1]), float(aim[2]), float(t_start), float(t_end))
+            cue = CameraCue(t, cam.name, int(ids[k]), float(aim[1]), float(aim[2]), float(t_start), float(t_end))
             cues.append(cue)
             taken.add(cue.track_id)
             self._pointing[cam.name] = (cue.aim_az, cue.aim_el)
