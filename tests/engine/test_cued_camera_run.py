@@ -7,7 +7,7 @@ import pytest
 
 from bastion.cli import main
 from bastion.errors import UserError
-from bastion.evaluate.summary import match_tracks
+from bastion.evaluate.summary import build_summary, match_tracks
 from bastion.events import CameraCue, CameraRecognition, ClassChanged, IdentityChanged
 from bastion.scenario.load import parse_scenario
 from bastion.sim import Simulation
@@ -48,10 +48,12 @@ def _text(camera: bool) -> str:
 def runs():
     out = {}
     for camera in (True, False):
-        res = Simulation(parse_scenario(_text(camera), "camera.toml")).run()
+        scenario = parse_scenario(_text(camera), "camera.toml")
+        res = Simulation(scenario).run()
         owner = match_tracks(res.world, res.events)
         kinds = {tid: res.world.objects[i].kind for tid, i in owner.items()}
-        out[camera] = (res.events, kinds)
+        summary = build_summary(scenario, res.world, res.events, res.first_detection, scenario.seed)
+        out[camera] = (res.events, kinds, summary)
     return out
 
 
@@ -60,7 +62,7 @@ def _classes(events, kinds, kind):
 
 
 def test_the_camera_names_a_silent_quadcopter_the_radar_alone_takes_for_a_bird(runs):
-    events, kinds = runs[True]
+    events, kinds, _ = runs[True]
     cues = [e for e in events if isinstance(e, CameraCue)]
     recognitions = [e for e in events if isinstance(e, CameraRecognition)]
     assert cues and all(e.camera == "turret" and e.t < e.t_start < e.t_end for e in cues)
@@ -71,9 +73,21 @@ def test_the_camera_names_a_silent_quadcopter_the_radar_alone_takes_for_a_bird(r
     # The birds: recognised as birds, never made quadcopters.
     assert {e.label for e in recognitions if kinds.get(e.track_id) == "bird"} == {"bird"}
     assert "quadcopter" not in _classes(events, kinds, "bird")
-    events, kinds = runs[False]
+    events, kinds, _ = runs[False]
     assert not any(isinstance(e, CameraCue | CameraRecognition) for e in events)
     assert "quadcopter" not in _classes(events, kinds, "quadcopter")
+
+
+def test_the_summary_says_what_the_camera_saw_of_each_object(runs):
+    events, kinds, summary = runs[True]
+    quad = next(o for o in summary["objects"] if o["id"] == "silent-quad")
+    recognitions = [e for e in events if isinstance(e, CameraRecognition) and e.track_id in quad["tracks"]]
+    assert quad["camera_recognitions"] == [[round(e.t, 3), e.label] for e in recognitions]
+    assert quad["camera_recognitions"] and {lab for _, lab in quad["camera_recognitions"]} == {"quadcopter"}
+    looks = [e for e in events if isinstance(e, CameraCue) and e.track_id in quad["tracks"]]
+    assert quad["camera_looks"] == len(looks) >= len(recognitions)
+    _, _, without = runs[False]
+    assert all(o["camera_looks"] == 0 and o["camera_recognitions"] == [] for o in without["objects"])
 
 
 def test_a_run_with_a_camera_replays_to_the_same_decisions(tmp_path):

@@ -18,6 +18,8 @@ from bastion.events import (
     Alert,
     AlertJoined,
     ApprovalDecision,
+    CameraCue,
+    CameraRecognition,
     ClassChanged,
     EngagementResult,
     FireOrder,
@@ -171,6 +173,8 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
     impact_preds: dict[int, list[ImpactPredicted]] = defaultdict(list)
     origin_preds: dict[int, list[OriginPredicted]] = defaultdict(list)
     episode_reason: dict[tuple[str, float], str | None] = {}  # (zone, warning time) -> why it sounded
+    looks: Counter = Counter()  # track id -> camera looks at it
+    recognitions: dict[int, list[tuple[float, str]]] = defaultdict(list)  # track id -> camera recognitions
     for ev in events:
         if isinstance(ev, TrackConfirmed):
             confirmed.setdefault(ev.track_id, ev.t)
@@ -188,6 +192,10 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             impact_preds[ev.track_id].append(ev)
         elif isinstance(ev, OriginPredicted):
             origin_preds[ev.track_id].append(ev)
+        elif isinstance(ev, CameraCue):
+            looks[ev.track_id] += 1
+        elif isinstance(ev, CameraRecognition):
+            recognitions[ev.track_id].append((ev.t, ev.label))
 
     objects = []
     impacts_by_zone: dict[str, list[float]] = defaultdict(list)
@@ -287,6 +295,9 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             "class_correct_after_confirm_s": _r(first_correct - t_conf) if first_correct is not None
             and t_conf is not None else None,
             "impact_prediction_error_m": pred_err, "origin_error_m": origin_err,
+            "camera_looks": sum(looks[t] for t in tids),
+            "camera_recognitions": [[_r(t), label] for t, label in sorted(r for tid in tids
+                                                                          for r in recognitions[tid])],
         })
     # A warning is false when nothing hit its zone during it (nor would have: a threat defeated in
     # flight that was heading into the zone justified its warning).
