@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.camera_cue import CameraEvidence, CameraTasker, CueCamera
+from bastion.assess.camera_cue import CameraTasker, CueCamera, RecognitionEvidence
 from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
 from bastion.assess.identity import FRIEND, HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
@@ -58,6 +58,7 @@ from bastion.track import COASTING, CONFIRMED, TENTATIVE, Tracker, TrackerConfig
 from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
 
 DRONE_CLASSES = ("owa_drone", "quadcopter")
+DEFAULT_MISLABEL_SHARE = 0.05  # how often a sensor's own names are taken to be wrong, when it does not say
 LOOSE_LOOKBACK_S = 10.0  # how far before a rocket track's first plot its fit looks for plots it lost (s)
 
 
@@ -108,7 +109,12 @@ class Engine:
             for s in scenario.sensors if s.type in ("cued_eo_camera", "cued_ir_camera")
         }
         self.camera_tasker = CameraTasker(list(self._cued.values()))
-        self.camera_evidence = CameraEvidence(CLASSES, self.classifier.config.floor_loglik)
+        self.recognition_evidence = RecognitionEvidence(CLASSES, self.classifier.config.floor_loglik)
+        # How often each sensor's own names (DetectionBatch.label) are wrong: a camera's mislabel share, a
+        # micro-Doppler radar's 1 - accuracy.
+        self._mislabel = {s.name: s.mislabel_share for s in scenario.sensors if hasattr(s, "mislabel_share")}
+        self._mislabel |= {s.name: 1.0 - s.micro_doppler_accuracy for s in scenario.sensors
+                           if getattr(s, "micro_doppler_snr_db", None) is not None}
         self.time = 0.0
 
     # --- dispatch ---------------------------------------------------------------------------------
@@ -149,6 +155,11 @@ class Engine:
         if batch.sensor_id in self._cued:
             return self._on_camera_look(batch)
         upd = self.tracker.process(batch)
+        named = (upd.det_track >= 0) & (batch.label != "") if len(batch) else np.zeros(0, bool)
+        if named.any():
+            # A sensor's own names (a micro-Doppler radar's) go to the tracks its detections updated.
+            self.recognition_evidence.credit(upd.det_track[named], batch.label[named],
+                                        self._mislabel.get(batch.sensor_id, DEFAULT_MISLABEL_SHARE))
         out: list[Record] = []
         tab = self.tracker.table
         if upd.confirmed.size:
@@ -169,7 +180,7 @@ class Engine:
         t_look = float(batch.time.max())
         pos = tab.x[:, :3] + tab.x[:, 3:6] * (t_look - tab.t_state)[:, None]
         pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0)
-        credited = self.camera_evidence.ingest(
+        credited = self.recognition_evidence.ingest(
             batch.z, batch.label, np.sqrt(batch.R[:, 0, 0]), batch.sensor_pos,
             self._cued[batch.sensor_id].mislabel_share, tab.id, pos, pos_sigma)
         return [CameraRecognition(t_look, batch.sensor_id, tid, label) for tid, label in credited]
@@ -203,10 +214,10 @@ class Engine:
         self.rf_evidence.forget(tab.id)
         rf_linked = self.rf_evidence.linked(t, ids, len(self._rf_finders))
         omega, omega_sd = self.tracker.turn_rates(show)
-        self.camera_evidence.forget(tab.id)
+        self.recognition_evidence.forget(tab.id)
         _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma, missed=tab.misses[show] > 0,
                                              rf_linked=rf_linked, turn_rate=omega, turn_rate_sigma=omega_sd,
-                                             standing_loglik=self.camera_evidence.loglik(ids))
+                                             standing_loglik=self.recognition_evidence.loglik(ids))
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):
@@ -346,7 +357,7 @@ class Engine:
                              zip(all_classes, list(identities) + ["unknown"] * n_tent, strict=True)], bool)
         confirmed = np.arange(all_ids.size) < ids.size
         return self.camera_tasker.choose(t, all_ids, pos, tab.x[rows, 3:6], all_classes, eligible, confirmed,
-                                         self.camera_evidence.recognitions(all_ids))
+                                         self.recognition_evidence.recognitions(all_ids))
 
     def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
         """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)

@@ -7,6 +7,7 @@ in (time, priority, sequence) order, so the same scenario and seed give the same
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from bastion.sense.eoir import CuedCamera, EoirModel
 from bastion.sense.radar import RadarModel
 from bastion.sense.rf import RfDetectorModel
 from bastion.track.config import TrackerConfig
-from bastion.world.signatures import critical_dimensions, recognition_labels
+from bastion.world.signatures import critical_dimensions, micro_doppler_signatures, recognition_labels
 from bastion.world.truth import World
 
 TICK_S = 0.5  # decision cycle period (s)
@@ -56,6 +57,8 @@ def radar_model(spec: RadarSensor) -> RadarModel:
         spec.sigma_range_m, np.radians(spec.sigma_az_deg), np.radians(spec.sigma_el_deg),
         np.radians(spec.el_min_deg), np.radians(spec.el_max_deg), spec.sigma_range_rate_mps,
         az_center=np.radians(spec.az_center_deg), az_width=np.radians(spec.az_width_deg),
+        micro_doppler_snr=None if spec.micro_doppler_snr_db is None else 10.0 ** (spec.micro_doppler_snr_db / 10.0),
+        micro_doppler_accuracy=spec.micro_doppler_accuracy,
     )
 
 
@@ -125,6 +128,9 @@ class Simulation:
         self._seq = itertools.count()
         self._sensors = []
         self._cued: dict[str, tuple[CuedCamera, np.random.Generator]] = {}
+        # A radar's micro-Doppler classifier draws from its own stream (a child of the radar's), so the
+        # radar's detections are the same with and without it.
+        self._md_rngs: dict[str, np.random.Generator] = {}
         for k, (spec, s) in enumerate(zip(scenario.sensors, ss, strict=False)):
             rng = np.random.default_rng(s)
             if isinstance(spec, CuedCameraSensor):
@@ -133,6 +139,7 @@ class Simulation:
                 continue
             if isinstance(spec, RadarSensor):
                 model, period = radar_model(spec), spec.revisit_s
+                self._md_rngs[spec.name] = np.random.default_rng(s.spawn(1)[0])
             elif isinstance(spec, CameraSensor):
                 model, period = camera_model(spec), spec.revisit_s
             elif isinstance(spec, RfSensor):
@@ -149,6 +156,7 @@ class Simulation:
         self._guns = {e.name: build_effector(e, scenario.environment) for e in scenario.effectors}
         self._sizes = critical_dimensions(self.world.objects)
         self._labels = recognition_labels(self.world.objects)
+        self._signatures = micro_doppler_signatures(self.world.objects)
         self._night = scenario.environment.night
         objs = self.world.objects
         self._adsb = np.array([o.adsb for o in objs], bool)
@@ -209,6 +217,10 @@ class Simulation:
         if not isinstance(model, CooperativeModel):
             if isinstance(model, RadarModel):
                 batch, truth = model.scan(t, pos, vel, self.world.rcs, alive, rng)
+                if model.micro_doppler_snr is not None:
+                    labels = model.micro_doppler_labels(truth, pos, self.world.rcs, self._signatures, TRACK_CLASSES,
+                                                        self._md_rngs[model.name])
+                    batch = dataclasses.replace(batch, label=labels)
             elif isinstance(model, EoirModel):
                 batch, truth = model.scan(t, pos, vel, self._sizes, alive, rng, night=self._night)
             else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bastion.assess.camera_cue import MAX_SPEED_MPS, CameraEvidence, CameraTasker, CueCamera, label_loglik
+from bastion.assess.camera_cue import MAX_SPEED_MPS, CameraTasker, CueCamera, RecognitionEvidence, label_loglik
 from bastion.assess.classify import CLASSES, Classifier
 from bastion.geo import enu_to_rae
 
@@ -43,7 +43,7 @@ def _z(points: np.ndarray) -> np.ndarray:
 
 
 def test_a_recognition_goes_to_the_track_it_lies_on_and_the_evidence_adds_up():
-    ev = CameraEvidence(CLASSES)
+    ev = RecognitionEvidence(CLASSES)
     tracks = np.array([[0.0, 1500.0, 80.0], [400.0, 1500.0, 80.0]])  # 15 deg apart seen from the camera
     sd = np.array([10.0, 10.0])
     z = _z(tracks[0] + [1.0, 0.0, 0.0])  # 0.7 mrad off track 1, within its gate (10 m / 1.5 km = 6.7 mrad sd)
@@ -61,7 +61,7 @@ def test_a_recognition_goes_to_the_track_it_lies_on_and_the_evidence_adds_up():
 
 
 def test_a_recognition_far_from_every_track_or_nearer_another_detection_counts_for_none():
-    ev = CameraEvidence(CLASSES)
+    ev = RecognitionEvidence(CLASSES)
     tracks = np.array([[0.0, 1500.0, 80.0]])
     sd = np.array([10.0])
     far = _z(tracks[0] + [200.0, 0.0, 0.0])  # 130 mrad off: 20 sigma
@@ -143,3 +143,12 @@ def test_standing_evidence_enters_at_the_weight_of_a_feature_seen_every_cycle_an
         # 1 / (1 - forget), from its first cycle on.
         diff = (lo[1, q] - lo[1, b]) - (lo[0, q] - lo[0, b])
         assert diff == pytest.approx(0.0 if k < 4 else -standing[1, b] / (1.0 - f), abs=1e-9)
+
+
+def test_names_already_tied_to_tracks_add_up_with_their_sensors_confusion():
+    ev = RecognitionEvidence(CLASSES)
+    ev.credit(np.array([4, 4, 5]), np.array(["bird", "kite", "quadcopter"], object), 0.04)
+    assert ev.recognitions(np.array([4, 5, 6])).tolist() == [1, 1, 0]
+    assert np.allclose(ev.loglik(np.array([4]))[0], label_loglik("bird", CLASSES, 0.04, -12.0))
+    assert label_loglik("bird", CLASSES, 0.04, -12.0)[CLASSES.index("quadcopter")] == pytest.approx(
+        np.log(0.04 / 7 / 0.96))

@@ -17,7 +17,7 @@ The engine leaves out rounds (too fast for a narrow view, and classed by their f
 cooperative identity. The look starts when the mount has slewed and settled and ends ``dwell`` later; the
 aim is the track's position predicted to the look's end.
 
-**Evidence** (:class:`CameraEvidence`). A labelled detection (a recognition) counts for the track nearest
+**Evidence** (:class:`RecognitionEvidence`). A labelled detection (a recognition) counts for the track nearest
 to it within the track's 99 % angular gate (the camera's bearing noise and the track's position
 uncertainty seen from the camera), if no other detection of the look is nearer to that track (mutual
 nearest neighbours; a track's gate seen from the camera is often as wide as the view, and a flock's birds
@@ -144,8 +144,9 @@ def label_loglik(label: str, classes: tuple[str, ...], mislabel_share: float, fl
     return out
 
 
-class CameraEvidence:
-    """Per track, the summed log-likelihoods of the cameras' recognitions (module docstring, "Evidence")."""
+class RecognitionEvidence:
+    """Per track, the summed log-likelihoods of the recognitions sensors made of it: a camera's (module
+    docstring, "Evidence") and a radar's micro-Doppler names (``credit``)."""
 
     def __init__(self, classes: tuple[str, ...], floor_loglik: float = -12.0) -> None:
         self.classes = tuple(classes)
@@ -182,14 +183,22 @@ class CameraEvidence:
             k = int(nearest_track[j])
             if not np.isfinite(m2[j, k]) or nearest_det[k] != j:
                 continue
-            label = str(labels[j])
-            tid = int(ids[k])
-            ll = self._ll.get(tid, np.zeros(len(self.classes))) + label_loglik(
-                label, self.classes, mislabel_share, self.floor_loglik)
-            self._ll[tid] = np.maximum(ll, self.floor_loglik)
-            self._count[tid] = self._count.get(tid, 0) + 1
-            credited.append((tid, label))
+            credited.append((int(ids[k]), str(labels[j])))
+        self.credit(np.array([c[0] for c in credited], np.int64), np.array([c[1] for c in credited], object),
+                    mislabel_share)
         return credited
+
+    def credit(self, track_ids: np.ndarray, labels: np.ndarray, mislabel_share: float) -> None:
+        """Add recognitions ``labels`` (D,) already tied to tracks ``track_ids`` (D,) (a radar's micro-Doppler
+        names, tied by the tracker's association) from a sensor whose names are wrong in a share
+        ``mislabel_share``; names that are not track classes say nothing."""
+        for tid, label in zip(np.asarray(track_ids).tolist(), np.asarray(labels, dtype=object).tolist(), strict=True):
+            if label not in self.classes:
+                continue
+            ll = self._ll.get(int(tid), np.zeros(len(self.classes))) + label_loglik(
+                str(label), self.classes, mislabel_share, self.floor_loglik)
+            self._ll[int(tid)] = np.maximum(ll, self.floor_loglik)
+            self._count[int(tid)] = self._count.get(int(tid), 0) + 1
 
     def loglik(self, track_ids: np.ndarray) -> np.ndarray:
         """(N, C) the summed recognition log-likelihoods of tracks ``track_ids`` (zeros where none)."""

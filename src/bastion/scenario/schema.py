@@ -99,6 +99,10 @@ class RadarSensor(Strict):
     el_max_deg: float = Field(default=70.0, ge=-90, le=90)
     az_center_deg: float = Field(default=0.0, ge=0, le=360)
     az_width_deg: float = Field(default=360.0, gt=0, le=360)
+    # A micro-Doppler classifier (rotors, wings, propellers): the mean SNR (dB) from which it names a
+    # target, and the share of its names that are right; None: the radar has none (docs/models.md).
+    micro_doppler_snr_db: float | None = None
+    micro_doppler_accuracy: Probability = 0.96
 
     @model_validator(mode="after")
     def _consistent(self) -> RadarSensor:

@@ -70,6 +70,10 @@ class RadarModel:
         el_min, el_max: elevation limits (rad).
         sigma_range_rate: range-rate noise (m/s); None for a radar without Doppler.
         az_center, az_width: azimuth sector (rad, compass): centre and full width; 2 pi = all round.
+        micro_doppler_snr: the mean SNR (linear) from which the radar's micro-Doppler classifier names a
+            target with moving parts (rotors, wings, propellers); None for a radar without one.
+        micro_doppler_accuracy: the share of those names that are right (the others name one of the other
+            classes at random).
     """
 
     name: str
@@ -90,6 +94,8 @@ class RadarModel:
     sigma_range_rate: float | None = None
     az_center: float = 0.0
     az_width: float = FULL_CIRCLE
+    micro_doppler_snr: float | None = None
+    micro_doppler_accuracy: float = 0.96
 
     @property
     def kind(self) -> str:
@@ -173,6 +179,36 @@ class RadarModel:
             rcs_m2=np.concatenate([rcs_est, fa_rcs])[order],
         )
         return batch, truth[order]
+
+    def micro_doppler_labels(
+        self, truth: np.ndarray, pos: np.ndarray, rcs: np.ndarray, signature: np.ndarray,
+        label_set: tuple[str, ...], rng: np.random.Generator,
+    ) -> np.ndarray:
+        """What the micro-Doppler classifier names each detection of a scan: ``truth`` (D,) the object
+        index behind each detection (-1: a false alarm), objects at ``pos`` (n,3) ENU m with mean
+        cross-sections ``rcs`` (n,) m^2 and micro-Doppler signatures ``signature`` (n,) (the class name
+        their moving parts give, ``""`` for none: a round). A detection is named when its object has a
+        signature and its mean SNR reaches ``micro_doppler_snr``; the name is right with probability
+        ``micro_doppler_accuracy``, else one of the other classes of ``label_set`` at random. Returns (D,)
+        names, ``""`` where none. ``rng`` is the classifier's own stream, so that the detections are the
+        same with and without it."""
+        truth = np.asarray(truth, np.int64)
+        out = np.full(truth.size, "", dtype=object)
+        u, other = rng.random(truth.size), rng.integers(0, max(len(label_set) - 1, 1), truth.size)
+        if self.micro_doppler_snr is None:
+            return out
+        obj = truth[truth >= 0]
+        rng_m = np.linalg.norm(np.asarray(pos, float)[obj] - self.position, axis=1)
+        sig = np.asarray(signature, dtype=object)[obj]
+        named = (sig != "") & (self.snr(np.asarray(rcs, float)[obj], rng_m) >= self.micro_doppler_snr)
+        rows = np.flatnonzero(truth >= 0)[named]
+        for j, true in zip(rows.tolist(), sig[named].tolist(), strict=True):
+            if u[j] < self.micro_doppler_accuracy and true in label_set:
+                out[j] = true
+            else:
+                others = [c for c in label_set if c != true]
+                out[j] = others[int(other[j]) % len(others)]
+        return out
 
 
 # --- Presets -----------------------------------------------------------------------------------------

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "MICRO_DOPPLER_KINDS",
     "RECOGNISED_AS",
     "SIGNATURES",
     "Signature",
     "critical_dimension_m",
     "critical_dimensions",
     "munition_critical_dimension_m",
+    "micro_doppler_signatures",
     "munition_rcs_m2",
     "rcs_m2",
     "recognition_labels",
@@ -183,3 +185,17 @@ def recognition_labels(objects) -> np.ndarray:
     """(n,) the class names a camera recognising truth objects (anything with ``kind``) gives them, for
     :meth:`bastion.sense.eoir.CuedCamera.look`."""
     return np.array([RECOGNISED_AS.get(o.kind, o.kind) for o in objects], dtype=object)
+
+
+# Object kinds whose moving parts modulate a radar echo (micro-Doppler): rotors (quadcopters, FPV drones,
+# helicopters), flapping wings (birds), propellers (one-way attack drones) and jet-engine blades
+# (airliners). Rockets and mortar bombs in free flight have none.
+MICRO_DOPPLER_KINDS = ("quadcopter", "fpv", "bird", "birds", "owa_drone", "helicopter", "aircraft")
+
+
+def micro_doppler_signatures(objects) -> np.ndarray:
+    """(n,) the class name a micro-Doppler classifier gives truth objects (anything with ``kind``) by their
+    moving parts, ``""`` for objects without (rounds), for
+    :meth:`bastion.sense.radar.RadarModel.micro_doppler_labels`."""
+    return np.array([RECOGNISED_AS.get(o.kind, o.kind) if o.kind in MICRO_DOPPLER_KINDS else "" for o in objects],
+                    dtype=object)
