@@ -11,7 +11,7 @@ from bastion.evaluate.summary import build_summary, match_tracks
 from bastion.events import CameraCue, CameraRecognition, ClassChanged, IdentityChanged
 from bastion.scenario.load import parse_scenario
 from bastion.sim import Simulation
-from tests.scenario_text import FIELD_WITH_ONE_RADAR
+from tests.scenario_text import FIELD_WITH_ONE_RADAR, silent_quad_and_flock
 
 CAMERA = """
 [[sensors]]
@@ -21,22 +21,7 @@ position = [0.0, 0.0, 15.0]
 range_m = 2500.0
 """
 
-OBJECTS = """
-[[objects]]
-kind = "quadcopter"
-name = "silent-quad"
-start = [900.0, 300.0, 60.0]
-area_radius_m = 200.0
-speed_mps = 10.0
-rf_link = false
-
-[[objects]]
-kind = "birds"
-name = "flock"
-count = 3
-center = [-800.0, 600.0, 60.0]
-radius_m = 150.0
-"""
+OBJECTS = silent_quad_and_flock((900.0, 300.0), (-800.0, 600.0))
 
 
 def _text(camera: bool) -> str:

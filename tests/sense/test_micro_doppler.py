@@ -12,7 +12,7 @@ from bastion.scenario.load import parse_scenario
 from bastion.scenario.schema import TRACK_CLASSES
 from bastion.sense.radar import RadarModel
 from bastion.sim import Simulation
-from tests.scenario_text import FIELD_WITH_ONE_RADAR
+from tests.scenario_text import FIELD_WITH_ONE_RADAR, silent_quad_and_flock
 
 N = 4000
 
@@ -45,22 +45,8 @@ def test_names_are_right_in_the_stated_share_only_above_the_snr_and_only_for_mov
                                                 np.random.default_rng(1)) == "")
 
 
-SCENE = 'name = "md"\nduration_s = 60.0\nseed = 4\n' + FIELD_WITH_ONE_RADAR + """
-[[objects]]
-kind = "quadcopter"
-name = "silent-quad"
-start = [1500.0, 800.0, 60.0]
-area_radius_m = 200.0
-speed_mps = 10.0
-rf_link = false
-
-[[objects]]
-kind = "birds"
-name = "flock"
-count = 3
-center = [-1500.0, 600.0, 60.0]
-radius_m = 150.0
-"""
+SCENE = ('name = "md"\nduration_s = 60.0\nseed = 4\n' + FIELD_WITH_ONE_RADAR
+         + silent_quad_and_flock((1500.0, 800.0), (-1500.0, 600.0)))
 
 
 def test_with_micro_doppler_a_silent_quadcopter_is_named_soon_after_confirmation_and_detections_are_unchanged():
