@@ -199,7 +199,14 @@ class Engine:
                 reason = f"no open approval request {cmd.engagement_id}"
                 return [CommandRejected(cmd.t, cmd.by, cmd.action, reason)]
             return out
-        return [CommandRejected(cmd.t, cmd.by, cmd.action, "unknown action; expected set_roe, approve or deny")]
+        if cmd.action == "cue_camera":
+            # The camera's next look goes to the track (bastion.assess.camera_cue); the CameraCue names who.
+            if cmd.track_id is None or not np.isin(cmd.track_id, self.tracker.table.id):
+                return [CommandRejected(cmd.t, cmd.by, cmd.action, f"no live track {cmd.track_id}")]
+            why = self.camera_tasker.request(cmd.sensor or "", int(cmd.track_id), cmd.by)
+            return [] if why is None else [CommandRejected(cmd.t, cmd.by, cmd.action, why)]
+        return [CommandRejected(cmd.t, cmd.by, cmd.action,
+                                "unknown action; expected set_roe, approve, deny or cue_camera")]
 
     # --- the decision cycle -----------------------------------------------------------------------
     def cycle(self, t: float) -> list[Record]:

@@ -45,7 +45,8 @@ class Tick(Record):
 
 @dataclass(frozen=True)
 class OperatorCommand(Record):
-    """An operator's (or the scenario's) command: ``approve``/``deny`` an engagement, or ``set_roe``."""
+    """An operator's (or the scenario's) command: ``approve``/``deny`` an engagement, ``set_roe``, or
+    ``cue_camera`` (turn slew-to-cue camera ``sensor`` onto track ``track_id`` for its next look)."""
 
     KIND: ClassVar[str] = "input.operator"
     by: str
@@ -53,6 +54,8 @@ class OperatorCommand(Record):
     engagement_id: int | None = None
     sector: str | None = None
     state: str | None = None
+    sensor: str | None = None
+    track_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ class ClassChanged(Record):
 @dataclass(frozen=True)
 class CameraCue(Record):
     """A slew-to-cue camera is turned onto a track (``bastion.assess.camera_cue``): it looks toward
-    (``aim_az``, ``aim_el``) (rad, compass azimuth, from the camera) from ``t_start`` to ``t_end`` (s)."""
+    (``aim_az``, ``aim_el``) (rad, compass azimuth, from the camera) from ``t_start`` to ``t_end`` (s);
+    ``by``: the tasking's own choice, or the operator who asked for it."""
 
     KIND: ClassVar[str] = "assess.camera_cue"
     camera: str
@@ -111,6 +115,7 @@ class CameraCue(Record):
     aim_el: float
     t_start: float
     t_end: float
+    by: str = "assess:tasking"
 
 
 @dataclass(frozen=True)

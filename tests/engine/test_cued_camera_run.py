@@ -3,6 +3,7 @@ kinematics take for a bird, every cue and recognition is on record, and a replay
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bastion.cli import main
@@ -91,3 +92,35 @@ def test_a_bad_camera_setting_is_refused_naming_it():
         parse_scenario(_text(True).replace('range_m = 2500.0', 'range_m = 2500.0\nfov_deg = 0.0'), "camera.toml")
     with pytest.raises(UserError, match=r"sensors\[1\]\.mislabel_share"):
         parse_scenario(_text(True).replace('range_m = 2500.0', 'range_m = 2500.0\nmislabel_share = 1.5'), "camera.toml")
+
+
+def test_an_operator_cue_takes_the_cameras_next_look_and_bad_cues_are_refused():
+    from bastion.engine import Engine
+    from bastion.events import CommandRejected, OperatorCommand, Tick
+    from bastion.track import CONFIRMED
+
+    scenario = parse_scenario(_text(True), "camera.toml")
+    inputs: list = []
+    Simulation(scenario).run(on_input=inputs.append)
+    # The same inputs to two engines; one gets an operator's cue at 30 s for the track the tasking would
+    # look at last (the farthest from the camera).
+    plain, asked_engine = Engine(scenario), Engine(scenario)
+    asked, after = None, {"plain": [], "asked": []}
+    for msg in inputs:
+        if asked is None and isinstance(msg, Tick) and msg.t >= 30.0:
+            tab = asked_engine.tracker.table
+            conf = np.flatnonzero(tab.status == CONFIRMED)
+            asked = int(tab.id[conf[np.argmax(np.linalg.norm(tab.x[conf, :2], axis=1))]])
+            cue = OperatorCommand(msg.t, "operator:ann", "cue_camera", sensor="turret", track_id=asked)
+            assert asked_engine.handle(cue) == []
+            for bad, why in ((dict(sensor="nope", track_id=asked), "no slew-to-cue camera 'nope' (cameras: turret)"),
+                             (dict(sensor="turret", track_id=99999), "no live track 99999")):
+                (rejected,) = asked_engine.handle(OperatorCommand(msg.t, "operator:ann", "cue_camera", **bad))
+                assert isinstance(rejected, CommandRejected) and rejected.reason == why
+        for name, eng in (("plain", plain), ("asked", asked_engine)):
+            out = eng.handle(msg)
+            if asked is not None:
+                after[name] += [e for e in out if isinstance(e, CameraCue)]
+    first_plain, first_asked = after["plain"][0], after["asked"][0]
+    assert first_asked.track_id == asked and first_asked.by == "operator:ann"
+    assert first_plain.track_id != asked and first_plain.by == "assess:tasking"

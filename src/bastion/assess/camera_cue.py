@@ -15,7 +15,9 @@ those that kinematics settle (one-way attack drones, aircraft, helicopters); the
 times; then confirmed tracks before tentative ones; then the nearest (the likeliest to be recognised).
 The engine leaves out rounds (too fast for a narrow view, and classed by their flight) and tracks with a
 cooperative identity. The look starts when the mount has slewed and settled and ends ``dwell`` later; the
-aim is the track's position predicted to the look's end.
+aim is the track's position predicted to the look's end. An operator may ask for a track
+(:meth:`CameraTasker.request`): the camera's next look goes to it, whatever the order above, as long as the
+track lives and the mount reaches it (a look under way is finished first).
 
 **Evidence** (:class:`RecognitionEvidence`). A labelled detection (a recognition) counts for the track nearest
 to it within the track's 99 % angular gate (the camera's bearing noise and the track's position
@@ -81,6 +83,7 @@ class CameraTasker:
         self._pointing = {c.name: (0.0, 0.0) for c in self.cameras}  # (az, el) rad, at rest due north
         self._busy_until = {c.name: -np.inf for c in self.cameras}
         self._looks: dict[int, int] = {}  # track id -> looks so far
+        self._requested: dict[str, tuple[int, str]] = {}  # camera -> (track id, who asked)
         self._last_look: dict[int, float] = {}  # track id -> end of its last look (s)
 
     def choose(
@@ -105,6 +108,13 @@ class CameraTasker:
             if self._busy_until[cam.name] > t or ids.size == 0:
                 continue
             rae = enu_to_rae(np.asarray(pos, float).reshape(-1, 3), cam.position)
+            asked, by = self._requested.pop(cam.name, (-1, "assess:tasking"))
+            if asked >= 0 and asked in live:
+                k = int(np.flatnonzero(ids == asked)[0])
+                if cam.el_min <= rae[k, 2] <= cam.el_max:
+                    cues.append(self._look(t, cam, k, ids, pos, vel, rae, by))
+                    taken.add(asked)
+                    continue
             ok = (np.asarray(eligible, bool) & (rae[:, 0] <= cam.range_max) & (rae[:, 2] >= cam.el_min)
                   & (rae[:, 2] <= cam.el_max) & (t - last >= cam.relook_s)
                   & (np.linalg.norm(np.asarray(vel, float), axis=1) <= MAX_SPEED_MPS)
@@ -114,21 +124,36 @@ class CameraTasker:
             # np.lexsort sorts by its last key first.
             order = np.lexsort((rae[:, 0], ~np.asarray(confirmed, bool), looks, ~open_class, rec_rank))
             k = int(order[ok[order]][0])
-            az0, el0 = self._pointing[cam.name]
-            # The track where the look will end: the slew to where it is now, then settle and dwell (one
-            # refinement of the slew for where it will be is not worth it: a second's drift is a few mrad).
-            t_start = t + cam.slew_time(az0, el0, float(rae[k, 1]), float(rae[k, 2]))
-            t_end = t_start + cam.dwell
-            aim = enu_to_rae((np.asarray(pos, float)[k] + np.asarray(vel, float)[k] * (t_end - t))[None, :],
-                             cam.position)[0]
-            cue = CameraCue(t, cam.name, int(ids[k]), float(aim[1]), float(aim[2]), float(t_start), float(t_end))
-            cues.append(cue)
-            taken.add(cue.track_id)
-            self._pointing[cam.name] = (cue.aim_az, cue.aim_el)
-            self._busy_until[cam.name] = t_end
-            self._looks[cue.track_id] = self._looks.get(cue.track_id, 0) + 1
-            self._last_look[cue.track_id] = t_end
+            cues.append(self._look(t, cam, k, ids, pos, vel, rae, "assess:tasking"))
+            taken.add(int(ids[k]))
         return cues
+
+    def request(self, camera: str, track_id: int, by: str) -> str | None:
+        """An operator (``by``) asks camera ``camera`` to look at track ``track_id`` next. Returns why not
+        (an unknown camera), or None."""
+        if camera not in self._busy_until:
+            names = ", ".join(c.name for c in self.cameras) or "none"
+            return f"no slew-to-cue camera {camera!r} (cameras: {names})"
+        self._requested[camera] = (int(track_id), by)
+        return None
+
+    def _look(self, t: float, cam: CueCamera, k: int, ids: np.ndarray, pos: np.ndarray, vel: np.ndarray,
+              rae: np.ndarray, by: str) -> CameraCue:
+        """Start camera ``cam``'s look at row ``k`` of the tracks at ``t`` (s)."""
+        az0, el0 = self._pointing[cam.name]
+        # The track where the look will end: the slew to where it is now, then settle and dwell (one
+        # refinement of the slew for where it will be is not worth it: a second's drift is a few mrad).
+        t_start = t + cam.slew_time(az0, el0, float(rae[k, 1]), float(rae[k, 2]))
+        t_end = t_start + cam.dwell
+        aim = enu_to_rae((np.asarray(pos, float)[k] + np.asarray(vel, float)[k] * (t_end - t))[None, :],
+                         cam.position)[0]
+        cue = CameraCue(t, cam.name, int(ids[k]), float(aim[1]), float(aim[2]), float(t_start), float(t_end),
+                        by)
+        self._pointing[cam.name] = (cue.aim_az, cue.aim_el)
+        self._busy_until[cam.name] = t_end
+        self._looks[cue.track_id] = self._looks.get(cue.track_id, 0) + 1
+        self._last_look[cue.track_id] = t_end
+        return cue
 
 
 def label_loglik(label: str, classes: tuple[str, ...], mislabel_share: float, floor: float) -> np.ndarray:
