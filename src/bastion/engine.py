@@ -54,6 +54,7 @@ from bastion.geometry import polygon_area, polygon_centroid
 from bastion.scenario.schema import Scenario
 from bastion.sense.cooperative import CooperativeReport
 from bastion.sense.detections import DetectionBatch
+from bastion.sense.radar import MICRO_DOPPLER_CONFUSER
 from bastion.track import COASTING, CONFIRMED, TENTATIVE, Tracker, TrackerConfig
 from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
 
@@ -111,10 +112,11 @@ class Engine:
         self.camera_tasker = CameraTasker(list(self._cued.values()))
         self.recognition_evidence = RecognitionEvidence(CLASSES, self.classifier.config.floor_loglik)
         # How often each sensor's own names (DetectionBatch.label) are wrong: a camera's mislabel share, a
-        # micro-Doppler radar's 1 - accuracy.
+        # micro-Doppler radar's 1 - accuracy (its wrong names each class's likeliest confusion).
         self._mislabel = {s.name: s.mislabel_share for s in scenario.sensors if hasattr(s, "mislabel_share")}
+        self._micro_doppler = {s.name for s in scenario.sensors if getattr(s, "micro_doppler_snr_db", None) is not None}
         self._mislabel |= {s.name: 1.0 - s.micro_doppler_accuracy for s in scenario.sensors
-                           if getattr(s, "micro_doppler_snr_db", None) is not None}
+                           if s.name in self._micro_doppler}
         self.time = 0.0
 
     # --- dispatch ---------------------------------------------------------------------------------
@@ -158,8 +160,9 @@ class Engine:
         named = (upd.det_track >= 0) & (batch.label != "") if len(batch) else np.zeros(0, bool)
         if named.any():
             # A sensor's own names (a micro-Doppler radar's) go to the tracks its detections updated.
-            self.recognition_evidence.credit(upd.det_track[named], batch.label[named],
-                                        self._mislabel.get(batch.sensor_id, DEFAULT_MISLABEL_SHARE))
+            self.recognition_evidence.credit(
+                upd.det_track[named], batch.label[named], self._mislabel.get(batch.sensor_id, DEFAULT_MISLABEL_SHARE),
+                MICRO_DOPPLER_CONFUSER if batch.sensor_id in self._micro_doppler else None)
         out: list[Record] = []
         tab = self.tracker.table
         if upd.confirmed.size:

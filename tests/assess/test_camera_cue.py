@@ -152,3 +152,12 @@ def test_names_already_tied_to_tracks_add_up_with_their_sensors_confusion():
     assert np.allclose(ev.loglik(np.array([4]))[0], label_loglik("bird", CLASSES, 0.04, -12.0))
     assert label_loglik("bird", CLASSES, 0.04, -12.0)[CLASSES.index("quadcopter")] == pytest.approx(
         np.log(0.04 / 7 / 0.96))
+
+
+def test_a_sensor_that_confuses_pairs_costs_the_confuser_the_pair_ratio_and_the_rest_the_floor():
+    confuser = {"quadcopter": "bird", "bird": "quadcopter", "helicopter": "quadcopter"}
+    ll = label_loglik("quadcopter", CLASSES, 0.04, -12.0, confuser)
+    # P(name quadcopter | bird) = 0.04, | helicopter) = 0.04, | quadcopter) = 0.96, | others) = 0.
+    for c, v in zip(CLASSES, ll, strict=True):
+        expected = 0.0 if c == "quadcopter" else np.log(0.04 / 0.96) if c in ("bird", "helicopter") else -12.0
+        assert v == pytest.approx(expected)

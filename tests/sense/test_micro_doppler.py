@@ -37,8 +37,8 @@ def test_names_are_right_in_the_stated_share_only_above_the_snr_and_only_for_mov
     assert np.all(by_obj[1] == "") and np.all(by_obj[2] == "") and np.all(by_obj[-1] == "")  # below SNR, a round, FA
     right = np.mean(by_obj[0] == "quadcopter")
     assert abs(right - 0.9) < 4 * np.sqrt(0.09 / N)
-    wrong = by_obj[0][by_obj[0] != "quadcopter"]
-    assert set(wrong) <= set(TRACK_CLASSES) - {"quadcopter"} and len(set(wrong)) == 7
+    # A wrong name is the class's likeliest confusion: a quadcopter's is a bird, a bird's a quadcopter.
+    assert set(by_obj[0]) == {"quadcopter", "bird"} and set(by_obj[3]) == {"bird", "quadcopter"}
     assert abs(np.mean(by_obj[3] == "bird") - 0.9) < 4 * np.sqrt(0.09 / N)
     # A radar without the classifier names nothing.
     assert np.all(_radar().micro_doppler_labels(truth, pos, rcs, signature, TRACK_CLASSES,

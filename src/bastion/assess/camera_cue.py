@@ -156,15 +156,23 @@ class CameraTasker:
         return cue
 
 
-def label_loglik(label: str, classes: tuple[str, ...], mislabel_share: float, floor: float) -> np.ndarray:
+def label_loglik(label: str, classes: tuple[str, ...], mislabel_share: float, floor: float,
+                 confuser: dict[str, str] | None = None) -> np.ndarray:
     """(C,) log-likelihood of a recognition naming ``label`` for each of ``classes``, relative to the named
-    class (module docstring, "Evidence"); floored at ``floor``. All zeros for a label not in ``classes``."""
+    class (module docstring, "Evidence"); floored at ``floor``. All zeros for a label not in ``classes``.
+    With a ``confuser`` map (a sensor whose wrong names are each class's one likeliest confusion, e.g. a
+    micro-Doppler radar's bird for a quadcopter), a class whose confuser is ``label`` gets
+    log(e / (1 - e)) and the others the floor."""
     out = np.zeros(len(classes))
     if label not in classes or len(classes) < 2:
         return out
     e = mislabel_share
-    wrong = np.log(e / ((len(classes) - 1) * (1.0 - e))) if e > 0.0 else -np.inf
-    out[:] = max(wrong, floor)
+    if confuser is None:
+        wrong = np.log(e / ((len(classes) - 1) * (1.0 - e))) if e > 0.0 else -np.inf
+        out[:] = max(wrong, floor)
+    else:
+        pair = np.log(e / (1.0 - e)) if e > 0.0 else -np.inf
+        out[:] = [max(pair, floor) if confuser.get(c) == label else floor for c in classes]
     out[classes.index(label)] = 0.0
     return out
 
@@ -213,15 +221,17 @@ class RecognitionEvidence:
                     mislabel_share)
         return credited
 
-    def credit(self, track_ids: np.ndarray, labels: np.ndarray, mislabel_share: float) -> None:
+    def credit(self, track_ids: np.ndarray, labels: np.ndarray, mislabel_share: float,
+               confuser: dict[str, str] | None = None) -> None:
         """Add recognitions ``labels`` (D,) already tied to tracks ``track_ids`` (D,) (a radar's micro-Doppler
         names, tied by the tracker's association) from a sensor whose names are wrong in a share
-        ``mislabel_share``; names that are not track classes say nothing."""
+        ``mislabel_share`` (each class's wrong name its ``confuser``, if given: :func:`label_loglik`);
+        names that are not track classes say nothing."""
         for tid, label in zip(np.asarray(track_ids).tolist(), np.asarray(labels, dtype=object).tolist(), strict=True):
             if label not in self.classes:
                 continue
             ll = self._ll.get(int(tid), np.zeros(len(self.classes))) + label_loglik(
-                str(label), self.classes, mislabel_share, self.floor_loglik)
+                str(label), self.classes, mislabel_share, self.floor_loglik, confuser)
             self._ll[int(tid)] = np.maximum(ll, self.floor_loglik)
             self._count[int(tid)] = self._count.get(int(tid), 0) + 1
 

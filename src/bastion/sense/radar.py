@@ -35,6 +35,11 @@ RCS_ESTIMATE_LN_SIGMA = 0.7
 # it depends on each radar's clutter filter, which is not published).
 FALSE_ALARM_RANGE_RATE_SIGMA = 5.0
 FULL_CIRCLE = 2.0 * np.pi
+# A micro-Doppler classifier's likeliest confusion for each class it names (assumed): small slow targets'
+# rotors and wings (the published accuracy is for drone against bird), a helicopter's rotor and a small
+# multirotor's, a propeller and a jet engine's blades.
+MICRO_DOPPLER_CONFUSER = {"quadcopter": "bird", "bird": "quadcopter", "helicopter": "quadcopter",
+                          "owa_drone": "aircraft", "aircraft": "owa_drone"}
 
 
 def in_sector(az, center: float, width: float) -> np.ndarray:
@@ -72,8 +77,8 @@ class RadarModel:
         az_center, az_width: azimuth sector (rad, compass): centre and full width; 2 pi = all round.
         micro_doppler_snr: the mean SNR (linear) from which the radar's micro-Doppler classifier names a
             target with moving parts (rotors, wings, propellers); None for a radar without one.
-        micro_doppler_accuracy: the share of those names that are right (the others name one of the other
-            classes at random).
+        micro_doppler_accuracy: the share of those names that are right (the others name the class's
+            likeliest confusion, ``MICRO_DOPPLER_CONFUSER``).
     """
 
     name: str
@@ -189,7 +194,8 @@ class RadarModel:
         cross-sections ``rcs`` (n,) m^2 and micro-Doppler signatures ``signature`` (n,) (the class name
         their moving parts give, ``""`` for none: a round). A detection is named when its object has a
         signature and its mean SNR reaches ``micro_doppler_snr``; the name is right with probability
-        ``micro_doppler_accuracy``, else one of the other classes of ``label_set`` at random. Returns (D,)
+        ``micro_doppler_accuracy``, else the class's confusion (``MICRO_DOPPLER_CONFUSER``; one of the other
+        classes of ``label_set`` at random for a class without one). Returns (D,)
         names, ``""`` where none. ``rng`` is the classifier's own stream, so that the detections are the
         same with and without it."""
         truth = np.asarray(truth, np.int64)
@@ -205,6 +211,8 @@ class RadarModel:
         for j, true in zip(rows.tolist(), sig[named].tolist(), strict=True):
             if u[j] < self.micro_doppler_accuracy and true in label_set:
                 out[j] = true
+            elif MICRO_DOPPLER_CONFUSER.get(true) in label_set:
+                out[j] = MICRO_DOPPLER_CONFUSER[true]
             else:
                 others = [c for c in label_set if c != true]
                 out[j] = others[int(other[j]) % len(others)]
