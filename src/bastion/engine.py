@@ -51,7 +51,7 @@ from bastion.events import (
 )
 from bastion.geo import SiteFrame
 from bastion.geometry import polygon_area, polygon_centroid
-from bastion.scenario.schema import Scenario
+from bastion.scenario.schema import RadarSensor, Scenario
 from bastion.sense.cooperative import CooperativeReport
 from bastion.sense.detections import DetectionBatch
 from bastion.sense.radar import MICRO_DOPPLER_CONFUSER
@@ -111,12 +111,10 @@ class Engine:
         }
         self.camera_tasker = CameraTasker(list(self._cued.values()))
         self.recognition_evidence = RecognitionEvidence(CLASSES, self.classifier.config.floor_loglik)
-        # How often each sensor's own names (DetectionBatch.label) are wrong: a camera's mislabel share, a
-        # micro-Doppler radar's 1 - accuracy (its wrong names each class's likeliest confusion).
-        self._mislabel = {s.name: s.mislabel_share for s in scenario.sensors if hasattr(s, "mislabel_share")}
-        self._micro_doppler = {s.name for s in scenario.sensors if getattr(s, "micro_doppler_snr_db", None) is not None}
-        self._mislabel |= {s.name: 1.0 - s.micro_doppler_accuracy for s in scenario.sensors
-                           if s.name in self._micro_doppler}
+        # Radars with a micro-Doppler classifier: how often its names (DetectionBatch.label) are wrong, each
+        # wrong name the class's likeliest confusion.
+        self._micro_doppler = {s.name: 1.0 - s.micro_doppler_accuracy for s in scenario.sensors
+                               if isinstance(s, RadarSensor) and s.micro_doppler_snr_db is not None}
         self.time = 0.0
 
     # --- dispatch ---------------------------------------------------------------------------------
@@ -150,9 +148,8 @@ class Engine:
             tab = self.tracker.table
             if len(tab) and len(batch):
                 t_dwell = float(batch.time.max())
-                pos = tab.x[:, :3] + tab.x[:, 3:6] * (t_dwell - tab.t_state)[:, None]
                 self.rf_evidence.ingest(t_dwell, batch.sensor_id, batch.z[:, 0], np.sqrt(batch.R[:, 0, 0]),
-                                        batch.sensor_pos, tab.id, pos)
+                                        batch.sensor_pos, tab.id, self._positions_at(t_dwell))
             return []
         if batch.sensor_id in self._cued:
             return self._on_camera_look(batch)
@@ -160,9 +157,10 @@ class Engine:
         named = (upd.det_track >= 0) & (batch.label != "") if len(batch) else np.zeros(0, bool)
         if named.any():
             # A sensor's own names (a micro-Doppler radar's) go to the tracks its detections updated.
-            self.recognition_evidence.credit(
-                upd.det_track[named], batch.label[named], self._mislabel.get(batch.sensor_id, DEFAULT_MISLABEL_SHARE),
-                MICRO_DOPPLER_CONFUSER if batch.sensor_id in self._micro_doppler else None)
+            md = batch.sensor_id in self._micro_doppler
+            share = self._micro_doppler.get(batch.sensor_id, DEFAULT_MISLABEL_SHARE)
+            self.recognition_evidence.credit(upd.det_track[named], batch.label[named], share,
+                                             MICRO_DOPPLER_CONFUSER if md else None)
         out: list[Record] = []
         tab = self.tracker.table
         if upd.confirmed.size:
@@ -175,13 +173,19 @@ class Engine:
         out += [TrackDeleted(upd.time, int(tid), "landed" if tid in landed else "lost") for tid in upd.deleted.tolist()]
         return out
 
+    def _positions_at(self, t: float, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(N, 3) ENU m: the track table's ``rows`` (all by default) flown straight from their last update to
+        ``t`` (s), a cheap prediction for tying angles to tracks."""
+        tab = self.tracker.table
+        return tab.x[rows, :3] + tab.x[rows, 3:6] * (t - tab.t_state[rows])[:, None]
+
     def _on_camera_look(self, batch: DetectionBatch) -> list[Record]:
         """A cued camera's look: its recognitions become class evidence for the tracks they lie on."""
         tab = self.tracker.table
         if not (len(tab) and len(batch)):
             return []
         t_look = float(batch.time.max())
-        pos = tab.x[:, :3] + tab.x[:, 3:6] * (t_look - tab.t_state)[:, None]
+        pos = self._positions_at(t_look)
         pos_sigma = np.sqrt(np.trace(tab.P[:, :3, :3], axis1=1, axis2=2) / 3.0)
         credited = self.recognition_evidence.ingest(
             batch.z, batch.label, np.sqrt(batch.R[:, 0, 0]), batch.sensor_pos,
@@ -360,7 +364,7 @@ class Engine:
         tentative = (tab.status == TENTATIVE) & (tab.hits >= 2)
         all_ids = np.concatenate([ids, tab.id[tentative]])
         rows = tab.index_of(all_ids)
-        pos = tab.x[rows, :3] + tab.x[rows, 3:6] * (t - tab.t_state[rows])[:, None]
+        pos = self._positions_at(t, rows)
         n_tent = int(tentative.sum())
         all_classes = list(classes) + ["unknown"] * n_tent
         eligible = np.array([c not in BALLISTIC_CLASSES and i not in (FRIEND, NEUTRAL) for c, i in

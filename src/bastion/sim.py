@@ -139,7 +139,8 @@ class Simulation:
                 continue
             if isinstance(spec, RadarSensor):
                 model, period = radar_model(spec), spec.revisit_s
-                self._md_rngs[spec.name] = np.random.default_rng(s.spawn(1)[0])
+                if spec.micro_doppler_snr_db is not None:
+                    self._md_rngs[spec.name] = np.random.default_rng(s.spawn(1)[0])
             elif isinstance(spec, CameraSensor):
                 model, period = camera_model(spec), spec.revisit_s
             elif isinstance(spec, RfSensor):

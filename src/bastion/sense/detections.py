@@ -90,3 +90,10 @@ class DetectionBatch:
             self.rf_link[index],
             self.label[index],
         )
+
+
+def other_label(true: str, label_set: tuple[str, ...], k: int) -> str:
+    """The ``k``-th (modulo their number) of the names in ``label_set`` other than ``true``: a sensor's wrong
+    name, ``k`` a uniform random integer."""
+    others = [c for c in label_set if c != true]
+    return others[k % len(others)]

@@ -32,7 +32,7 @@ import numpy as np
 from scipy.special import expit
 
 from bastion.geo import enu_to_rae, wrap_angle
-from bastion.sense.detections import DetectionBatch
+from bastion.sense.detections import DetectionBatch, other_label
 from bastion.sense.radar import FULL_CIRCLE, in_sector
 
 JOHNSON_N50_DETECTION = 1.0  # line pairs across the critical dimension for 50 % detection (Johnson 1958)
@@ -40,6 +40,16 @@ JOHNSON_N50_RECOGNITION = 4.0  # ... for 50 % recognition (Johnson 1958: 4.0 +/-
 VISIBLE_NIGHT_FACTOR = 0.1  # assumed: a daylight camera at night keeps a tenth of its effective resolution
 INFRARED_NIGHT_FACTOR = 1.0  # thermal IR sees emitted radiation: unchanged at night
 BANDS = ("visible", "infrared")
+
+
+def illumination_factor(band: str, night_factor: float | None, night: bool) -> float:
+    """Factor on a camera's effective resolution: 1 by day; at night ``night_factor`` if given, else the
+    band's (visible 0.1, infrared 1)."""
+    if not night:
+        return 1.0
+    if night_factor is not None:
+        return float(night_factor)
+    return VISIBLE_NIGHT_FACTOR if band == "visible" else INFRARED_NIGHT_FACTOR
 
 
 def ttpf(n_cycles, n50: float) -> np.ndarray:
@@ -98,11 +108,7 @@ class EoirModel:
 
     def illumination_factor(self, night: bool) -> float:
         """Factor on the effective resolution: 1 by day; at night the band's (or the given) factor."""
-        if not night:
-            return 1.0
-        if self.night_factor is not None:
-            return float(self.night_factor)
-        return VISIBLE_NIGHT_FACTOR if self.band == "visible" else INFRARED_NIGHT_FACTOR
+        return illumination_factor(self.band, self.night_factor, night)
 
     def cycles(self, size_m, rng_m, night: bool = False) -> np.ndarray:
         """Resolvable cycles across targets of critical dimension ``size_m`` (m) at range ``rng_m`` (m)."""
@@ -215,8 +221,7 @@ class CuedCamera:
     def cycles(self, size_m, rng_m, night: bool = False, ifov: float | None = None) -> np.ndarray:
         """Resolvable cycles across targets of critical dimension ``size_m`` (m) at range ``rng_m`` (m), with
         pixels of ``ifov`` (rad; None: the zoomed-in ``ifov``)."""
-        factor = 1.0 if not night else (self.night_factor if self.night_factor is not None else
-                                        VISIBLE_NIGHT_FACTOR if self.band == "visible" else INFRARED_NIGHT_FACTOR)
+        factor = illumination_factor(self.band, self.night_factor, night)
         pixel = self.ifov if ifov is None else ifov
         return factor * np.asarray(size_m, float) / (2.0 * np.maximum(np.asarray(rng_m, float), 1e-9) * pixel)
 
@@ -260,8 +265,7 @@ class CuedCamera:
             if r[k] < self.p_recognise(size_m[k], rae[k, 0], night):
                 true = str(np.asarray(truth_label, dtype=object)[k])
                 if v[k] < self.mislabel_share or true not in label_set:
-                    others = [c for c in label_set if c != true]
-                    labels[j] = others[int(other[k]) % len(others)]
+                    labels[j] = other_label(true, label_set, int(other[k]))
                 else:
                     labels[j] = true
         z = rae[det, 1:3] + self.sigma_angle * noise[det]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bastion.geo import enu_to_rae, wrap_angle
-from bastion.sense.detections import DetectionBatch
+from bastion.sense.detections import DetectionBatch, other_label
 
 # Spread of a single-look cross-section estimate about the mean (natural-log sigma): the reported RCS
 # is a noisy cue, not a measurement to trust alone. Assumed, bounded by published-model figures: 0.86
@@ -200,9 +200,9 @@ class RadarModel:
         same with and without it."""
         truth = np.asarray(truth, np.int64)
         out = np.full(truth.size, "", dtype=object)
-        u, other = rng.random(truth.size), rng.integers(0, max(len(label_set) - 1, 1), truth.size)
         if self.micro_doppler_snr is None:
             return out
+        u, other = rng.random(truth.size), rng.integers(0, max(len(label_set) - 1, 1), truth.size)
         obj = truth[truth >= 0]
         rng_m = np.linalg.norm(np.asarray(pos, float)[obj] - self.position, axis=1)
         sig = np.asarray(signature, dtype=object)[obj]
@@ -214,8 +214,7 @@ class RadarModel:
             elif MICRO_DOPPLER_CONFUSER.get(true) in label_set:
                 out[j] = MICRO_DOPPLER_CONFUSER[true]
             else:
-                others = [c for c in label_set if c != true]
-                out[j] = others[int(other[j]) % len(others)]
+                out[j] = other_label(true, label_set, int(other[j]))
         return out
 
 
