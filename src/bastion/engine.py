@@ -26,7 +26,7 @@ from bastion.assess.impact import (
     origin_informative,
     predict_ballistic_impact_and_origin,
 )
-from bastion.assess.launch_fit import ORIGIN_FIT_COV_SCALE, LaunchFitter, fit_cov_scale
+from bastion.assess.launch_fit import ORIGIN_FIT_COV_SCALE, LaunchFitter, fit_cov_scale, kind_log_evidence
 from bastion.assess.rf_cue import RfEvidence
 from bastion.assess.threat import probability_on_assets
 from bastion.engage.build import build_effector
@@ -51,6 +51,7 @@ from bastion.events import (
 )
 from bastion.geo import SiteFrame
 from bastion.geometry import polygon_area, polygon_centroid
+from bastion.physics.rounds import gun_rounds
 from bastion.scenario.schema import RadarSensor, Scenario
 from bastion.sense.cooperative import CooperativeReport
 from bastion.sense.detections import DetectionBatch
@@ -61,6 +62,7 @@ from bastion.warn.warning import ThreatImpact, WarningConfig, WarningController
 DRONE_CLASSES = ("owa_drone", "quadcopter")
 DEFAULT_MISLABEL_SHARE = 0.05  # how often a sensor's own names are taken to be wrong, when it does not say
 LOOSE_LOOKBACK_S = 10.0  # how far before a rocket track's first plot its fit looks for plots it lost (s)
+FITTED_CLASSES = ("rocket", "artillery")  # the classes whose tracks the library rounds are fitted to
 
 
 def _tighter(cov: np.ndarray, current_cov: np.ndarray, current_t: float) -> bool:
@@ -98,7 +100,10 @@ class Engine:
         self.asset_polygons = [np.asarray(a.polygon, float) for a in scenario.assets]
         self._class: dict[int, tuple[str, float]] = {}
         self.origins = OriginFuser()
-        self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS), scenario.site.alt_m)
+        self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS) + gun_rounds(), scenario.site.alt_m)
+        # Per rocket or artillery track, the fits' log-likelihood of each class (``kind_log_evidence``), taken
+        # by the classifier in the next cycle as standing evidence.
+        self._fit_loglik: dict[int, np.ndarray] = {}
         self.rf_evidence = RfEvidence()  # which tracks carry a drone's radio link (the classifier's cue)
         self._rf_finders = {s.name for s in scenario.sensors if s.type == "rf_detector"}
         # Slew-to-cue cameras: the engine points them (bastion.assess.camera_cue) and takes their
@@ -229,9 +234,10 @@ class Engine:
         rf_linked = self.rf_evidence.linked(t, ids, len(self._rf_finders))
         omega, omega_sd = self.tracker.turn_rates(show)
         self.recognition_evidence.forget(tab.id)
+        standing = self.recognition_evidence.loglik(ids) + self._fit_evidence(ids)
         _, declared = self.classifier.update(ids, x, tab.rcs_m2[show], bprob, vel_sigma, missed=tab.misses[show] > 0,
                                              rf_linked=rf_linked, turn_rate=omega, turn_rate_sigma=omega_sd,
-                                             standing_loglik=self.recognition_evidence.loglik(ids))
+                                             standing_loglik=standing)
 
         classes: list[str] = []
         for k, tid in enumerate(ids.tolist()):
@@ -294,7 +300,7 @@ class Engine:
                 tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
                 rounds=rounds)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
-            fits = self._fitted_rockets(t, ids[bal], bal_classes, pred)
+            fits = self._fitted_rounds(t, ids[bal], bal_classes, pred)
             self.origins.forget(ids)
             ok = np.isfinite(origin.t_impact)
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
@@ -373,22 +379,41 @@ class Engine:
         return self.camera_tasker.choose(t, all_ids, pos, tab.x[rows, 3:6], all_classes, eligible, confirmed,
                                          self.recognition_evidence.recognitions(all_ids))
 
-    def _fitted_rockets(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
-        """Where the library rockets fitted to a rocket track's plots (``bastion.assess.launch_fit``)
-        give a tighter impact ellipse than the filter's state, theirs replaces it in ``pred`` (in place):
-        for a young rocket the fit is the tighter by far, later the filter may be. Returns the fits, by
-        index into ``ids``."""
+    def _fit_evidence(self, ids: np.ndarray) -> np.ndarray:
+        """(N, C) the library fits' class log-likelihoods of tracks ``ids`` (zeros where none)."""
+        out = np.zeros((ids.size, len(CLASSES)))
+        for k, tid in enumerate(ids.tolist()):
+            ll = self._fit_loglik.get(tid)
+            if ll is not None:
+                out[k] = ll
+        return out
+
+    def _fitted_rounds(self, t: float, ids: np.ndarray, classes: list[str], pred) -> dict:
+        """Where the library rounds fitted to a rocket or artillery track's plots
+        (``bastion.assess.launch_fit``) give a tighter impact ellipse than the filter's state, theirs
+        replaces it in ``pred`` (in place): for a young round the fit is the tighter by far, later the filter
+        may be. The fits' class evidence (rocket against a gun's shell) is kept for the classifier's next
+        cycle. Returns the fits, by index into ``ids``."""
         self.launch_fits.forget(ids)
+        self._fit_loglik = {tid: ll for tid, ll in self._fit_loglik.items() if tid in set(ids.tolist())}
+        floor = self.classifier.config.floor_loglik
         fits = {}
         for j, (tid, cls) in enumerate(zip(ids.tolist(), classes, strict=True)):
-            if cls != "rocket":
+            if cls not in FITTED_CLASSES:
                 continue
             plots = self.tracker.plots.get(tid)
             # The loose plots from a rocket's longest flight before its first plot (its launch at most).
             t_from = plots.t[0] - LOOSE_LOOKBACK_S if len(plots) else np.inf
             fit = self.launch_fits.update(tid, plots, loose=lambda t_from=t_from: self.tracker.loose_plots(t_from))
             if fit is None:
+                self._fit_loglik.pop(tid, None)
                 continue
+            by_kind = kind_log_evidence(fit, self.launch_fits.rounds)
+            best = max(by_kind.values())
+            ll = np.zeros(len(CLASSES))
+            for kind, ev in by_kind.items():
+                ll[CLASSES.index(kind)] = max(ev - best, floor)
+            self._fit_loglik[tid] = ll
             fits[j] = fit
             if not fit.t_impact > t:
                 continue
@@ -402,10 +427,10 @@ class Engine:
 
     @staticmethod
     def _fitted_origins(fits: dict, origin, t_state: np.ndarray) -> None:
-        """Where a rocket track's fit (``fits`` by index, from :meth:`_fitted_rockets`) places the launcher
-        with a tighter ellipse than the fused back-flown origin, the fit's launcher replaces it in ``origin``
-        (in place): the fit flies the library round's boost from the launcher, which back-flying a filter
-        state cannot do for a track that began in the burn."""
+        """Where a rocket or artillery track's fit (``fits`` by index, from :meth:`_fitted_rounds`) places
+        the launcher with a tighter ellipse than the fused back-flown origin, the fit's launcher replaces it in
+        ``origin`` (in place): the fit flies the library round's boost from the launcher, which back-flying a
+        filter state cannot do for a track that began in the burn."""
         for j, fit in fits.items():
             cov = fit.origin_cov * ORIGIN_FIT_COV_SCALE
             if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(fit.origin))):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.classify import CLASSES, Classifier, ClassifierConfig
+from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
 from bastion.assess.identity import IdentityAssessor
 from bastion.assess.impact import drone_target_assets, predict_ballistic_impact
 from bastion.sense.cooperative import CooperativeReport
@@ -71,8 +71,9 @@ def test_overwhelming_evidence_is_declared_after_two_cycles_and_weak_evidence_af
     probs = []
     for _ in range(3):
         p, declared = clf.update(np.array([1]), rocket[None], np.array([0.02]), np.array([0.9]), np.array([2.0]))
-        probs.append((p[0, CLASSES.index("rocket")], declared[0]))
-    # Decisive (>= 0.995) on the first two cycles here, so declared on the second, never on the first.
+        probs.append((p[0, [CLASSES.index(c) for c in BALLISTIC_CLASSES]].sum(), declared[0]))
+    # Decisive (the ballistic classes together >= 0.995) on the first two cycles here, so declared on the
+    # second, never on the first; declared a rocket, the likeliest of them.
     assert probs[0][0] >= 0.995 and probs[1][0] >= 0.995
     assert probs[0][1] == -1 and CLASSES[probs[1][1]] == "rocket"
     # A drone track short of decisive on its first cycle (0.989 here) is not declared on its second; it

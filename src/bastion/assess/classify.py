@@ -34,7 +34,7 @@ _PROFILE = {
     #               speed  sd     lrcs  sd   gamma  ballistic  gamma0 sd   log prior
     "rocket":     (350.0, 160.0, -1.6, 0.6, 90.0, True, 20.0, 12.0, 0.0),
     "mortar":     (150.0, 60.0, -2.0, 0.6, 90.0, True, 70.0, 9.0, 0.0),
-    "artillery":  (700.0, 200.0, -1.5, 0.6, 90.0, True, 35.0, 20.0, -4.0),
+    "artillery":  (256.0, 40.0, -1.8, 0.6, 90.0, True, 23.0, 6.0, -4.0),
     "owa_drone":  (50.0, 12.0, -1.0, 0.7, 45.0, False, 0.0, 0.0, 0.0),
     "quadcopter": (14.0, 7.0, -2.0, 0.6, 60.0, False, 0.0, 0.0, -3.0),
     "bird":       (11.0, 4.0, -2.6, 0.6, 40.0, False, 0.0, 0.0, 0.0),
@@ -87,7 +87,10 @@ class ClassifierConfig:
     # warning, and a class held at this probability for ``decisive_cycles`` cycles is not one noisy cycle
     # (birds and drones never reach it for a ballistic class: speed and the tracker's ballistic-model
     # probability rule them out). Other classes keep ``confirm_cycles``: a split track on a helicopter was
-    # once declared a drone on its second cycle, half a second before its IFF reply came in.
+    # once declared a drone on its second cycle, half a second before its IFF reply came in. The
+    # probability is the ballistic classes' together, the class declared the likeliest of them: a young
+    # 107 mm rocket and a howitzer's shell fly alike (docs/assessment.md), both are hostile rounds and are
+    # warned for alike, and which one it is follows from the library fits a few cycles later.
     decisive: float = 0.995
     decisive_cycles: int = 2
     floor_loglik: float = -12.0  # cap on one feature's evidence, so one wild value cannot decide
@@ -258,8 +261,8 @@ class Classifier:
         best = prob.argmax(axis=1)
         p_best = prob[np.arange(n), best]
         now = np.where(p_best >= self.config.confident, best, -1)
-        decisive_now = (now >= 0) & (p_best >= self.config.decisive) & self._ballistic[np.maximum(now, 0)]
-        dec_streak = np.where(decisive_now, np.where(now == cand, dec_streak + 1, 1), 0)
+        decisive_now = self._ballistic[best] & (prob[:, self._ballistic].sum(axis=1) >= self.config.decisive)
+        dec_streak = np.where(decisive_now, dec_streak + 1, 0)
         # A confident cycle counts unless it is for a drone class and the speed has not yet settled (then
         # the streak holds: a further cycle is needed, but one jumpy cycle does not start it over).
         speed = np.linalg.norm(np.asarray(x, float)[:, 3:6], axis=1)
@@ -271,8 +274,11 @@ class Classifier:
         counts = settled | ~self._settle[np.maximum(now, 0)]
         streak = np.where(now >= 0, np.where(now == cand, streak + counts, counts.astype(np.int64)), 0)
         cand = now
-        ready = (streak >= self.config.confirm_cycles) | (dec_streak >= self.config.decisive_cycles)
-        declared = np.where(ready, cand, declared)
+        declared = np.where(streak >= self.config.confirm_cycles, cand, declared)
+        # The shortcut declares a round; a change from one ballistic class to another takes the confident
+        # cycles (so that a class near even odds does not flicker).
+        first = (declared < 0) | ~self._ballistic[np.maximum(declared, 0)]
+        declared = np.where((dec_streak >= self.config.decisive_cycles) & first, best, declared)
         order = np.argsort(ids)
         self._ids, self._logpost = ids[order], logpost[order]
         self._cand, self._streak, self._declared = cand[order], streak[order], declared[order]

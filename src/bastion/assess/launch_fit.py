@@ -36,7 +36,7 @@ from scipy.special import chdtri
 
 from bastion.diskcache import load_or_build
 from bastion.physics.ballistic import trajectory_to_ground
-from bastion.physics.rounds import PRESETS
+from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
 
 ELEVATION_STEP_RAD = math.radians(0.25)
@@ -179,8 +179,10 @@ def flight_table(name: str, site_alt_m: float = 0.0) -> FlightTable:
     """The flight table of the library round ``name`` (``bastion.physics.rounds.PRESETS``) over a site at
     ``site_alt_m`` (m above mean sea level, for the air density). Built once per process (0.4 s per rocket
     on the 2-core test machine), or read from the disk cache (``bastion.diskcache``) in a few ms."""
-    if name not in PRESETS:
-        raise KeyError(f"no threat-library round {name!r}")
+    try:
+        munition(name)
+    except (KeyError, ValueError):
+        raise KeyError(f"no threat-library round {name!r}") from None
     dt = table_dt(name)
     arrays = load_or_build("flight-tables", (name, float(site_alt_m), ELEVATION_STEP_RAD, dt),
                            TABLE_MODULES, TABLE_ARRAYS, lambda: _build_flight_table(name, site_alt_m))
@@ -193,7 +195,7 @@ def table_dt(name: str) -> float:
     fraction of its motor's burn time, so that the burnout falls on a sample. Its acceleration jumps
     there (the 122 mm rocket's by some 400 m/s^2), and a cubic interpolated across that kink put the
     rate 5 m/s off 0.1 s from it: five standard deviations of the counter-mortar radar's range rate."""
-    boost = PRESETS[name].boost
+    boost = munition(name).boost
     if boost is None:
         return TABLE_DT_S
     return boost.burn_time_s / math.ceil(boost.burn_time_s / TABLE_DT_S - 1e-9)
@@ -201,7 +203,7 @@ def table_dt(name: str) -> float:
 
 def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
     """The arrays of :func:`flight_table`, integrated."""
-    m = PRESETS[name]
+    m = munition(name)
     lo, hi = m.elevation_limits_rad
     n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
     el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
@@ -452,7 +454,8 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
     except np.linalg.LinAlgError:  # a plot claiming no noise at all in some direction: not fitted
         return None
     t = plots.t
-    burnout = PRESETS[table.name].boost.burn_time_s if PRESETS[table.name].boost is not None else None
+    boost = munition(table.name).boost
+    burnout = boost.burn_time_s if boost is not None else None
     n_rr = int(np.count_nonzero(plots.has_range_rate))
     starts = [start] if start is not None else _initial_guesses(table, plots, burnout)
     # Fits that leave out different range rates are compared with each left-out term at its expected
@@ -545,6 +548,23 @@ def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
     )
 
 
+def kind_log_evidence(fit: ImpactFit, rounds: tuple[str, ...]) -> dict[str, float]:
+    """Per kind of round among ``rounds`` (the fitter's library: rockets, a gun's charges), the log of the
+    mean marginal likelihood of its rounds on the track's plots, each round of a kind equally likely a
+    priori: log (1/n_k sum over the kind's consistent fits of exp(log_evidence)). A round whose fit failed,
+    was ruled out or is inconsistent counts as nothing; a kind none of whose rounds fits is -inf. The
+    difference between two kinds is the log-likelihood ratio the classifier takes (a weapon-locating
+    radar's trajectory classification: the shell of a gun and a rocket after its burnout fly alike, but
+    not from the same launch)."""
+    kinds = {name: munition(name).kind for name in rounds}
+    out = {}
+    for kind in dict.fromkeys(kinds.values()):
+        names = {name for name, k in kinds.items() if k == kind}
+        ev = np.array([f.log_evidence for f in fit.fits if f.consistent and f.round in names])
+        out[kind] = float(ev.max() + np.log(np.exp(ev - ev.max()).sum() / len(names))) if ev.size else -np.inf
+    return out
+
+
 def _combine_current(fits: dict[str, RoundFit], plots: Plots) -> ImpactFit | None:
     """:func:`combine` of the fits made on the current ``plots`` (a round ruled out and carried on from an
     earlier update is left out)."""
@@ -553,8 +573,8 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots) -> ImpactFit | Non
 
 
 class LaunchFitter:
-    """The library rockets fitted to each young rocket track, refitted only when the track has new plots
-    (from the previous fit's parameters: a few iterations).
+    """The library rounds (rockets, a gun's charges) fitted to each young rocket or artillery track,
+    refitted only when the track has new plots (from the previous fit's parameters: a few iterations).
 
     Given the loose plots (those no live track holds, ``Tracker.loose_plots``), a track whose fit is
     consistent claims back those that lie on its fitted flight, between its launch and its latest plot,

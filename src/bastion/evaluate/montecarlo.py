@@ -36,7 +36,7 @@ from bastion.events import (
 )
 from bastion.geometry import points_in_polygon, polygon_area
 from bastion.scenario.load import validation_problems
-from bastion.scenario.schema import Scenario
+from bastion.scenario.schema import ROUND_KINDS, Scenario
 from bastion.sim import Simulation
 from bastion.track.config import TrackerConfig
 
@@ -111,6 +111,9 @@ class Mix:
     # fly without a radio link (fibre-optic or autonomous). Drawn from their own random stream: adding them
     # changes no other object of the run.
     quadcopters: int = 0
+    # Artillery shells (the 105 mm howitzer, low angle at the crew's charge for the distance), launched and
+    # aimed as the rounds are; drawn from their own random stream like the quadcopters.
+    artillery: int = 0
     bird_flocks: int = 4
     birds_per_flock: int = 5
     aircraft: int = 4
@@ -201,16 +204,8 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     t_last_launch = mix.duration_s - 80.0
     for k in range(mix.ballistic):
         preset = BALLISTIC_PRESETS[k % len(BALLISTIC_PRESETS)]
-        r_min, r_max = preset_reach(preset)
-        lo, hi = max(LAUNCH_RANGE_M[0], 1.05 * r_min), min(LAUNCH_RANGE_M[1], 0.93 * r_max)
-        target = [float(rng.uniform(-1300.0, 1300.0)), float(rng.uniform(-850.0, 850.0)), 0.0]
-        rng_m, bearing = rng.uniform(lo, hi), rng.uniform(0.0, 2.0 * math.pi)
-        launch = [target[0] + rng_m * math.sin(bearing), target[1] + rng_m * math.cos(bearing), 0.0]
-        objects.append({
-            "kind": "rocket" if preset.startswith("rocket") else "mortar", "name": f"{preset}-{k}",
-            "preset": preset, "launch": launch, "target": target,
-            "t_launch_s": float(rng.uniform(5.0, t_last_launch)), "aim_error_m": 30.0,
-        })
+        kind = "rocket" if preset.startswith("rocket") else "mortar"
+        objects.append(_round_spec(rng, kind, preset, f"{preset}-{k}", t_last_launch))
     for k in range(mix.drones):
         c = _asset_centre(k)
         d, b = rng.uniform(5000.0, 8000.0), rng.uniform(0.0, 2.0 * math.pi)
@@ -252,6 +247,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
             "speed_mps": float(rng.uniform(25.0, 70.0)), "t_start_s": 0.0,
         })
     objects += _quadcopters(seed, mix)
+    objects += _artillery(seed, mix)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
                          mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors)
 
@@ -259,6 +255,29 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
 QUAD_RANGE_M = (1200.0, 3500.0)  # where a quadcopter starts, from its asset (m)
 QUAD_DIVE_SHARE = 0.75  # the share that end in a dive onto an asset (the others loiter: reconnaissance)
 QUAD_NO_LINK_SHARE = 0.25  # the share flying without a radio link (fibre-optic FPV, autonomous)
+
+
+ARTILLERY_PRESET = "howitzer_105mm"
+
+
+def _round_spec(rng: np.random.Generator, kind: str, preset: str, name: str, t_last_launch: float) -> dict[str, Any]:
+    """One round of ``preset`` launched 2-8 km (``LAUNCH_RANGE_M``, within the preset's reach) from a random
+    point of the base and aimed there at a random time, every draw from ``rng``."""
+    r_min, r_max = preset_reach(preset)
+    lo, hi = max(LAUNCH_RANGE_M[0], 1.05 * r_min), min(LAUNCH_RANGE_M[1], 0.93 * r_max)
+    target = [float(rng.uniform(-1300.0, 1300.0)), float(rng.uniform(-850.0, 850.0)), 0.0]
+    rng_m, bearing = rng.uniform(lo, hi), rng.uniform(0.0, 2.0 * math.pi)
+    launch = [target[0] + rng_m * math.sin(bearing), target[1] + rng_m * math.cos(bearing), 0.0]
+    return {"kind": kind, "name": name, "preset": preset, "launch": launch, "target": target,
+            "t_launch_s": float(rng.uniform(5.0, t_last_launch)), "aim_error_m": 30.0}
+
+
+def _artillery(seed: int, mix: Mix) -> list[dict[str, Any]]:
+    """The run's artillery shells, drawn from their own stream of ``seed`` (adding them leaves every other
+    object as it was)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
+    return [_round_spec(rng, "artillery", ARTILLERY_PRESET, f"{ARTILLERY_PRESET}-{k}", mix.duration_s - 80.0)
+            for k in range(mix.artillery)]
 
 
 def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:
@@ -406,7 +425,7 @@ def evaluate_run(scenario: Scenario, result) -> list[ObjectOutcome]:
             t_start=float(obj.t_start), first_plot_t=result.first_detection.get(obj.index),
             hostile_t=min((hostile_at[t] for t in tids if t in hostile_at), default=None),
         )
-        if obj.kind in ("rocket", "mortar") and obj.natural_end == "impact":
+        if obj.kind in ROUND_KINDS and obj.natural_end == "impact":
             t_hit = float(obj.t_natural_end)
             p_hit = np.asarray(obj.meta["impact_point"], float)
             launch = np.asarray(obj.meta["launch"], float)

@@ -31,6 +31,7 @@ from bastion.events import (
     TrackPicture,
 )
 from bastion.geometry import points_in_polygon, polygon_area
+from bastion.scenario.schema import ROUND_KINDS
 from bastion.world.truth import World
 
 MATCH_GATE_M = 300.0
@@ -264,7 +265,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
         first_correct = next((t for t, c in hist if c == obj.kind), None)
         pred_err: dict[str, float | None] | None = None
         origin_err = None
-        if obj.kind in ("rocket", "mortar") and obj.natural_end == "impact":
+        if obj.kind in ROUND_KINDS and obj.natural_end == "impact":
             t_hit = float(obj.t_natural_end)
             p_hit = world.state(t_hit)[1][obj.index]
             preds = sorted((e for tid in tids for e in impact_preds[tid]), key=lambda e: e.t)

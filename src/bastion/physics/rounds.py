@@ -13,7 +13,7 @@ tests/world/test_munitions.py holds it within 5 %). Units: metres, kilograms, se
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE, Boost, DragCurve
 
@@ -27,7 +27,7 @@ class Munition:
 
     name: str  #: preset key, e.g. "mortar_81mm"
     label: str  #: human name, e.g. "81 mm mortar (M252 / L16 class)"
-    kind: str  #: "mortar" or "rocket"
+    kind: str  #: "mortar", "rocket" or "artillery"
     caliber_m: float  #: body diameter (m), the drag reference
     mass_kg: float  #: launch mass (kg), with propellant for a rocket
     launch_speed_mps: float  #: muzzle velocity (mortar) or launcher exit speed (rocket), m/s
@@ -39,6 +39,10 @@ class Munition:
     boost: Boost | None = None  #: rocket motor, None for a mortar bomb
     max_speed_mps: float | None = None  #: published peak speed (m/s) of a rocket, None if not used
     drag_curve: DragCurve = GENERIC_DRAG_CURVE
+    #: muzzle velocities (m/s) of a gun's propelling charges (zones), lowest first; the last is
+    #: ``launch_speed_mps``. Empty for a round with one charge (mortar bombs here, rockets).
+    charge_speeds_mps: tuple[float, ...] = ()
+    charge: int | None = None  #: the zone (1-based) this munition is fired with, None: its top one
     sources: dict[str, str] = field(default_factory=dict, compare=False)  #: figure -> public source
 
     @property
@@ -55,6 +59,17 @@ class Munition:
     def beta(self) -> float:
         """Ballistic coefficient m / (Cd0 A) (kg/m^2) in unpowered flight."""
         return self.flight_mass_kg / (self.cd0 * self.area_m2)
+
+    def with_charge(self, zone: int) -> Munition:
+        """This round fired with propelling charge ``zone`` (1 = the lowest): the same round at that
+        zone's muzzle velocity, named ``"<name>/<zone>"``. ValueError for a zone the gun does not have."""
+        if not self.charge_speeds_mps:
+            raise ValueError(f"{self.name} has one charge only")
+        if not 1 <= zone <= len(self.charge_speeds_mps):
+            raise ValueError(f"{self.name}: charge {zone} out of 1-{len(self.charge_speeds_mps)}")
+        base = self.name.split("/")[0]
+        return replace(self, name=f"{base}/{zone}", launch_speed_mps=self.charge_speeds_mps[zone - 1],
+                       charge=zone)
 
 
 def _rocket_boost(mass_kg: float, propellant_kg: float, burn_time_s: float, isp_s: float, cd0: float,
@@ -185,6 +200,50 @@ ROCKET_122 = Munition(
     },
 )
 
+# Zone velocities of the 105 mm howitzer: seven increments (the M67 propelling charge has seven bags: US
+# Army, Picatinny Arsenal, "safer, greener propelling charge for 105mm artillery cartridges", 2015). Only
+# zone 7's 472 m/s is published (Wikipedia "M101 howitzer"); the lower zones are ASSUMED, a geometric
+# progression from 205 m/s, which reaches about 3.5 km, so that neighbouring zones' ranges overlap as a
+# gun's charges do (docs/models.md).
+_HOWITZER_105_ZONES = tuple(round(205.0 * (472.0 / 205.0) ** (k / 6.0), 1) for k in range(7))
+
+HOWITZER_105 = Munition(
+    name="howitzer_105mm",
+    label="105 mm howitzer (M101 / M2A1 class, M1 HE)",
+    kind="artillery",
+    caliber_m=0.105,
+    mass_kg=14.97,  # M1 HE projectile 33 lb (the "33s": Shoe Box Photos, "M1/M2/M101/M102 Howitzer 105mm")
+    launch_speed_mps=472.0,  # Wikipedia "M101 howitzer": muzzle velocity 472 m/s (1,550 ft/s)
+    cd0=0.1490,  # calibrated
+    max_range_m=11270.0,  # Wikipedia "M101 howitzer": maximum firing range 11,270 m
+    rcs_m2=0.015,  # ASSUMED, uncited (see RCS_NOTE): between the 81 mm and 120 mm mortar bombs
+    elevation_limits_rad=(0.0, 66.0 * _DEG),  # Wikipedia "M101 howitzer": -5 to +66 deg
+    high_angle_default=False,  # field guns fire low angle unless a crest or a city block is in the way
+    charge_speeds_mps=_HOWITZER_105_ZONES,
+    sources={
+        "max_range_m": "Wikipedia, 'M101 howitzer' (11,270 m)",
+        "launch_speed_mps": "Wikipedia, 'M101 howitzer' (472 m/s, zone 7)",
+        "mass_kg": "Shoe Box Photos, 'M1/M2/M101/M102 Howitzer 105mm' (shell weight 33 lb)",
+        "charge_speeds_mps": "seven zones (Picatinny Arsenal 2015, M67 charge); zones 1-6 assumed: geometric "
+                             "from 205 m/s to the published 472 m/s",
+    },
+)
+
 PRESETS: dict[str, Munition] = {
-    m.name: m for m in (MORTAR_60, MORTAR_81, MORTAR_120, ROCKET_107, ROCKET_122)
+    m.name: m for m in (MORTAR_60, MORTAR_81, MORTAR_120, ROCKET_107, ROCKET_122, HOWITZER_105)
 }
+
+
+def munition(name: str) -> Munition:
+    """The library round ``name``: a preset, or ``"<preset>/<zone>"`` for a gun's shell fired with that
+    propelling charge (:meth:`Munition.with_charge`). KeyError for an unknown preset, ValueError for a zone
+    the gun does not have."""
+    base, _, zone = name.partition("/")
+    m = PRESETS[base]
+    return m.with_charge(int(zone)) if zone else m
+
+
+def gun_rounds() -> tuple[str, ...]:
+    """Every charge of every gun of the library, as round names (``"howitzer_105mm/1"`` ...), in a fixed
+    order: what a track's shell may have been fired as."""
+    return tuple(f"{m.name}/{k}" for m in PRESETS.values() for k in range(1, len(m.charge_speeds_mps) + 1))

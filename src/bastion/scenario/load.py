@@ -17,8 +17,8 @@ DEFAULT_SCENARIO = "night-raid"
 # Discriminator values that pydantic inserts into error locations of tagged unions.
 _TAGS = {
     "surveillance_radar", "counter_mortar_radar", "adsb_receiver", "iff_interrogator", "eo_camera", "ir_camera",
-    "rf_detector", "rocket", "mortar", "owa_drone", "quadcopter", "birds", "aircraft", "helicopter", "gun_20mm",
-    "interceptor", "rf_jammer", "laser", "cued_eo_camera", "cued_ir_camera",
+    "rf_detector", "rocket", "mortar", "artillery", "owa_drone", "quadcopter", "birds", "aircraft", "helicopter",
+    "gun_20mm", "interceptor", "rf_jammer", "laser", "cued_eo_camera", "cued_ir_camera",
 }
 
 

@@ -21,6 +21,7 @@ Probability = Annotated[float, Field(gt=0, lt=1)]
 
 # Track classes the assessment can report; ROE and operator policy refer to them by these names.
 TRACK_CLASSES = ("rocket", "mortar", "artillery", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter")
+ROUND_KINDS = ("rocket", "mortar", "artillery")  # the indirect-fire kinds: they fly ballistically to impact
 TrackClass = Literal["rocket", "mortar", "artillery", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter"]
 
 
@@ -367,6 +368,26 @@ class Mortar(_Round):
     preset: str = "mortar_81mm"
 
 
+class Artillery(_Round):
+    """A gun's shell. ``charge`` is the propelling charge (zone, 1 = the lowest); left out, the crew's
+    choice for the distance (``bastion.world.munitions.choose_charge``)."""
+
+    kind: Literal["artillery"]
+    preset: str = "howitzer_105mm"
+    charge: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _charge_known(self) -> Artillery:
+        from bastion.world.munitions import PRESETS  # noqa: PLC0415 (the schema must load without physics)
+
+        zones = len(PRESETS[self.preset].charge_speeds_mps)
+        if zones == 0:
+            raise ValueError(f"preset {self.preset!r} is not a gun's round (no propelling charges)")
+        if self.charge is not None and self.charge > zones:
+            raise ValueError(f"charge {self.charge}: {self.preset} has zones 1-{zones}")
+        return self
+
+
 class OwaDrone(Strict):
     """A fixed-wing one-way attack drone: waypoints at cruise, then a terminal dive onto ``target``."""
 
@@ -476,7 +497,7 @@ class Helicopter(Strict):
 
 
 SceneObject = Annotated[
-    Rocket | Mortar | OwaDrone | Quadcopter | Birds | Aircraft | Helicopter, Field(discriminator="kind")
+    Rocket | Mortar | Artillery | OwaDrone | Quadcopter | Birds | Aircraft | Helicopter, Field(discriminator="kind")
 ]
 
 

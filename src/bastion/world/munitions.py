@@ -32,6 +32,7 @@ from bastion.physics.rounds import (  # noqa: F401 (re-exported: the presets by 
     ROCKET_107,
     ROCKET_122,
     Munition,
+    munition,
 )
 
 _DEG = math.pi / 180.0
@@ -43,6 +44,7 @@ __all__ = [
     "aim",
     "aim_many",
     "best_elevation",
+    "choose_charge",
     "fly",
     "fly_paths",
     "fly_many",
@@ -52,13 +54,31 @@ __all__ = [
 
 
 def get_preset(name: str | Munition) -> Munition:
-    """The preset called ``name`` (a Munition passes through); UserError if there is none."""
+    """The preset called ``name`` (a Munition passes through); ``"<preset>/<zone>"`` is a gun's round
+    fired with that propelling charge (:meth:`Munition.with_charge`). UserError if there is none."""
     if isinstance(name, Munition):
         return name
     try:
-        return PRESETS[name]
+        return munition(name)
     except KeyError:
-        raise UserError(f"unknown munition preset {name!r}; known: {', '.join(PRESETS)}") from None
+        raise UserError(f"unknown munition preset {name.partition('/')[0]!r}; known: {', '.join(PRESETS)}") from None
+    except ValueError as err:
+        raise UserError(f"munition {name!r}: {err}") from None
+
+
+def choose_charge(preset: str | Munition, distance_m: float, *, max_share: float = 0.8,
+                  site_alt_m: float = 0.0) -> int:
+    """The zone a gun crew would fire at ``distance_m`` (m): the lowest whose maximum range (flat ground)
+    is at least ``distance_m / max_share``, so the target lies well short of the zone's best elevation,
+    where the range changes slowly with elevation and a laying error moves the burst least; the top zone
+    if none is. ``max_share`` is an assumption (docs/models.md). ValueError for a one-charge round."""
+    m = get_preset(preset)
+    if not m.charge_speeds_mps:
+        raise ValueError(f"{m.name} has one charge only")
+    for zone in range(1, len(m.charge_speeds_mps) + 1):
+        if best_elevation(m.with_charge(zone), site_alt_m=site_alt_m)[1] * max_share >= distance_m:
+            return zone
+    return len(m.charge_speeds_mps)
 
 
 # --- Flying --------------------------------------------------------------------------------------------

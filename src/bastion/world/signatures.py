@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.scenario.schema import ROUND_KINDS
+
 __all__ = [
     "MICRO_DOPPLER_KINDS",
     "RECOGNISED_AS",
@@ -130,9 +132,10 @@ def munition_rcs_m2(kind: str, caliber_m: float, preset: str | None = None) -> f
     scaled as k d^2 from the calibre ``caliber_m`` (m)."""
     if preset is not None:
         return float(_munition(preset).rcs_m2)
-    if kind not in ("mortar", "rocket"):
+    if kind not in ROUND_KINDS:
         raise ValueError(f"not a munition kind: {kind!r}")
-    k = MORTAR_RCS_PER_CALIBRE2 if kind == "mortar" else ROCKET_RCS_PER_CALIBRE2
+    # A shell is as short for its calibre as a mortar bomb; a rocket is longer.
+    k = ROCKET_RCS_PER_CALIBRE2 if kind == "rocket" else MORTAR_RCS_PER_CALIBRE2
     return float(k * caliber_m**2)
 
 
@@ -160,7 +163,7 @@ def sample_rcs_m2(kind: str, rng: np.random.Generator, size: int | None = None):
 
 def critical_dimension_m(kind: str, preset: str | None = None) -> float:
     """Critical dimension (m) of an object kind; munitions (``mortar``/``rocket``) need their ``preset``."""
-    if kind in ("mortar", "rocket"):
+    if kind in ROUND_KINDS:
         if preset is None:
             raise ValueError(f"a {kind} needs its munition preset for a critical dimension")
         return munition_critical_dimension_m(preset)

@@ -11,10 +11,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bastion.scenario.schema import Aircraft, Birds, Helicopter, Mortar, OwaDrone, Quadcopter, Rocket, Scenario
+from bastion.scenario.schema import (
+    Aircraft,
+    Artillery,
+    Birds,
+    Helicopter,
+    Mortar,
+    OwaDrone,
+    Quadcopter,
+    Rocket,
+    Scenario,
+)
 from bastion.world import motion
 from bastion.world.trajectory import Trajectory
 
+ROUNDS = (Rocket, Mortar, Artillery)  # the scenario specs of ``ROUND_KINDS``
 GRID_DT_S = 0.05
 
 # Radar cross-sections (m^2). Birds: 0.001-0.01 m^2 log-normal (docs/models.md).
@@ -27,7 +38,7 @@ class TruthObject:
 
     index: int
     name: str
-    kind: str  # scenario kind: rocket, mortar, owa_drone, bird, aircraft, helicopter
+    kind: str  # scenario kind: rocket, mortar, artillery, owa_drone, quadcopter, bird, aircraft, helicopter
     hostile: bool
     rcs_m2: float
     t_start: float
@@ -84,20 +95,28 @@ class World:
 
     # --- building -----------------------------------------------------------------------------------
     def _fire_rounds(self, specs, rngs: list[np.random.Generator]):
-        """The flight (from launch) of every rocket and mortar round, by spec index: each round's aim point
-        drawn from its own generator (the first draw of that object), then all rounds of a preset aimed and
-        flown together (``aim_many``, ``fly_paths``: what aiming and flying each alone gives, several times
-        faster)."""
-        from bastion.world.munitions import aim_many, fly_paths  # noqa: PLC0415 (heavy, only when used)
+        """The flight (from launch) of every rocket, mortar and artillery round, by spec index, with the
+        munition each was fired as (a shell's name carries its charge, ``"<preset>/<zone>"``): each round's
+        aim point drawn from its own generator (the first draw of that object), a shell's charge the one
+        the scenario gives or the crew's choice for the distance (``choose_charge``), then all rounds of a
+        munition aimed and flown together (``aim_many``, ``fly_paths``: what aiming and flying each alone
+        gives, several times faster)."""
+        from bastion.world.munitions import aim_many, choose_charge, fly_paths  # noqa: PLC0415 (heavy)
 
         groups: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+        alt = self.scenario.site.alt_m
         for i, (spec, rng) in enumerate(zip(specs, rngs, strict=True)):
-            if isinstance(spec, Rocket | Mortar):
+            if isinstance(spec, ROUNDS):
                 aim_point = np.asarray(spec.target, float).copy()
                 aim_point[:2] += rng.normal(0.0, spec.aim_error_m, 2)
-                groups.setdefault(spec.preset, []).append((i, np.asarray(spec.launch, float), aim_point))
+                launch = np.asarray(spec.launch, float)
+                munition = spec.preset
+                if isinstance(spec, Artillery):
+                    zone = spec.charge or choose_charge(spec.preset, float(np.hypot(*(aim_point - launch)[:2])),
+                                                        site_alt_m=alt)
+                    munition = f"{spec.preset}/{zone}"
+                groups.setdefault(munition, []).append((i, launch, aim_point))
         wind = np.asarray(self.scenario.environment.wind_mps, float)
-        alt = self.scenario.site.alt_m
         out = {}
         for preset, rounds in groups.items():
             launches = np.array([r[1] for r in rounds])
@@ -105,26 +124,29 @@ class World:
             az, el = aim_many(preset, launches, [r[2] for r in rounds], dt=0.2, wind=wind, site_alt_m=alt)
             # Flown on a 0.1 s step and interpolated onto the 0.05 s grid: under a centimetre of difference.
             paths = fly_paths(preset, launches, az, el, dt=0.1, wind=wind, site_alt_m=alt)
-            out.update({r[0]: path for r, path in zip(rounds, paths, strict=True)})
+            out.update({r[0]: (path, preset) for r, path in zip(rounds, paths, strict=True)})
         return out
 
     def _build(self, spec, rng: np.random.Generator, flight=None):
-        """The truth objects of one spec; a rocket or mortar round flies ``flight`` (from
-        :meth:`_fire_rounds`)."""
+        """The truth objects of one spec; a rocket, mortar or artillery round flies ``flight`` (the path and
+        the munition it was fired as, from :meth:`_fire_rounds`)."""
         dur, dt = self.duration, self.dt
-        if isinstance(spec, Rocket | Mortar):
-            from bastion.world.munitions import PRESETS  # noqa: PLC0415 (heavy, only when used)
+        if isinstance(spec, ROUNDS):
+            from bastion.world.munitions import get_preset  # noqa: PLC0415 (heavy, only when used)
 
-            preset = PRESETS[spec.preset]
+            path, munition = flight
+            preset = get_preset(munition)
             launch = np.asarray(spec.launch, float)
-            traj = Trajectory(np.asarray(flight.t) + spec.t_launch_s, np.asarray(flight.pos), np.asarray(flight.vel))
+            traj = Trajectory(np.asarray(path.t) + spec.t_launch_s, np.asarray(path.pos), np.asarray(path.vel))
             t_impact = float(traj.t[-1])
             natural = "impact" if t_impact <= dur else "none"
+            meta = {"launch": [float(v) for v in launch], "preset": spec.preset,
+                    "impact_point": [float(v) for v in traj.pos[-1]]}
+            if preset.charge is not None:
+                meta["charge"] = int(preset.charge)
             obj = TruthObject(
                 -1, spec.name, spec.kind, True, float(preset.rcs_m2), spec.t_launch_s, min(t_impact, dur), natural,
-                target=tuple(float(v) for v in spec.target),
-                meta={"launch": [float(v) for v in launch], "preset": spec.preset,
-                      "impact_point": [float(v) for v in traj.pos[-1]]},
+                target=tuple(float(v) for v in spec.target), meta=meta,
             )
             yield obj, traj
         elif isinstance(spec, OwaDrone):
