@@ -19,7 +19,8 @@ from bastion.evaluate.montecarlo import (
     run_seed,
 )
 
-SMALL = Mix(ballistic=15, drones=2, bird_flocks=1, birds_per_flock=4, aircraft=2, helicopters=2, duration_s=130.0)
+SMALL = Mix(ballistic=15, artillery=3, drones=2, bird_flocks=1, birds_per_flock=4, aircraft=2, helicopters=2,
+            duration_s=130.0)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def outcomes():
 
 def test_every_kind_is_present(outcomes):
     kinds = {o.kind for o in outcomes} - {DUPLICATE_TRACK, FALSE_TRACK}
-    assert kinds == {"rocket", "mortar", "owa_drone", "bird", "aircraft", "helicopter"}
+    assert kinds == {"rocket", "mortar", "artillery", "owa_drone", "bird", "aircraft", "helicopter"}
     assert sum(o.flight_time_s is not None for o in outcomes) >= 12  # rounds that landed in the run
 
 
@@ -137,13 +138,19 @@ def test_shelter_what_if_sets_every_zone_and_bad_times_are_refused():
         build_scenario(5, Mix(time_to_shelter_s=-1.0))
 
 
-def test_quadcopters_come_from_their_own_stream_and_leave_every_other_object_as_it_was():
+@pytest.mark.parametrize(("count", "kind"), [("quadcopters", "quadcopter"), ("artillery", "artillery")])
+def test_quadcopters_and_shells_come_from_their_own_streams_and_leave_every_other_object_as_it_was(count, kind):
     plain = build_scenario(5, SMALL)
-    with_quads = build_scenario(5, Mix(**{**SMALL.__dict__, "quadcopters": 40}))
-    n = len(plain.objects)
-    assert with_quads.objects[:n] == plain.objects
-    quads = with_quads.objects[n:]
-    assert len(quads) == 40 and {q.kind for q in quads} == {"quadcopter"}
+    more = build_scenario(5, Mix(**{**SMALL.__dict__, count: 40}))
+    assert [o for o in more.objects if o.kind != kind] == [o for o in plain.objects if o.kind != kind]
+    mine = [o for o in more.objects if o.kind == kind]
+    before = [o for o in plain.objects if o.kind == kind]
+    assert len(mine) == 40 and mine[:len(before)] == before  # more of them: the first ones unchanged
+
+
+def test_a_quarter_of_the_quadcopters_fly_silent_and_three_quarters_dive():
+    quads = [o for o in build_scenario(5, Mix(**{**SMALL.__dict__, "quadcopters": 40})).objects
+             if o.kind == "quadcopter"]
     # A quarter fly without a radio link, three quarters dive onto an asset (40 draws: loose bounds).
     assert 4 <= sum(not q.rf_link for q in quads) <= 18
     assert 22 <= sum(q.target is not None for q in quads) <= 38

@@ -153,6 +153,14 @@ def warning_episodes(events: list[Record], t_final: float) -> dict[str, list[tup
     return episodes
 
 
+def _munition_name(meta: dict) -> str | None:
+    """A round's threat-library name (``"<preset>/<zone>"`` for a shell fired with a charge), None for
+    anything else."""
+    if "preset" not in meta:
+        return None
+    return meta["preset"] + (f"/{meta['charge']}" if "charge" in meta else "")
+
+
 def build_summary(scenario, world: World, events: list[Record], first_detection: dict[int, float],
                   seed: int) -> dict[str, Any]:
     """The summary document of one run."""
@@ -296,6 +304,7 @@ def build_summary(scenario, world: World, events: list[Record], first_detection:
             "class_correct_after_confirm_s": _r(first_correct - t_conf) if first_correct is not None
             and t_conf is not None else None,
             "impact_prediction_error_m": pred_err, "origin_error_m": origin_err,
+            "munition": _munition_name(obj.meta),
             "camera_looks": sum(looks[t] for t in tids),
             "camera_recognitions": [[_r(t), label] for t, label in sorted(r for tid in tids
                                                                           for r in recognitions[tid])],
