@@ -10,9 +10,9 @@ import pytest
 
 from bastion.assess.launch_fit import ImpactFit, LaunchFitter, RoundFit, kind_log_evidence
 from bastion.errors import UserError
-from bastion.events import ClassChanged, IdentityChanged
 from bastion.evaluate.montecarlo import base_scenario
 from bastion.evaluate.summary import build_summary, match_tracks
+from bastion.events import ClassChanged, IdentityChanged
 from bastion.physics.rounds import PRESETS, gun_rounds
 from bastion.sim import Simulation
 from bastion.track.plots import Plots
