@@ -268,3 +268,27 @@ def test_heard_lists_every_recent_reply_whatever_track_holds_it():
     np.testing.assert_allclose(pos[order], [[1000.0, 0.0, 150.0], [4930.0, 0.0, 900.0]])
     np.testing.assert_allclose(vel[order], [[0.0, 0.0, 0.0], [-70.0, 0.0, 0.0]])
     assert ia.heard(14.5)[0].shape == (0, 3)  # older than max_report_age_s: no longer heard
+
+
+def test_a_round_is_declared_on_the_ballistic_classes_together_and_renamed_by_the_fits_evidence():
+    """A track a 107 mm rocket and a howitzer's shell would both fly (262 m/s, launch angle 30 deg) is a
+    round beyond doubt but a rocket or a shell only by the prior: declared on the second cycle all the same,
+    a rocket (the likelier); once the library fit's evidence favours a shell (-12 nats on the rocket), it is
+    renamed artillery after the three candidate cycles a change of class takes, and not on the first."""
+    state = np.array([0.0, 0.0, 800.0, 200.0, 150.0, 80.0])
+    rocket, artillery = CLASSES.index("rocket"), CLASSES.index("artillery")
+    clf = Classifier()
+
+    def cycle(standing=None):
+        p, declared = clf.update(np.array([3]), state[None], np.array([0.02]), np.array([0.9]), np.array([2.0]),
+                                 standing_loglik=standing)
+        return p[0], declared[0]
+
+    p, declared = cycle()
+    assert declared == -1 and p[[CLASSES.index(c) for c in BALLISTIC_CLASSES]].sum() >= 0.995
+    assert cycle()[1] == rocket
+    shell_fit = np.zeros((1, len(CLASSES)))
+    shell_fit[0, rocket] = -12.0
+    seen = [cycle(shell_fit) for _ in range(4)]
+    assert seen[0][0][artillery] >= 0.85  # the fit turns the posterior at once ...
+    assert [d for _, d in seen] == [rocket, rocket, artillery, artillery]  # ... the name after three cycles
