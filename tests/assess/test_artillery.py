@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from bastion.assess.impact import DEFAULT_BETA
 from bastion.assess.launch_fit import ImpactFit, LaunchFitter, RoundFit, kind_log_evidence
 from bastion.errors import UserError
 from bastion.evaluate.montecarlo import base_scenario
@@ -34,6 +35,8 @@ def test_the_zones_are_the_guns_muzzle_velocities_rising_to_the_published_one():
     ranges = [best_elevation(get_preset(f"{GUN}/{k}"))[1] for k in range(1, 8)]
     assert np.all(np.diff(ranges) > 0)
     assert all(r < v**2 / G0 for r, v in zip(ranges, m.charge_speeds_mps, strict=True))
+    # The assessment's drag prior for an artillery track is the shell's (within 1 %).
+    assert DEFAULT_BETA["artillery"] == pytest.approx(m.beta, rel=0.01)
     with pytest.raises(UserError, match="charge 8 out of 1-7"):
         get_preset(f"{GUN}/8")
     with pytest.raises(UserError, match="one charge only"):

@@ -21,9 +21,10 @@ from bastion.physics.rounds import PRESETS
 
 # Ballistic coefficients (kg/m^2) used when the tracker has no estimate: the low-Mach beta = m / (Cd0 A)
 # of the munition presets (docs/models.md): 107 mm rocket after burnout (8,387), 81 mm mortar bomb
-# (7,194); the 155 mm shell's is an assumption (no preset). Earlier figures (4,000 and 2,500) were half and
-# a third of the presets' and put rocket impacts short by 100 m and more.
-DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 8000.0}
+# (7,194), the 105 mm howitzer's shell (11,603; since 2026-12-07, when the library got a gun: 8,000 was
+# assumed before). Earlier figures (4,000 and 2,500) were half and a third of the presets' and put rocket
+# impacts short by 100 m and more.
+DEFAULT_BETA = {"rocket": 8400.0, "mortar": 7200.0, "artillery": 11600.0}
 # Rockets differ too much for one prior: the 122 mm's beta (16,150 kg/m^2) is twice the 107 mm's, and a
 # 122 mm rocket fused with the 107 mm prior landed hundreds of metres long in the prediction. The
 # candidates are the threat library's rockets: (beta kg/m^2, the fastest the round flies after burnout
