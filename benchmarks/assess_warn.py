@@ -286,7 +286,7 @@ def _markdown(res: dict) -> str:
     cep7 = org["all@7-8"]["cep_m"]
     lines += ["", f"Goal: CEP at most 50 m at 7 km (7-8 km bin, all rounds): {cep7:.1f} m - "
               f"{'met' if cep7 <= 50 else 'NOT met'}.", "",
-              "### Warning (rockets, mortars and drones that land in a zone; the goals are on the rounds)", "",
+              "### Warning (rockets, mortars, shells and drones that land in a zone; the goals are on the rounds)", "",
               "| threats | impacts | lead >= required | missed | not warned | feasible | lead >= required (feasible) "
               f"| missed (feasible) | missed, warned >= {GET_DOWN_S:g} s | median lead (s) | p5 lead (s) "
               "| area / footprint median | p95 | <= 3 | total area / total footprint | zones warned not hit |",
