@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
+from bastion.assess.classify import CLASSES, Classifier, ClassifierConfig
 from bastion.assess.identity import IdentityAssessor
 from bastion.assess.impact import drone_target_assets, predict_ballistic_impact
 from bastion.sense.cooperative import CooperativeReport
@@ -71,9 +71,9 @@ def test_overwhelming_evidence_is_declared_after_two_cycles_and_weak_evidence_af
     probs = []
     for _ in range(3):
         p, declared = clf.update(np.array([1]), rocket[None], np.array([0.02]), np.array([0.9]), np.array([2.0]))
-        probs.append((p[0, [CLASSES.index(c) for c in BALLISTIC_CLASSES]].sum(), declared[0]))
-    # Decisive (the ballistic classes together >= 0.995) on the first two cycles here, so declared on the
-    # second, never on the first; declared a rocket, the likeliest of them.
+        probs.append((p[0, [CLASSES.index("rocket"), CLASSES.index("artillery")]].sum(), declared[0]))
+    # Decisive (a rocket or a shell, together >= 0.995) on the first two cycles here, so declared on the
+    # second, never on the first; declared a rocket, the likelier of the two.
     assert probs[0][0] >= 0.995 and probs[1][0] >= 0.995
     assert probs[0][1] == -1 and CLASSES[probs[1][1]] == "rocket"
     # A drone track short of decisive on its first cycle (0.989 here) is not declared on its second; it
@@ -270,7 +270,7 @@ def test_heard_lists_every_recent_reply_whatever_track_holds_it():
     assert ia.heard(14.5)[0].shape == (0, 3)  # older than max_report_age_s: no longer heard
 
 
-def test_a_round_is_declared_on_the_ballistic_classes_together_and_renamed_by_the_fits_evidence():
+def test_a_round_is_declared_on_a_rocket_or_shell_together_and_renamed_by_the_fits_evidence():
     """A track a 107 mm rocket and a howitzer's shell would both fly (262 m/s, launch angle 30 deg) is a
     round beyond doubt but a rocket or a shell only by the prior: declared on the second cycle all the same,
     a rocket (the likelier); once the library fit's evidence favours a shell (-12 nats on the rocket), it is
@@ -285,7 +285,7 @@ def test_a_round_is_declared_on_the_ballistic_classes_together_and_renamed_by_th
         return p[0], declared[0]
 
     p, declared = cycle()
-    assert declared == -1 and p[[CLASSES.index(c) for c in BALLISTIC_CLASSES]].sum() >= 0.995
+    assert declared == -1 and p[rocket] + p[artillery] >= 0.995
     assert cycle()[1] == rocket
     shell_fit = np.zeros((1, len(CLASSES)))
     shell_fit[0, rocket] = -12.0
