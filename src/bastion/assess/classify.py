@@ -92,7 +92,8 @@ class ClassifierConfig:
     # none), and the class declared the likeliest: a young 107 mm rocket and a howitzer's shell fly alike
     # (docs/assessment.md, "Artillery"), both are hostile rounds warned for alike, and which one it is
     # follows from the library fits a few cycles later. Mortar bombs are told from both by their launch
-    # angle and are not grouped (grouping every ballistic class gave the same 53 dense runs to the digit).
+    # angle and are not grouped (grouping every ballistic class, on the 53 dense runs: mortars hostile
+    # 2.23 s after launch in median against 2.28 s, every other figure but one origin CEP the same).
     decisive: float = 0.995
     decisive_cycles: int = 2
     decisive_groups: tuple[tuple[str, ...], ...] = (("rocket", "artillery"),)
