@@ -68,13 +68,13 @@ def _doppler_plots(flight, times, rng, sd=(30.0, 30.0, 20.0), rr_sd=1.0):
                                                   ("rocket_122mm", 4500.0)])
 def test_the_library_fit_tells_a_shell_from_a_rocket_within_six_seconds_of_flight(name, distance_m):
     """Plots of the first 6 s of flight, as the counter-mortar radar gives them (30 m, 1 m/s): the true kind's
-    rounds fit, the other kind's do not, for five noise draws each."""
+    rounds fit, the other kind's do not, for three noise draws each."""
     rounds = ROCKETS + gun_rounds()
     kind = PRESETS[name].kind
     other = "rocket" if kind == "artillery" else "artillery"
     fired = f"{name}/{choose_charge(name, distance_m)}" if kind == "artillery" else name
     rng = np.random.default_rng(17)
-    for _ in range(5):
+    for _ in range(3):
         launch = np.array([distance_m * math.sin(b := rng.uniform(0, 2 * math.pi)), distance_m * math.cos(b), 0.0])
         az, el = aim(fired, launch, (0.0, 0.0, 0.0))
         flight = fly(fired, launch, az, el, dt=0.01)
