@@ -12,6 +12,7 @@ tests/world/test_munitions.py holds it within 5 %). Units: metres, kilograms, se
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -234,10 +235,11 @@ PRESETS: dict[str, Munition] = {
 }
 
 
+@functools.cache
 def munition(name: str) -> Munition:
     """The library round ``name``: a preset, or ``"<preset>/<zone>"`` for a gun's shell fired with that
     propelling charge (:meth:`Munition.with_charge`). KeyError for an unknown preset, ValueError for a zone
-    the gun does not have."""
+    the gun does not have. Cached: the library fits look their rounds up on every refit."""
     base, _, zone = name.partition("/")
     m = PRESETS[base]
     return m.with_charge(int(zone)) if zone else m
