@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bastion.assess.impact import DEFAULT_BETA
-from bastion.assess.launch_fit import ImpactFit, LaunchFitter, RoundFit, kind_log_evidence
+from bastion.assess.launch_fit import ImpactFit, LaunchFitter, RoundFit, combine, kind_log_evidence
 from bastion.errors import UserError
 from bastion.evaluate.montecarlo import base_scenario
 from bastion.evaluate.summary import build_summary, match_tracks
@@ -104,6 +104,25 @@ def test_a_kinds_evidence_is_the_mean_likelihood_of_its_rounds_by_hand():
     assert ev["artillery"] == pytest.approx(math.log((math.exp(-12.0) + math.exp(-11.0)) / 3.0), abs=1e-12)
     none_fit = ImpactFit(np.zeros(2), 0.0, np.eye(2), 0.0, np.zeros(2), np.eye(2), 0.0, {}, fits[:2])
     assert kind_log_evidence(none_fit, rounds)["artillery"] == -np.inf
+
+
+def test_the_mixture_weighs_each_kind_alike_and_each_round_of_a_kind_alike_by_hand():
+    """One rocket and three charges fit equally well (evidence -10), the other rocket not at all: by kind,
+    as :func:`kind_log_evidence` weighs them, rockets have the mean likelihood L / 2 and shells 3 L / 3, so the
+    rocket weighs 1/3 and each charge 2/9; round by round, 1/4 each. The mixture's impact is the weighted
+    mean of the fits' impacts."""
+    rounds = ("rocket_107mm", "rocket_122mm", "howitzer_105mm/1", "howitzer_105mm/2", "howitzer_105mm/3")
+    fits = [_fake_fit(name, -10.0, True) for name in ("rocket_107mm", *rounds[2:])]
+    for f, x in zip(fits, (0.0, 600.0, 1200.0, 1800.0), strict=True):
+        f.impact[:] = (x, 0.0)
+    fits.append(_fake_fit("rocket_122mm", -10.0, False))
+    by_kind = combine(fits, rounds)
+    assert by_kind.weights == pytest.approx({"rocket_107mm": 1 / 3, "howitzer_105mm/1": 2 / 9,
+                                             "howitzer_105mm/2": 2 / 9, "howitzer_105mm/3": 2 / 9})
+    assert by_kind.impact[0] == pytest.approx((600.0 + 1200.0 + 1800.0) * 2.0 / 9.0)
+    by_round = combine(fits)
+    assert list(by_round.weights.values()) == pytest.approx([0.25] * 4)
+    assert by_round.impact[0] == pytest.approx(900.0)
 
 
 def _objects() -> list[dict]:

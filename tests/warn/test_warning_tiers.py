@@ -123,20 +123,22 @@ def test_drone_flying_over_one_asset_towards_another_warns_the_zones_up_to_the_l
 def test_a_zone_past_its_time_to_shelter_is_warned_for_the_last_seconds_under_a_wide_ellipse():
     """A round seen 10 s before impact under a wide ellipse (sd 300 m: 99 % 910 m, over all three zones).
     Zone a (10 s to shelter) can still make it: warned at once. Zones b and c (15 s) cannot, even if the
-    round lands the 3.5 s margin later than predicted: early warning at once, warning once the default 2 s
-    to get down plus the margin is all that is left (5.5 s before impact). With ``late_lead_s=None`` all
-    three are warned at once."""
+    round lands 3 sd (1.5 s) or the 3.5 s margin later than predicted: early warning at once, warning once
+    the default 2 s to get down plus the round's margin, 0.5 s + 3 x 0.5 s = 2 s, is all that is left (4 s
+    before impact, at 106 s). With ``late_full_margin`` the full 3.5 s margin (5.5 s before impact, at
+    104.5 s). With ``late_lead_s=None`` all three are warned at once."""
     wide = lambda: ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0,  # noqa: E731
                                 t_impact_sd=0.5)
-    wc = WarningController(ZONES, WarningConfig(margin_m=50.0))
-    assert _tiers(wc.update(100.0, [wide()], {1}, set())) == [
-        ("a", "warning"), ("b", "early_warning"), ("c", "early_warning")]
-    warned_at = {}
-    for t in np.arange(100.5, 110.0, 0.5):
-        for zone, tier in _tiers(wc.update(float(t), [wide()], {1}, set())):
-            assert tier == "warning"
-            warned_at[zone] = float(t)
-    assert warned_at == {"b": 104.5, "c": 104.5}
+    for full, expected in ((False, 106.0), (True, 104.5)):
+        wc = WarningController(ZONES, WarningConfig(margin_m=50.0, late_full_margin=full))
+        assert _tiers(wc.update(100.0, [wide()], {1}, set())) == [
+            ("a", "warning"), ("b", "early_warning"), ("c", "early_warning")]
+        warned_at = {}
+        for t in np.arange(100.5, 110.0, 0.5):
+            for zone, tier in _tiers(wc.update(float(t), [wide()], {1}, set())):
+                assert tier == "warning"
+                warned_at[zone] = float(t)
+        assert warned_at == {"b": expected, "c": expected}
     at_once = WarningController(ZONES, WarningConfig(margin_m=50.0, late_lead_s=None))
     assert _tiers(at_once.update(100.0, [wide()], {1}, set())) == [("a", "warning"), ("b", "warning"),
                                                                     ("c", "warning")]
@@ -228,8 +230,9 @@ def test_a_warned_zone_stays_warned_when_the_impact_time_is_revised_later():
 
 
 def test_a_zone_may_set_its_own_time_to_get_down():
-    """Zones b (4 s to get down) and c (the 2 s default) past their 15 s to shelter, 10 s before impact:
-    b is warned 4 + 3.5 s before the predicted impact, c 2 + 3.5 s before."""
+    """Zones b (4 s to get down) and c (the 2 s default) past their 15 s to shelter, 10 s before impact,
+    impact time sd 0.5 s (margin 0.5 + 3 x 0.5 = 2 s): b is warned 4 + 2 s before the predicted impact, c
+    2 + 2 s before."""
     zones = [ZONES[0], (*ZONES[1], 4.0), ZONES[2]]
     wide = ThreatImpact(1, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=0.5)
     wc = WarningController(zones, WarningConfig(margin_m=50.0))
@@ -238,7 +241,7 @@ def test_a_zone_may_set_its_own_time_to_get_down():
         for zone, tier in _tiers(wc.update(float(t), [wide], {1}, set())):
             if tier == "warning":
                 warned_at[zone] = float(t)
-    assert warned_at == {"a": 100.0, "b": 102.5, "c": 104.5}
+    assert warned_at == {"a": 100.0, "b": 104.0, "c": 106.0}
 
 
 def test_a_zone_is_past_its_time_to_shelter_only_if_an_uncertain_impact_time_leaves_it_so():
@@ -281,11 +284,13 @@ def test_every_warning_records_why_it_sounded():
     tight = ThreatImpact(1, np.array([920.0, 500.0]), np.eye(2) * 25.0**2, 60.0)
     assert reasons(wc.update(0.0, [tight], {1}, set())) == [("a", "tight_ellipse")]
     assert reasons(wc.update(41.5, [tight], {1}, set())) == [("b", "deadline")]
-    # A wide ellipse 10 s out, sd 0.5 s: a (10 s) at its deadline; b and c (15 s) past, at 5.5 s to go.
+    # A wide ellipse 10 s out, sd 0.5 s: a (10 s) at its deadline; b and c (15 s) past, at 4 s to go.
     wc = WarningController(ZONES, cfg)
     wide = ThreatImpact(2, np.array([1500.0, 500.0]), np.eye(2) * 300.0**2, 110.0, t_impact_sd=0.5)
     assert reasons(wc.update(100.0, [wide], {2}, set())) == [("a", "deadline")]
-    assert reasons(wc.update(104.5, [wide], {2}, set())) == [("b", "last_seconds"), ("c", "last_seconds")]
+    for t in np.arange(100.5, 106.0, 0.5):
+        assert reasons(wc.update(float(t), [wide], {2}, set())) == []
+    assert reasons(wc.update(106.0, [wide], {2}, set())) == [("b", "last_seconds"), ("c", "last_seconds")]
     # A round 40 s out under a 121 m ellipse, lost before its deadline.
     wc = WarningController(ZONES, cfg)
     lost = ThreatImpact(3, np.array([500.0, 500.0]), np.eye(2) * 40.0**2, 50.0)

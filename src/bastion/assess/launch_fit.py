@@ -520,14 +520,19 @@ class ImpactFit:
     fits: tuple[RoundFit, ...]
 
 
-def combine(fits: list[RoundFit | None]) -> ImpactFit | None:
+def combine(fits: list[RoundFit | None], rounds: tuple[str, ...] | None = None) -> ImpactFit | None:
     """The evidence-weighted mixture of the consistent fits (None when no fit is consistent; None
-    entries, rounds that could not be fitted, are skipped)."""
+    entries, rounds that could not be fitted, are skipped). With ``rounds`` (the library fitted), each kind
+    of round is equally likely a priori and each round of a kind likewise, as in :func:`kind_log_evidence`
+    (a gun's seven charges together weigh as much as one kind of rocket, not seven); without, each round."""
     fits = [f for f in fits if f is not None]
     ok = [f for f in fits if f.consistent]
     if not ok:
         return None
     ev = np.array([f.log_evidence for f in ok])
+    if rounds is not None:
+        kinds = [munition(name).kind for name in rounds]
+        ev = ev - np.log([kinds.count(munition(f.round).kind) for f in ok])
     w = np.exp(ev - ev.max())
     w /= w.sum()
 
@@ -565,11 +570,11 @@ def kind_log_evidence(fit: ImpactFit, rounds: tuple[str, ...]) -> dict[str, floa
     return out
 
 
-def _combine_current(fits: dict[str, RoundFit], plots: Plots) -> ImpactFit | None:
+def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str, ...]) -> ImpactFit | None:
     """:func:`combine` of the fits made on the current ``plots`` (a round ruled out and carried on from an
-    earlier update is left out)."""
+    earlier update is left out); ``rounds`` the library fitted."""
     n = len(_usable(plots))
-    return combine([f for f in fits.values() if f.n_plots == n])
+    return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
 class LaunchFitter:
@@ -648,14 +653,14 @@ class LaunchFitter:
         previous, claimed = (cached[1], cached[3]) if cached is not None else ({}, Plots.empty())
         mine = plots.merged(claimed)
         fits = self._fit_rounds(previous, mine)
-        result = _combine_current(fits, mine)
+        result = _combine_current(fits, mine, self.rounds)
         if result is not None and loose_plots is not None and len(loose_plots):
             idx = self._claim(fits, result, mine.t, loose_plots)
             if idx.size:
                 more = loose_plots.take(idx)
                 with_more = mine.merged(more)
                 fits_m = self._fit_rounds(fits, with_more)
-                result_m = _combine_current(fits_m, with_more)
+                result_m = _combine_current(fits_m, with_more, self.rounds)
                 if result_m is not None:  # the claimed plots fit too: they are the track's from now on
                     fits, result, claimed = fits_m, result_m, claimed.merged(more)
         self._cache[track_id] = (key, fits, result, claimed)

@@ -63,7 +63,7 @@ class WarningConfig:
     # A zone whose time to shelter has surely run out when a round is predicted to land in it (a short
     # flight, or a round seen late; see ``late_time_sd_k``) can no longer be sent to shelter; what a
     # warning still buys its people is the seconds to get down. Under a wide ellipse such a zone is warned
-    # when this lead plus ``shelter_margin_s`` is all that is left (or when the ellipse is tight), not at
+    # when this lead plus the round's margin is all that is left (or when the ellipse is tight), not at
     # once: warning every zone a young rocket's ellipse touches cannot save the lead (it is already
     # missed) and sends most of the base under cover for a round that lands in one zone. The zone gets
     # the early-warning tier at once. 2 s: a planning figure for dropping prone, for zones that do not set
@@ -73,6 +73,11 @@ class WarningConfig:
     # deviations of its predicted impact time later (and at least ``shelter_margin_s`` later); a threat
     # without that deviation is never taken as past. A young rocket's first prediction can be 4 s early.
     late_time_sd_k: float = 3.0
+    # The last seconds come when the zone's time to get down plus the round's margin (one cycle plus
+    # ``late_time_sd_k`` standard deviations of its impact time, at most ``shelter_margin_s``: the deadline's)
+    # is all that is left. True: plus the full ``shelter_margin_s`` whatever the deviation (until 2026-12-07),
+    # which warns a young rocket's zones up to 2.4 s sooner on an ellipse up to three times as wide.
+    late_full_margin: bool = False
     # A drone's arrival is predicted at constant speed along a straight path to the asset: a wider margin.
     drone_margin_s: float = 5.0
     # Under a tight ellipse, warn at once only the zones the predicted point (grown by the margin) lies in;
@@ -172,11 +177,11 @@ class WarningController:
         last_seconds = np.zeros_like(deadline)
         if threat.path_from_en is None and cfg.late_lead_s is not None:
             # Past the time to shelter even if the round lands late_time_sd_k standard deviations (at least
-            # the margin) later than predicted: wait for the ellipse, or for the last seconds to get down
-            # (the full margin here: they are the last seconds a warning can buy).
+            # the margin) later than predicted: wait for the ellipse, or for the last seconds to get down.
             slip = max(margin, cfg.late_time_sd_k * sd) if known_sd else np.inf
             past = t_go + slip < self._shelter
-            last_seconds = past & (t_go <= self._get_down + cfg.shelter_margin_s)
+            late_margin = cfg.shelter_margin_s if cfg.late_full_margin else margin
+            last_seconds = past & (t_go <= self._get_down + late_margin)
             deadline &= ~past
         tight = np.zeros_like(deadline)
         if semi_major <= cfg.max_ellipse_m:
