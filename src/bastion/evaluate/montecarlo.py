@@ -132,6 +132,9 @@ class Mix:
     # Sensors of the test base left out (a what-if: the base without its camera). Each sensor's random
     # stream follows its place in the list, so leaving one out changes the draws of those after it.
     dropped_sensors: tuple[str, ...] = ()
+    # Every round's velocity dispersion (a fraction; the scenario's ``velocity_sd``): 0 flies the threat
+    # library's nominal flights, which the engine's library fit assumes (a what-if on that assumption).
+    velocity_sd: float = 0.0
 
 
 def sensors_for(
@@ -205,7 +208,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     for k in range(mix.ballistic):
         preset = BALLISTIC_PRESETS[k % len(BALLISTIC_PRESETS)]
         kind = "rocket" if preset.startswith("rocket") else "mortar"
-        objects.append(_round_spec(rng, kind, preset, f"{preset}-{k}", t_last_launch))
+        objects.append(_round_spec(rng, kind, preset, f"{preset}-{k}", t_last_launch, mix.velocity_sd))
     for k in range(mix.drones):
         c = _asset_centre(k)
         d, b = rng.uniform(5000.0, 8000.0), rng.uniform(0.0, 2.0 * math.pi)
@@ -260,24 +263,27 @@ QUAD_NO_LINK_SHARE = 0.25  # the share flying without a radio link (fibre-optic 
 ARTILLERY_PRESET = "howitzer_105mm"
 
 
-def _round_spec(rng: np.random.Generator, kind: str, preset: str, name: str, t_last_launch: float) -> dict[str, Any]:
+def _round_spec(rng: np.random.Generator, kind: str, preset: str, name: str, t_last_launch: float,
+                velocity_sd: float = 0.0) -> dict[str, Any]:
     """One round of ``preset`` launched 2-8 km (``LAUNCH_RANGE_M``, within the preset's reach) from a random
-    point of the base and aimed there at a random time, every draw from ``rng``."""
+    point of the base and aimed there at a random time, every draw from ``rng``; ``velocity_sd`` its
+    round-to-round velocity dispersion (a fraction), given only when not 0."""
     r_min, r_max = preset_reach(preset)
     lo, hi = max(LAUNCH_RANGE_M[0], 1.05 * r_min), min(LAUNCH_RANGE_M[1], 0.93 * r_max)
     target = [float(rng.uniform(-1300.0, 1300.0)), float(rng.uniform(-850.0, 850.0)), 0.0]
     rng_m, bearing = rng.uniform(lo, hi), rng.uniform(0.0, 2.0 * math.pi)
     launch = [target[0] + rng_m * math.sin(bearing), target[1] + rng_m * math.cos(bearing), 0.0]
     return {"kind": kind, "name": name, "preset": preset, "launch": launch, "target": target,
-            "t_launch_s": float(rng.uniform(5.0, t_last_launch)), "aim_error_m": 30.0}
+            "t_launch_s": float(rng.uniform(5.0, t_last_launch)), "aim_error_m": 30.0,
+            **({"velocity_sd": velocity_sd} if velocity_sd else {})}
 
 
 def _artillery(seed: int, mix: Mix) -> list[dict[str, Any]]:
     """The run's artillery shells, drawn from their own stream of ``seed`` (adding them leaves every other
     object as it was)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
-    return [_round_spec(rng, "artillery", ARTILLERY_PRESET, f"{ARTILLERY_PRESET}-{k}", mix.duration_s - 80.0)
-            for k in range(mix.artillery)]
+    return [_round_spec(rng, "artillery", ARTILLERY_PRESET, f"{ARTILLERY_PRESET}-{k}", mix.duration_s - 80.0,
+                        mix.velocity_sd) for k in range(mix.artillery)]
 
 
 def _quadcopters(seed: int, mix: Mix) -> list[dict[str, Any]]:

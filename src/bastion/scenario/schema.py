@@ -342,8 +342,11 @@ def _known_preset(name: str) -> str:
 
 
 class _Round(Strict):
-    """A rocket or mortar bomb fired from ``launch`` at ``target``, aimed with a random error of
-    ``aim_error_m`` (standard deviation per horizontal axis)."""
+    """A rocket, mortar bomb or shell fired from ``launch`` at ``target``, aimed with a random error of
+    ``aim_error_m`` (standard deviation per horizontal axis). ``velocity_sd``: round-to-round dispersion,
+    the standard deviation of the round's velocity as a fraction of the nominal one (its muzzle velocity, or
+    a rocket's exit speed and thrust; 0.005 is 0.5 %), the crew laying for the nominal round; 0 (the
+    default): every round flies the threat library's nominal flight."""
 
     name: str
     preset: str
@@ -351,6 +354,7 @@ class _Round(Strict):
     target: Point3
     t_launch_s: NonNegFloat
     aim_error_m: NonNegFloat = 30.0
+    velocity_sd: float = Field(default=0.0, ge=0.0, le=0.1)
 
     @field_validator("preset")
     @classmethod

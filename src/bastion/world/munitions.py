@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,6 +45,7 @@ __all__ = [
     "aim_many",
     "best_elevation",
     "choose_charge",
+    "dispersed",
     "fly",
     "fly_paths",
     "fly_many",
@@ -64,6 +65,15 @@ def get_preset(name: str | Munition) -> Munition:
         raise UserError(f"unknown munition preset {name.partition('/')[0]!r}; known: {', '.join(PRESETS)}") from None
     except ValueError as err:
         raise UserError(f"munition {name!r}: {err}") from None
+
+
+def dispersed(preset: str | Munition, factor: float) -> Munition:
+    """The round ``preset`` as one of its lot flies it, its velocity ``factor`` times the nominal one: a
+    gun's or mortar's muzzle velocity, or a rocket's exit speed and motor thrust (its total impulse: the
+    same burn at ``factor`` times the thrust). The name stays the nominal round's."""
+    m = get_preset(preset)
+    boost = None if m.boost is None else replace(m.boost, thrust_n=m.boost.thrust_n * factor)
+    return replace(m, launch_speed_mps=m.launch_speed_mps * factor, boost=boost)
 
 
 def choose_charge(preset: str | Munition, distance_m: float, *, max_share: float = 0.8,

@@ -101,7 +101,7 @@ class World:
         the scenario gives or the crew's choice for the distance (``choose_charge``), then all rounds of a
         munition aimed and flown together (``aim_many``, ``fly_paths``: what aiming and flying each alone
         gives, several times faster)."""
-        from bastion.world.munitions import aim_many, choose_charge, fly_paths  # noqa: PLC0415 (heavy)
+        from bastion.world.munitions import aim_many, choose_charge, dispersed, fly_paths  # noqa: PLC0415 (heavy)
 
         groups: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
         alt = self.scenario.site.alt_m
@@ -115,16 +115,27 @@ class World:
                     zone = spec.charge or choose_charge(spec.preset, float(np.hypot(*(aim_point - launch)[:2])),
                                                         site_alt_m=alt)
                     munition = f"{spec.preset}/{zone}"
-                groups.setdefault(munition, []).append((i, launch, aim_point))
+                # Round-to-round dispersion: this round's velocity factor, drawn after its aim point (a round
+                # without dispersion draws nothing, so its flight and every later draw are as before).
+                factor = 1.0 + rng.normal(0.0, spec.velocity_sd) if spec.velocity_sd > 0.0 else 1.0
+                groups.setdefault(munition, []).append((i, launch, aim_point, factor))
         wind = np.asarray(self.scenario.environment.wind_mps, float)
         out = {}
         for preset, rounds in groups.items():
             launches = np.array([r[1] for r in rounds])
             # Aiming on a 0.2 s step lands within centimetres of the 0.05 s flight, at a quarter of the cost.
+            # The crew lays for the nominal round; a dispersed one then flies its own velocity.
             az, el = aim_many(preset, launches, [r[2] for r in rounds], dt=0.2, wind=wind, site_alt_m=alt)
+            factors = np.array([r[3] for r in rounds])
+            nominal = np.flatnonzero(factors == 1.0)
             # Flown on a 0.1 s step and interpolated onto the 0.05 s grid: under a centimetre of difference.
-            paths = fly_paths(preset, launches, az, el, dt=0.1, wind=wind, site_alt_m=alt)
-            out.update({r[0]: (path, preset) for r, path in zip(rounds, paths, strict=True)})
+            paths = dict(zip(nominal.tolist(), fly_paths(preset, launches[nominal], az[nominal], el[nominal], dt=0.1,
+                                                         wind=wind, site_alt_m=alt) if nominal.size else [],
+                             strict=True))
+            for j in np.flatnonzero(factors != 1.0).tolist():
+                paths[j] = fly_paths(dispersed(preset, factors[j]), launches[j], az[j], el[j], dt=0.1, wind=wind,
+                                     site_alt_m=alt)[0]
+            out.update({r[0]: (paths[j], preset) for j, r in enumerate(rounds)})
         return out
 
     def _build(self, spec, rng: np.random.Generator, flight=None):
