@@ -8,9 +8,9 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
 class. ``--artillery N`` sets the shells per run (0: the mix before they were added; they are drawn from
-their own random stream, so every other object is the same). ``--velocity-sd F`` gives every round a
-round-to-round velocity dispersion of F (a what-if: by default rounds fly the nominal flights the engine's
-library fit assumes).
+their own random stream, so every other object is the same). ``--velocity-sd F`` sets every round's
+round-to-round velocity dispersion (default 0.005, the mix's: 0.5 %, what the engine's library fit allows
+for; 0 flies the library's nominal flights, the fit's own model).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
@@ -243,7 +243,7 @@ def _markdown(res: dict) -> str:
                 else f" Every zone's time to shelter: {res['time_to_shelter_s']:g} s.")
              + ("" if not res.get("class_priors") else " Class priors changed: "
                 + ", ".join(f"{a} = {b:g}" for a, b in res["class_priors"]) + ".")
-             + ("" if not res.get("velocity_sd") else f" Rounds' velocity dispersion: {100 * res['velocity_sd']:g} %."),
+             + f" Rounds' velocity dispersion: {100 * res.get('velocity_sd', 0.0):g} %.",
              "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
@@ -397,9 +397,9 @@ def main(argv=None) -> int:
                     " base; docs/assessment.md), e.g. quadcopter=-1; repeatable")
     ap.add_argument("--artillery", type=int, default=None, metavar="N",
                     help="artillery shells per run (default: 20 dense, 8 otherwise)")
-    ap.add_argument("--velocity-sd", type=float, default=0.0, metavar="FRACTION",
-                    help="every round's round-to-round velocity dispersion (a what-if; default 0: the threat"
-                    " library's nominal flights), e.g. 0.005 for 0.5 %%")
+    ap.add_argument("--velocity-sd", type=float, default=None, metavar="FRACTION",
+                    help="every round's round-to-round velocity dispersion (default: the mix's, 0.005 = 0.5 %%;"
+                    " 0 flies the threat library's nominal flights)")
     args = ap.parse_args(argv)
     n = args.seeds or (2 if args.quick else 30)
     try:
@@ -409,9 +409,10 @@ def main(argv=None) -> int:
         mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
                                   tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors,
                                   dropped_sensors=tuple(args.drop))
-        if not 0.0 <= args.velocity_sd <= 0.1:
-            raise UserError(f"--velocity-sd {args.velocity_sd}: a fraction from 0 to 0.1 (0.005 is 0.5 %)")
-        mix = dataclasses.replace(mix, velocity_sd=args.velocity_sd)
+        if args.velocity_sd is not None:
+            if not 0.0 <= args.velocity_sd <= 0.1:
+                raise UserError(f"--velocity-sd {args.velocity_sd}: a fraction from 0 to 0.1 (0.005 is 0.5 %)")
+            mix = dataclasses.replace(mix, velocity_sd=args.velocity_sd)
         if args.artillery is not None:
             if args.artillery < 0:
                 raise UserError(f"--artillery {args.artillery}: a count of shells cannot be negative")
@@ -445,7 +446,7 @@ def main(argv=None) -> int:
         "warning": warning(objs), "latency": latency(objs), "unowned_tracks": unowned_tracks(objs, n),
         "sensor_overrides": [list(o) for o in overrides], "tracker_overrides": [list(o) for o in tracker],
         "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
-        "dropped_sensors": list(args.drop), "velocity_sd": args.velocity_sd,
+        "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
     }
     print(_markdown(res))
     if args.json:

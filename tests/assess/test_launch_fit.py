@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bastion.assess.launch_fit import LaunchFitter, combine, fit_cov_scale, fit_round, flight_table
+from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
 from bastion.world.munitions import fly
 
@@ -221,18 +222,18 @@ def _doppler_plots(flight, times, sd=(30.0, 30.0, 20.0), rr_sd=1.0, rng=None, se
 
 def test_the_range_rate_model_and_its_jacobian():
     """The fit's range rate at the true parameters is the flight's own (line of sight . velocity), and
-    its derivatives in the five parameters match central differences."""
+    its derivatives in the six parameters match central differences."""
     from bastion.assess.launch_fit import _model
 
     launch, az, el = np.array([800.0, 6000.0, 0.0]), math.radians(185.0), math.radians(20.1)  # off the 0.25 deg grid
     flight = fly("rocket_122mm", launch, az, el, dt=0.01)
     # Half-way between the table's samples: its second derivative in time jumps at a sample.
     plots = _doppler_plots(flight, (np.arange(2, 48, 4) + 0.5) * flight_table("rocket_122mm").dt)
-    theta = np.array([launch[0], launch[1], az, el, 0.0])
+    theta = np.array([launch[0], launch[1], az, el, 0.0, 0.0])
     f, jac = _model(flight_table("rocket_122mm"), theta, plots.t, plots.sensor)
     assert np.max(np.abs(f[:, 3] - plots.rr)) < 0.5  # m/s, off the table's 0.25 deg grid
-    for a, h in enumerate((1.0, 1.0, 1e-5, 1e-5, 1e-4)):
-        step = np.zeros(5)
+    for a, h in enumerate((1.0, 1.0, 1e-5, 1e-5, 1e-4, 1e-4)):
+        step = np.zeros(6)
         step[a] = h
         hi, _ = _model(flight_table("rocket_122mm"), theta + step, plots.t, plots.sensor)
         lo, _ = _model(flight_table("rocket_122mm"), theta - step, plots.t, plots.sensor)
@@ -240,10 +241,39 @@ def test_the_range_rate_model_and_its_jacobian():
         assert np.allclose(jac[:, :, a], numeric, rtol=1e-4, atol=1e-4 * np.abs(numeric).max())
 
 
+@pytest.mark.parametrize(("name", "el_deg"),
+                         [("rocket_107mm", 17.13), ("rocket_122mm", 40.3), ("howitzer_105mm/4", 21.6)])
+def test_the_tables_velocity_slopes_fly_a_round_two_percent_fast_or_slow(name, el_deg):
+    """A round flown by the world's integrator at 0.98 and 1.02 times its velocity (muzzle velocity, or a
+    rocket's exit speed and thrust) lies where the table's first-order velocity term puts it: within 5 m
+    over the whole flight and its impact within 5 m and 0.05 s (the second-order term, a quarter of that
+    at 1 %), where the nominal table is 50 m off or more (the term moves the flight, by the right amount)."""
+    from bastion.assess.launch_fit import _model
+
+    table = flight_table(name)
+    launch, az, el = np.array([0.0, 0.0, 0.0]), math.radians(30.0), math.radians(el_deg)
+    for factor in (0.98, 1.02):
+        flight = fly(munition(name).with_velocity_factor(factor), launch, az, el, dt=0.01)
+        t = flight.t[:-1:25]
+        for dv, bound in ((factor - 1.0, 5.0), (0.0, None)):
+            f, _ = _model(table, np.array([0.0, 0.0, az, el, 0.0, dv]), t)
+            miss = np.max(np.linalg.norm(f - flight.pos[:-1:25], axis=1))
+            if bound is None:
+                assert miss > 50.0
+            else:
+                assert miss < bound
+        x_imp, t_imp, _, _ = table.impact(el)
+        x_v, t_v = table.impact_velocity_slopes(el)
+        downrange = np.hypot(*flight.pos[-1, :2])
+        assert abs(x_imp + (factor - 1.0) * x_v - downrange) < 5.0
+        assert abs(t_imp + (factor - 1.0) * t_v - flight.t[-1]) < 0.05
+
+
 def test_range_rates_narrow_the_fit_and_its_95_percent_ellipse_stays_calibrated():
     """Three seconds of plots of rockets 4-8 km out, with the counter-mortar radar's 1 m/s range rates:
     each fit counts one more degree of freedom per range rate it uses, its impact ellipse's area is
-    less than half the same fit's on the positions alone (median), and the 95 % ellipse, with the
+    less than 0.7 of the same fit's on the positions alone (median: 0.59 with the round's velocity free,
+    under 0.5 when the fit took the library's velocity as exact), and the 95 % ellipse, with the
     engine's variance factor on fitted ellipses at the time to impact (fit_cov_scale), holds the impact
     about 95 % of the time. (Without the factor it under-covers along its narrow axis: 88 % in 200 such
     trials, against 94 % on the positions alone; docs/assessment.md.)"""
@@ -268,7 +298,7 @@ def test_range_rates_narrow_the_fit_and_its_95_percent_ellipse_stays_calibrated(
         area_ratio.append(math.sqrt(np.linalg.det(both.cov) / np.linalg.det(alone.cov)))
     inside = float(np.mean(np.array(m2) <= CHI2_2DOF_95))
     assert 0.85 <= inside <= 1.0  # binomial sd 4 points at 30 draws
-    assert float(np.median(area_ratio)) < 0.5
+    assert float(np.median(area_ratio)) < 0.7
 
 
 @pytest.mark.parametrize("seed", [149, 0, 1, 2, 3, 4, 5])

@@ -33,14 +33,19 @@ def _young_prediction(seed: int, sigma_range_rate_mps: float) -> tuple[ImpactPre
 def test_range_rates_narrow_a_young_rockets_impact_ellipse_and_it_still_holds_the_impact():
     # The same rocket, radar and noise draws but for the range rate: 1 m/s (the test base's radar) against
     # 1 km/s (a range rate that carries nothing, so the fit and the filter rest on the positions). The
-    # impact_bound benchmark puts the gain 4 s after launch at 5 km near 1.2 in RMS; here the ellipse's
-    # geometric-mean axis must shrink by at least a fifth, and the truth stay in each 99.9 % ellipse.
+    # truth must stay in each 99.9 % ellipse, and the range rates must narrow it: its minor axis by at least
+    # a tenth and its geometric-mean axis by at least 5 %. Since the fit frees the round's velocity
+    # (launch_fit.VELOCITY_PRIOR_SD) part of what the range rates say goes to the velocity, which no
+    # measurement 4 s after launch pins down: the narrowing measured 2026-12-07 was 0.82-0.84 (minor axis)
+    # and 0.91 (geometric mean) for seeds 1-3, against 0.74 for the geometric mean before.
     for seed in (1, 2, 3):
-        sizes = []
+        geometric_mean, minor = [], []
         for sigma in (1.0, 1000.0):
             pred, truth = _young_prediction(seed, sigma)
             cov = np.asarray(pred.cov_en, float)
             d = np.asarray(pred.impact_enu[:2]) - truth[:2]
             assert d @ np.linalg.solve(cov, d) <= CHI2_2DOF_999, (seed, sigma)
-            sizes.append(np.linalg.det(cov) ** 0.25)
-        assert sizes[0] < 0.8 * sizes[1], (seed, sizes)
+            geometric_mean.append(np.linalg.det(cov) ** 0.25)
+            minor.append(np.sqrt(np.linalg.eigvalsh(cov)[0]))
+        assert minor[0] < 0.9 * minor[1], (seed, minor)
+        assert geometric_mean[0] < 0.95 * geometric_mean[1], (seed, geometric_mean)

@@ -1,15 +1,17 @@
-"""Young rocket tracks: the threat library's rockets fitted to the track's plots.
+"""Young rocket and shell tracks: the threat library's rounds fitted to the track's plots.
 
 A filter settles on a rocket's arc slowly: for its first seconds the track's velocity comes from few
-plots, its drag is unknown, and part of what it saw was the boost. Yet a rocket of the threat library,
-once fired, has only five free parameters: where its launcher stood (east, north), the azimuth and
-elevation it was laid at, and when it fired. Its whole flight after that is known (the same round models
-the simulation flies; against real rockets, as good as the library). This module fits those five
-parameters to all of a track's plots at once (weighted least squares, Levenberg-Marquardt), for each
-library rocket, and gives the impact point and time with the covariance that the fit's information
-implies (J F^-1 J^T). On simulated rockets, on all of a rocket's plots, it comes within 0.9-1.7 times the
-Cramer-Rao bound that ``benchmarks/impact_bound.py`` measures from 4 s after launch, where the filter
-alone was 2-12 times it.
+plots, its drag is unknown, and part of what it saw was the boost. Yet a round of the threat library,
+once fired, has only six free parameters: where its launcher stood (east, north), the azimuth and
+elevation it was laid at, when it fired, and how fast it is against the library's nominal round (a
+rocket's exit speed and thrust, a shell's muzzle velocity: real rounds differ by a fraction of a percent,
+so this one has a Gaussian prior, ``VELOCITY_PRIOR_SD``). Its whole flight after that is known (the same
+round models the simulation flies; against real rounds, as good as the library). This module fits those
+six parameters to all of a track's plots at once (weighted least squares, Levenberg-Marquardt), for each
+library round, and gives the impact point and time with the covariance that the fit's information
+implies (J F^-1 J^T). With the velocity fixed (until 2026-12-07), on simulated nominal rockets, on all of
+a rocket's plots, it came within 0.9-1.7 times the Cramer-Rao bound that ``benchmarks/impact_bound.py``
+measures from 4 s after launch, where the filter alone was 2-12 times it.
 
 The flight is read from a table per round (:func:`flight_table`): the round flown from the ground at
 every elevation its launcher can lay (0.25 deg apart), sampled every 0.2 s of flight, downrange distance
@@ -17,7 +19,9 @@ and height with their rates. Without wind a rocket flies in the vertical plane o
 flight from a launcher at ground level depends only on the elevation and the time since launch, so one
 table serves every launcher position and azimuth. Between samples the table is read by cubic Hermite
 interpolation in time and linear interpolation in elevation (within 0.5 m of the integrator;
-tests/assess/test_launch_fit.py).
+tests/assess/test_launch_fit.py). The table also holds each sample's slope in the velocity factor (central
+differences of the round flown 1 % fast and slow), and a round off its nominal velocity is read to first
+order in it (within 5 m over a flight for 2 %; tests).
 
 Assumptions, each a reason for a fit to fail its consistency test rather than mislead: no wind, the
 launcher at the site's ground height (0 m up), the round one of the library's. A fit whose chi-square
@@ -41,11 +45,18 @@ from bastion.track.plots import Plots
 
 ELEVATION_STEP_RAD = math.radians(0.25)
 TABLE_DT_S = 0.2  # longest flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
-MIN_PLOTS = 4  # 12 numbers for 5 unknowns: fewer and a wrong round fits as well as the right one
+MIN_PLOTS = 4  # 12 numbers and the velocity prior for 6 unknowns: fewer, and a wrong round fits as well
 CONSISTENT_PROB = 0.999  # a fit whose chi-square exceeds this quantile is taken as the wrong model
 CLAIM_GATE = float(chdtri(3, 0.01))  # a loose plot this close (squared Mahalanobis) is claimed
 REJECT_FACTOR = 5.0  # ... and one this many times beyond it, while another round fits, is not refitted
 MAX_ITERATIONS = 30
+# The round's velocity is a sixth parameter: the factor on the library's nominal velocity (a gun's muzzle
+# velocity, a rocket's exit speed and thrust; Munition.with_velocity_factor), less 1, with a Gaussian
+# prior of this standard deviation: real rounds differ from their firing table with the propellant's
+# temperature and lot and the barrel's wear (docs/assessment.md, "Velocity"). Assumed.
+VELOCITY_PRIOR_SD = 0.005
+VELOCITY_STEP = 0.01  # the flight tables' velocity slopes: central differences over this factor
+N_PARAMS = 6
 CHI2_TOLERANCE = 1e-3  # the fit has converged when a step lowers the chi-square by less than this
 INIT_ELEVATION_STRIDE = 4  # the starting-point search tries every 4th table elevation (1 deg)
 INIT_LATE_S = 0.2  # ... letting the last plot fall this much after the impact (s; noise)
@@ -97,6 +108,9 @@ class FlightTable:
         x, z, vx, vz: (E, K) downrange distance (m), height (m) and their rates (m/s); after the impact
             the arc goes on in a straight line (below ground).
         x_impact, t_impact: (E,) downrange distance (m) and time of flight (s) to the ground.
+        x_v, z_v, vx_v, vz_v, x_impact_v, t_impact_v: the same arrays' slopes with the round's velocity
+            factor (:meth:`bastion.physics.rounds.Munition.with_velocity_factor`) at 1, per unit of it
+            (central differences, +-``VELOCITY_STEP``).
     """
 
     name: str
@@ -109,18 +123,28 @@ class FlightTable:
     vz: np.ndarray
     x_impact: np.ndarray
     t_impact: np.ndarray
+    x_v: np.ndarray
+    z_v: np.ndarray
+    vx_v: np.ndarray
+    vz_v: np.ndarray
+    x_impact_v: np.ndarray
+    t_impact_v: np.ndarray
 
     @functools.cached_property
     def _stacked(self) -> np.ndarray:
-        """(E, K, 4): downrange, height and their rates times ``dt`` (the Hermite tangents), so that each
-        interpolation corner is one gather."""
-        return np.stack([self.x, self.z, self.vx * self.dt, self.vz * self.dt], axis=-1)
+        """(E, K, 8): downrange, height and their velocity slopes, then the same four's rates times ``dt``
+        (the Hermite tangents), so that each interpolation corner is one gather and the values and their
+        tangents are each one slice."""
+        return np.stack([self.x, self.z, self.x_v, self.z_v, self.vx * self.dt, self.vz * self.dt,
+                         self.vx_v * self.dt, self.vz_v * self.dt], axis=-1)
 
-    def at(self, tau: np.ndarray, el: np.ndarray, rates: bool = False) -> tuple[np.ndarray, ...]:
+    def at(self, tau: np.ndarray, el: np.ndarray, rates: bool = False,
+           velocity: bool = False) -> tuple[np.ndarray, ...]:
         """Downrange X, height Z, their rates VX, VZ (d/dtau) and their elevation slopes X_el, Z_el at
         times since launch ``tau`` (s) and elevations ``el`` (rad), broadcast together; with ``rates``
         also the rates' own rates AX, AZ (d2/dtau2 of the interpolant: piecewise linear in time) and
-        elevation slopes VX_el, VZ_el (for the range rate's Jacobian). Times are held within
+        elevation slopes VX_el, VZ_el (for the range rate's Jacobian); with ``velocity`` then also the
+        slopes of X, Z, VX, VZ with the velocity factor (X_v, Z_v, VX_v, VZ_v). Times are held within
         [0, last sample], elevations within the table."""
         tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
         n_el, n_t = self.x.shape
@@ -140,22 +164,26 @@ class FlightTable:
         if rates:
             bases.append(np.stack([12 * s - 6, 6 * s - 4, -12 * s + 6, 6 * s - 2], axis=-1) / self.dt**2)
 
+        width = 4 if velocity else 2  # x, z (and their velocity slopes)
+
         def row(r: np.ndarray) -> list[np.ndarray]:
-            a, b = tab[r, k], tab[r, k + 1]  # (..., 4) each
-            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt); the same
-            # with the basis's derivatives for the rate (and its rate)
-            return [q[..., 0:1] * a[..., 0:2] + q[..., 1:2] * a[..., 2:4] + q[..., 2:3] * b[..., 0:2]
-                    + q[..., 3:4] * b[..., 2:4] for q in bases]
+            a, b = tab[r, k], tab[r, k + 1]  # (..., 8) each
+            pa, ma, pb, mb = a[..., :width], a[..., 4:4 + width], b[..., :width], b[..., 4:4 + width]
+            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt) (and their
+            # velocity slopes); the same with the basis's derivatives for the rate (and its rate)
+            return [q[..., 0:1] * pa + q[..., 1:2] * ma + q[..., 2:3] * pb + q[..., 3:4] * mb for q in bases]
 
         ra, rb = row(i), row(i + 1)
         val, rate = ((1 - w) * ra[j] + w * rb[j] for j in (0, 1))
         slope = (rb[0] - ra[0]) / self.el_step
         out = (val[..., 0], val[..., 1], rate[..., 0], rate[..., 1], slope[..., 0], slope[..., 1])
-        if not rates:
-            return out
-        acc = (1 - w) * ra[2] + w * rb[2]
-        rate_slope = (rb[1] - ra[1]) / self.el_step
-        return out + (acc[..., 0], acc[..., 1], rate_slope[..., 0], rate_slope[..., 1])
+        if rates:
+            acc = (1 - w) * ra[2] + w * rb[2]
+            rate_slope = (rb[1] - ra[1]) / self.el_step
+            out += (acc[..., 0], acc[..., 1], rate_slope[..., 0], rate_slope[..., 1])
+        if velocity:
+            out += (val[..., 2], val[..., 3], rate[..., 2], rate[..., 3])
+        return out
 
     def impact(self, el: float) -> tuple[float, float, float, float]:
         """Downrange distance (m) and time of flight (s) to the ground at elevation ``el`` (rad), and
@@ -168,8 +196,18 @@ class FlightTable:
         return ((1 - w) * xi[0] + w * xi[1], (1 - w) * ti[0] + w * ti[1],
                 (xi[1] - xi[0]) / self.el_step, (ti[1] - ti[0]) / self.el_step)
 
+    def impact_velocity_slopes(self, el: float) -> tuple[float, float]:
+        """The slopes of the downrange distance (m) and time of flight (s) to the ground with the velocity
+        factor, at elevation ``el`` (rad)."""
+        u = min(max((el - self.el[0]) / self.el_step, 0.0), self.el.size - 1 - 1e-9)
+        i = int(u)
+        w = u - i
+        return ((1 - w) * self.x_impact_v[i] + w * self.x_impact_v[i + 1],
+                (1 - w) * self.t_impact_v[i] + w * self.t_impact_v[i + 1])
 
-TABLE_ARRAYS = ("el", "x", "z", "vx", "vz", "x_impact", "t_impact")
+
+TABLE_ARRAYS = ("el", "x", "z", "vx", "vz", "x_impact", "t_impact", "x_v", "z_v", "vx_v", "vz_v", "x_impact_v",
+                "t_impact_v")
 # The code a flight table depends on (bastion.diskcache keys its entries on this source).
 TABLE_MODULES = ("bastion.physics", "bastion.assess.launch_fit")
 
@@ -201,16 +239,12 @@ def table_dt(name: str) -> float:
     return boost.burn_time_s / math.ceil(boost.burn_time_s / TABLE_DT_S - 1e-9)
 
 
-def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
-    """The arrays of :func:`flight_table`, integrated."""
-    m = munition(name)
-    lo, hi = m.elevation_limits_rad
-    n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
-    el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
+def _flown(m, el: np.ndarray, dt: float, site_alt_m: float) -> dict[str, np.ndarray]:
+    """Round ``m`` (a Munition) flown from the ground at elevations ``el`` (rad) to the ground, sampled
+    every ``dt`` (s): the table arrays x, z, vx, vz (E, K), x_impact, t_impact (E,)."""
     v0 = m.launch_speed_mps * np.stack([np.zeros_like(el), np.cos(el), np.sin(el)], axis=1)  # north
     t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
-        np.zeros_like(v0), v0, m.beta, dt=table_dt(name), drag_curve=m.drag_curve, boost=m.boost,
-        site_alt_m=site_alt_m)
+        np.zeros_like(v0), v0, m.beta, dt=dt, drag_curve=m.drag_curve, boost=m.boost, site_alt_m=site_alt_m)
     # After the impact the samples continue the arc in a straight line from the impact state, so that
     # the interpolation between the last sample in the air and the next stays on the flight (holding the
     # impact state there put the last 0.2 s of flight metres off).
@@ -218,8 +252,37 @@ def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
     after = late > 0.0
     pos = np.where(after[..., None], p_hit[None] + late[..., None] * v_hit[None], pos)
     vel = np.where(after[..., None], v_hit[None], vel)
-    return {"el": el, "x": pos[:, :, 1].T.copy(), "z": pos[:, :, 2].T.copy(), "vx": vel[:, :, 1].T.copy(),
+    return {"x": pos[:, :, 1].T.copy(), "z": pos[:, :, 2].T.copy(), "vx": vel[:, :, 1].T.copy(),
             "vz": vel[:, :, 2].T.copy(), "x_impact": p_hit[:, 1].copy(), "t_impact": t_hit.copy()}
+
+
+def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
+    """The arrays of :func:`flight_table`, integrated: the nominal round, and the round at 1 -+
+    ``VELOCITY_STEP`` times its velocity for the slopes (each sampled as long as the nominal flight)."""
+    m = munition(name)
+    lo, hi = m.elevation_limits_rad
+    n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
+    el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
+    dt = table_dt(name)
+    out = {"el": el, **_flown(m, el, dt, site_alt_m)}
+    n_t = out["x"].shape[1]
+    slow, fast = (_flown(m.with_velocity_factor(1.0 + sign * VELOCITY_STEP), el, dt, site_alt_m) for sign in (-1, 1))
+    for key in ("x", "z", "vx", "vz", "x_impact", "t_impact"):
+        a, b = slow[key], fast[key]
+        if a.ndim == 2:  # the flights last longer or shorter than the nominal one: its samples only
+            a, b = (_samples(arr, n_t) for arr in (a, b))
+        out[f"{key}_v"] = (b - a) / (2.0 * VELOCITY_STEP)
+    return out
+
+
+def _samples(arr: np.ndarray, n_t: int) -> np.ndarray:
+    """(E, n_t): ``arr``'s first ``n_t`` samples, its last one continued linearly if it has fewer (each
+    flight goes on in a straight line after its impact, so the last two samples give that line)."""
+    if arr.shape[1] >= n_t:
+        return arr[:, :n_t]
+    extra = np.arange(1, n_t - arr.shape[1] + 1)
+    step = arr[:, -1] - arr[:, -2]
+    return np.concatenate([arr, arr[:, -1:] + step[:, None] * extra[None, :]], axis=1)
 
 
 @dataclass(frozen=True)
@@ -228,8 +291,9 @@ class RoundFit:
 
     Attributes:
         round: the round's name.
-        theta: (5,) launcher east, north (m), azimuth (rad, compass), elevation (rad), launch time (s).
-        cov: (5, 5) its covariance (the inverse of the fit's information).
+        theta: (6,) launcher east, north (m), azimuth (rad, compass), elevation (rad), launch time (s),
+            and the round's velocity factor less 1 (0: the library's nominal flight).
+        cov: (6, 6) its covariance (the inverse of the fit's information, with the velocity's prior).
         chi2: the weighted sum of squared residuals; dof: 3 n + m - 5 for n plots (``n_plots``), m of
             them with a range rate the fit used.
         impact: (2,) impact east, north (m); t_impact: impact time (s); impact_cov: (2, 2) m^2;
@@ -259,24 +323,29 @@ class RoundFit:
 
 def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
            sensor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 5) in ``theta``; with
-    ``sensor`` (n, 3) ENU positions (m), the range rate (m/s) seen from each as a fourth column: (n, 4)
-    and (n, 4, 5)."""
-    e0, n0, az, el, t0 = theta
+    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 6) in ``theta``
+    (launcher east, north, azimuth, elevation, launch time, velocity factor less 1); with ``sensor`` (n, 3)
+    ENU positions (m), the range rate (m/s) seen from each as a fourth column: (n, 4) and (n, 4, 6). The
+    velocity enters to first order (the tables' slopes), its cross terms with the elevation and launch
+    time left out (a percent of a percent)."""
+    e0, n0, az, el, t0, dv = theta
     sa, ca = math.sin(az), math.cos(az)
     if sensor is None:
-        x, z, vx, vz, x_el, z_el = table.at(t - t0, el)
+        x, z, vx, vz, x_el, z_el, x_v, z_v, vx_v, vz_v = table.at(t - t0, el, velocity=True)
     else:
-        x, z, vx, vz, x_el, z_el, ax, az_, vx_el, vz_el = table.at(t - t0, el, rates=True)
+        (x, z, vx, vz, x_el, z_el, ax, az_, vx_el, vz_el,
+         x_v, z_v, vx_v, vz_v) = table.at(t - t0, el, rates=True, velocity=True)
+    x, z, vx, vz = x + dv * x_v, z + dv * z_v, vx + dv * vx_v, vz + dv * vz_v
     m = 3 if sensor is None else 4
     f = np.empty((t.size, m))
     f[:, 0], f[:, 1], f[:, 2] = e0 + x * sa, n0 + x * ca, z
-    jac = np.zeros((t.size, m, 5))
+    jac = np.zeros((t.size, m, N_PARAMS))
     jac[:, 0, 0] = 1.0
     jac[:, 1, 1] = 1.0
     jac[:, 0, 2], jac[:, 1, 2] = x * ca, -x * sa
     jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa, x_el * ca, z_el
     jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa, -vx * ca, -vz
+    jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
     if sensor is not None:
         # Range rate = u . v, u the unit line of sight; d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
         d = f[:, :3] - sensor
@@ -285,10 +354,11 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
         v = np.stack([vx * sa, vx * ca, vz], axis=1)
         rr = np.einsum("ni,ni->n", u, v)
         f[:, 3] = rr
-        jac_v = np.zeros((t.size, 3, 5))  # the velocity's Jacobian in theta
+        jac_v = np.zeros((t.size, 3, N_PARAMS))  # the velocity's Jacobian in theta
         jac_v[:, 0, 2], jac_v[:, 1, 2] = vx * ca, -vx * sa
         jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa, vx_el * ca, vz_el
         jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa, -ax * ca, -az_
+        jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
         jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
             + np.einsum("ni,nia->na", u, jac_v)
     return f, jac
@@ -358,7 +428,7 @@ def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None =
         if any(abs(el_c[c] - g[3]) < math.radians(2.0) and abs(t0 - g[4]) < 0.5 for g in out):
             continue
         e0, n0 = centre + s0[c] * u
-        out.append(np.array([e0, n0, az, el_c[c], t0]))
+        out.append(np.array([e0, n0, az, el_c[c], t0, 0.0]))
         if len(out) == count:
             break
     return out
@@ -367,13 +437,15 @@ def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None =
 def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
             sensor: np.ndarray | None) -> tuple[np.ndarray, float]:
     """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
-    (n, m, m) (see :func:`_observations`); the fitted parameters and their chi-square."""
+    (n, m, m) (see :func:`_observations`) and the velocity's prior; the fitted parameters and their
+    chi-square (the prior's term included: it is one more observation for one more parameter)."""
     lo, hi = table.el[0], table.el[-1]
+    prior_w = 1.0 / VELOCITY_PRIOR_SD**2
 
     def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         f, jac = _model(table, th, t, sensor)
         r = obs - f
-        return float(np.einsum("ni,nij,nj->", r, weight, r)), r, jac
+        return float(np.einsum("ni,nij,nj->", r, weight, r)) + prior_w * th[5] ** 2, r, jac
 
     chi2, r, jac = chi2_of(theta)
     lam = 1e-3
@@ -381,6 +453,8 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
         jw = np.einsum("nia,nij->naj", jac, weight)
         info = np.einsum("naj,njb->ab", jw, jac)
         grad = np.einsum("naj,nj->a", jw, r)
+        info[5, 5] += prior_w
+        grad[5] -= prior_w * theta[5]
         diag = np.maximum(np.diag(info), 1e-12)
         try:
             step = np.linalg.solve(info + lam * np.diag(diag), grad)
@@ -410,7 +484,7 @@ def _usable(plots: Plots) -> Plots:
 
 def _dof(plots: Plots, used: np.ndarray) -> int:
     """Degrees of freedom of a fit to ``plots`` (usable ones): 3 per position, 1 per range rate ``used``
-    (n,), less 5."""
+    (n,), less 5 (six parameters, one of them also observed by its prior)."""
     return 3 * len(plots) + int(np.count_nonzero(used)) - 5
 
 
@@ -444,8 +518,8 @@ def _observations(plots: Plots, w_pos: np.ndarray,
 
 def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None) -> RoundFit | None:
     """Fit ``table``'s round to ``plots`` (positions and, where a Doppler radar gave them, range rates),
-    from ``start`` (a previous fit's parameters) or a grid search. None with too few plots or an
-    information matrix that cannot be inverted."""
+    from ``start`` (a previous fit's parameters, or the first five of them) or a grid search. None with too
+    few plots or an information matrix that cannot be inverted."""
     plots = _usable(plots)
     if len(plots) < MIN_PLOTS:
         return None
@@ -462,7 +536,8 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
     # chi-square, 1 (so too the rounds' evidence below).
     best: tuple[float, np.ndarray, float, np.ndarray] | None = None
     for s in starts:
-        theta = np.asarray(s, float).copy()
+        # A start without the velocity (five parameters) is the nominal round's.
+        theta = np.append(np.asarray(s, float), 0.0) if len(s) == N_PARAMS - 1 else np.asarray(s, float).copy()
         used = _range_rates_used(plots, burnout, theta[4])
         for attempt in range(2):  # the range rates used follow the fitted launch time (once)
             obs, weight, sensor = _observations(plots, w_pos, used)
@@ -480,16 +555,19 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
     obs, weight, sensor = _observations(plots, w_pos, used)
     _, jac = _model(table, theta, t, sensor)
     info = np.einsum("nia,nij,njb->ab", jac, weight, jac)
+    info[5, 5] += 1.0 / VELOCITY_PRIOR_SD**2
     sign, logdet = np.linalg.slogdet(info)
     if sign <= 0 or not np.isfinite(logdet):
         return None
     theta_cov = np.linalg.inv(info)
-    e0, n0, az, el, t0 = theta
+    e0, n0, az, el, t0, dv = theta
     x_imp, t_flight, x_el, t_el = table.impact(el)
+    x_v, t_v = table.impact_velocity_slopes(el)
+    x_imp, t_flight = x_imp + dv * x_v, t_flight + dv * t_v
     sa, ca = math.sin(az), math.cos(az)
-    jac_imp = np.array([[1.0, 0.0, x_imp * ca, x_el * sa, 0.0],
-                        [0.0, 1.0, -x_imp * sa, x_el * ca, 0.0]])
-    jac_t = np.array([0.0, 0.0, 0.0, t_el, 1.0])
+    jac_imp = np.array([[1.0, 0.0, x_imp * ca, x_el * sa, 0.0, x_v * sa],
+                        [0.0, 1.0, -x_imp * sa, x_el * ca, 0.0, x_v * ca]])
+    jac_t = np.array([0.0, 0.0, 0.0, t_el, 1.0, t_v])
     return RoundFit(
         round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=_dof(plots, used), n_plots=len(plots),
         impact=np.array([e0 + x_imp * sa, n0 + x_imp * ca]), t_impact=float(t0 + t_flight),

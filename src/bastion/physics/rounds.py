@@ -61,6 +61,13 @@ class Munition:
         """Ballistic coefficient m / (Cd0 A) (kg/m^2) in unpowered flight."""
         return self.flight_mass_kg / (self.cd0 * self.area_m2)
 
+    def with_velocity_factor(self, factor: float) -> Munition:
+        """This round flying ``factor`` times its nominal velocity: a gun's or mortar's muzzle velocity, or
+        a rocket's exit speed and motor thrust (the same burn at ``factor`` times the thrust, so ``factor``
+        times the impulse). The name stays this round's."""
+        boost = None if self.boost is None else replace(self.boost, thrust_n=self.boost.thrust_n * factor)
+        return replace(self, launch_speed_mps=self.launch_speed_mps * factor, boost=boost)
+
     def with_charge(self, zone: int) -> Munition:
         """This round fired with propelling charge ``zone`` (1 = the lowest): the same round at that
         zone's muzzle velocity, named ``"<name>/<zone>"``. ValueError for a zone the gun does not have."""

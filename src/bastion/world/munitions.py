@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -71,9 +71,7 @@ def dispersed(preset: str | Munition, factor: float) -> Munition:
     """The round ``preset`` as one of its lot flies it, its velocity ``factor`` times the nominal one: a
     gun's or mortar's muzzle velocity, or a rocket's exit speed and motor thrust (its total impulse: the
     same burn at ``factor`` times the thrust). The name stays the nominal round's."""
-    m = get_preset(preset)
-    boost = None if m.boost is None else replace(m.boost, thrust_n=m.boost.thrust_n * factor)
-    return replace(m, launch_speed_mps=m.launch_speed_mps * factor, boost=boost)
+    return get_preset(preset).with_velocity_factor(factor)
 
 
 def choose_charge(preset: str | Munition, distance_m: float, *, max_share: float = 0.8,
