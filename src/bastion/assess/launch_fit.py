@@ -57,6 +57,7 @@ MAX_ITERATIONS = 30
 VELOCITY_PRIOR_SD = 0.005
 VELOCITY_STEP = 0.01  # the flight tables' velocity slopes: central differences over this factor
 N_PARAMS = 6
+
 CHI2_TOLERANCE = 1e-3  # the fit has converged when a step lowers the chi-square by less than this
 INIT_ELEVATION_STRIDE = 4  # the starting-point search tries every 4th table elevation (1 deg)
 INIT_LATE_S = 0.2  # ... letting the last plot fall this much after the impact (s; noise)
@@ -185,13 +186,16 @@ class FlightTable:
             out += (val[..., 2], val[..., 3], rate[..., 2], rate[..., 3])
         return out
 
+    def _bracket(self, el: float) -> tuple[int, float]:
+        """The table elevation at or below ``el`` (rad, held within the table) and the weight of the next."""
+        u = min(max((el - self.el[0]) / self.el_step, 0.0), self.el.size - 1 - 1e-9)
+        i = int(u)
+        return i, u - i
+
     def impact(self, el: float) -> tuple[float, float, float, float]:
         """Downrange distance (m) and time of flight (s) to the ground at elevation ``el`` (rad), and
         their slopes with the elevation (m/rad, s/rad)."""
-        n_el = self.el.size
-        u = min(max((el - self.el[0]) / self.el_step, 0.0), n_el - 1 - 1e-9)
-        i = int(u)
-        w = u - i
+        i, w = self._bracket(el)
         xi, ti = self.x_impact[i:i + 2], self.t_impact[i:i + 2]
         return ((1 - w) * xi[0] + w * xi[1], (1 - w) * ti[0] + w * ti[1],
                 (xi[1] - xi[0]) / self.el_step, (ti[1] - ti[0]) / self.el_step)
@@ -199,9 +203,7 @@ class FlightTable:
     def impact_velocity_slopes(self, el: float) -> tuple[float, float]:
         """The slopes of the downrange distance (m) and time of flight (s) to the ground with the velocity
         factor, at elevation ``el`` (rad)."""
-        u = min(max((el - self.el[0]) / self.el_step, 0.0), self.el.size - 1 - 1e-9)
-        i = int(u)
-        w = u - i
+        i, w = self._bracket(el)
         return ((1 - w) * self.x_impact_v[i] + w * self.x_impact_v[i + 1],
                 (1 - w) * self.t_impact_v[i] + w * self.t_impact_v[i + 1])
 
@@ -434,13 +436,18 @@ def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None =
     return out
 
 
+def _velocity_prior_weight() -> float:
+    """The velocity prior's information (1 / sd^2), added to the fit's on the velocity factor."""
+    return 1.0 / VELOCITY_PRIOR_SD**2
+
+
 def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
             sensor: np.ndarray | None) -> tuple[np.ndarray, float]:
     """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
     (n, m, m) (see :func:`_observations`) and the velocity's prior; the fitted parameters and their
     chi-square (the prior's term included: it is one more observation for one more parameter)."""
     lo, hi = table.el[0], table.el[-1]
-    prior_w = 1.0 / VELOCITY_PRIOR_SD**2
+    prior_w = _velocity_prior_weight()
 
     def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         f, jac = _model(table, th, t, sensor)
@@ -555,7 +562,7 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
     obs, weight, sensor = _observations(plots, w_pos, used)
     _, jac = _model(table, theta, t, sensor)
     info = np.einsum("nia,nij,njb->ab", jac, weight, jac)
-    info[5, 5] += 1.0 / VELOCITY_PRIOR_SD**2
+    info[5, 5] += _velocity_prior_weight()
     sign, logdet = np.linalg.slogdet(info)
     if sign <= 0 or not np.isfinite(logdet):
         return None
