@@ -3,14 +3,17 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
 
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
         [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
-        [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION]
+        [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD]
 
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
 class. ``--artillery N`` sets the shells per run (0: the mix before they were added; they are drawn from
 their own random stream, so every other object is the same). ``--velocity-sd F`` sets every round's
 round-to-round velocity dispersion (default 0.005, the mix's: 0.5 %, what the engine's library fit allows
-for; 0 flies the library's nominal flights, the fit's own model).
+for; 0 flies the library's nominal flights, the fit's own model). ``--wind SPEED`` blows a wind of that
+speed (m/s) over every run, from a direction drawn for the run (default 0: still air); ``--met-error SD``
+puts a Gaussian error of that standard deviation (m/s) on each horizontal component of the wind the
+engine's met report gives it (default 0: the true wind).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
@@ -243,7 +246,9 @@ def _markdown(res: dict) -> str:
                 else f" Every zone's time to shelter: {res['time_to_shelter_s']:g} s.")
              + ("" if not res.get("class_priors") else " Class priors changed: "
                 + ", ".join(f"{a} = {b:g}" for a, b in res["class_priors"]) + ".")
-             + f" Rounds' velocity dispersion: {100 * res.get('velocity_sd', 0.0):g} %.",
+             + f" Rounds' velocity dispersion: {100 * res.get('velocity_sd', 0.0):g} %."
+             + f" Wind: {res.get('wind_mps', 0.0):g} m/s from a direction drawn per run, the met report's error"
+             f" {res.get('met_error_mps', 0.0):g} m/s per component.",
              "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
@@ -400,6 +405,10 @@ def main(argv=None) -> int:
     ap.add_argument("--velocity-sd", type=float, default=None, metavar="FRACTION",
                     help="every round's round-to-round velocity dispersion (default: the mix's, 0.005 = 0.5 %%;"
                     " 0 flies the threat library's nominal flights)")
+    ap.add_argument("--wind", type=float, default=None, metavar="SPEED",
+                    help="a wind of this speed (m/s) over every run, from a direction drawn per run (default 0)")
+    ap.add_argument("--met-error", type=float, default=None, metavar="SD",
+                    help="standard deviation (m/s) of the met report's error on each wind component (default 0)")
     args = ap.parse_args(argv)
     n = args.seeds or (2 if args.quick else 30)
     try:
@@ -413,6 +422,14 @@ def main(argv=None) -> int:
             if not 0.0 <= args.velocity_sd <= 0.1:
                 raise UserError(f"--velocity-sd {args.velocity_sd}: a fraction from 0 to 0.1 (0.005 is 0.5 %)")
             mix = dataclasses.replace(mix, velocity_sd=args.velocity_sd)
+        if args.wind is not None:
+            if not 0.0 <= args.wind <= 40.0:
+                raise UserError(f"--wind {args.wind}: a speed from 0 to 40 m/s")
+            mix = dataclasses.replace(mix, wind_mps=args.wind)
+        if args.met_error is not None:
+            if not 0.0 <= args.met_error <= 20.0:
+                raise UserError(f"--met-error {args.met_error}: a standard deviation from 0 to 20 m/s")
+            mix = dataclasses.replace(mix, met_error_mps=args.met_error)
         if args.artillery is not None:
             if args.artillery < 0:
                 raise UserError(f"--artillery {args.artillery}: a count of shells cannot be negative")
@@ -447,6 +464,7 @@ def main(argv=None) -> int:
         "sensor_overrides": [list(o) for o in overrides], "tracker_overrides": [list(o) for o in tracker],
         "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
         "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
+        "wind_mps": mix.wind_mps, "met_error_mps": mix.met_error_mps,
     }
     print(_markdown(res))
     if args.json:

@@ -10,6 +10,8 @@ The engine reads the scenario's site, sensors, effectors and policy, never its `
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from bastion.assess.camera_cue import CameraTasker, CueCamera, RecognitionEvidence
@@ -77,7 +79,11 @@ class Engine:
     def __init__(self, scenario: Scenario, tracker_config: TrackerConfig | None = None) -> None:
         self.site = scenario.site
         self.frame = SiteFrame(scenario.site.lat_deg, scenario.site.lon_deg, scenario.site.alt_m)
-        self.tracker = Tracker(tracker_config or TrackerConfig())
+        env = scenario.environment
+        # The met report's wind (east, north, up m/s): the air the tracker's ballistic model and the
+        # impact and origin predictions fly rounds in.
+        self.wind = tuple(float(w) for w in (env.met_wind_mps if env.met_wind_mps is not None else env.wind_mps))
+        self.tracker = Tracker(dataclasses.replace(tracker_config or TrackerConfig(), wind_mps=self.wind))
         self.classifier = Classifier(ClassifierConfig(log_priors=tuple(scenario.class_priors.settings().items())))
         self.identity = IdentityAssessor()
         self.warning = WarningController(
@@ -100,7 +106,8 @@ class Engine:
         self.asset_polygons = [np.asarray(a.polygon, float) for a in scenario.assets]
         self._class: dict[int, tuple[str, float]] = {}
         self.origins = OriginFuser()
-        self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS) + gun_rounds(), scenario.site.alt_m)
+        self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS) + gun_rounds(), scenario.site.alt_m,
+                                        self.wind[:2], env.met_wind_sd_mps)
         # Per rocket or artillery track, the fits' log-likelihood of each class (``kind_log_evidence``), taken
         # by the classifier in the next cycle as standing evidence.
         self._fit_loglik: dict[int, np.ndarray] = {}
@@ -298,7 +305,7 @@ class Engine:
                     beta, rounds = drag_priors(bal_classes, xb, Pb)
             pred, origin = predict_ballistic_impact_and_origin(
                 tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
-                rounds=rounds)
+                rounds=rounds, wind=self.wind)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
             fits = self._fitted_rounds(t, ids[bal], bal_classes, pred)
             self.origins.forget(ids)

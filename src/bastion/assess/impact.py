@@ -171,13 +171,14 @@ def _rocket_choice(xr: np.ndarray, Pr: np.ndarray) -> np.ndarray:
     return np.argmax(score, axis=1)
 
 
-def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, directions, tables=None):
+def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, directions, tables=None, wind=(0.0, 0.0, 0.0)):
     """Fly the unscented sigma points of states x (N, 6) or (N, 7) (the 7th component the drag parameter
     k = 1/beta, m^2/kg, whose uncertainty then widens the ellipse) to the ground, once per entry of
     ``directions`` (False forward to the impact, True backwards to the origin), all in one batch; with
     ``tables`` (one :class:`BoostBackTable` or None per track), each back-flown point is moved to its
-    launcher. Returns per direction the mean ground point (N, 3), the mean signed flight time (N,), the
-    east-north covariance (N, 2, 2) and the flight time's standard deviation (N,)."""
+    launcher; ``wind`` (east, north, up m/s) carries the drag. Returns per direction the mean ground point
+    (N, 3), the mean signed flight time (N,), the east-north covariance (N, 2, 2) and the flight time's
+    standard deviation (N,)."""
     n_trk, dim = x.shape
     if dim == 7:
         x, P = _with_drag_prior(x, P, beta)
@@ -196,7 +197,7 @@ def _fly_sigma_points(x, P, beta, ground_up, site_alt_m, directions, tables=None
     t_all, p_all, v_all = integrate_to_ground(
         np.tile(flat[:, :3], (n_dir, 1)), np.tile(flat[:, 3:6], (n_dir, 1)), np.tile(b, n_dir),
         dt=PREDICT_DT_S, t_max=MAX_FLIGHT_S, ground_up=ground_up, site_alt_m=site_alt_m, backwards=back,
-        drag_curve=GENERIC_DRAG_CURVE if dim == 7 else None,
+        drag_curve=GENERIC_DRAG_CURVE if dim == 7 else None, wind=wind,
     )
     out = []
     for j, backwards in enumerate(directions):
@@ -228,7 +229,7 @@ def _boost_tables(rounds: list[str | None] | None) -> list[BoostBackTable | None
 
 def predict_ballistic_impact(
     t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
-    site_alt_m: float = 0.0, cov_scale: float | np.ndarray = IMPACT_COV_SCALE,
+    site_alt_m: float = 0.0, cov_scale: float | np.ndarray = IMPACT_COV_SCALE, wind=(0.0, 0.0, 0.0),
 ) -> ImpactPrediction:
     """Impact points and times of N ballistic tracks with states x (N,6) and covariances P (N,6,6)
     at times ``t_now`` (s, scalar or (N,)), ballistic coefficients ``beta`` (N,) kg/m^2, flown with
@@ -236,16 +237,17 @@ def predict_ballistic_impact(
     parameter k = 1/beta (m^2/kg) and its covariance, drag follows the generic Mach curve of
     ``bastion.physics`` (as in the tracker's ballistic model): that k is fused with the low-Mach prior
     1/``beta`` (NaN: none), and its uncertainty carried into the ellipse. ``cov_scale`` (scalar or (N,))
-    multiplies the east-north covariance (the calibration of docs/assessment.md)."""
+    multiplies the east-north covariance (the calibration of docs/assessment.md); ``wind`` (east, north, up
+    m/s, the met report) is the air the drag acts against."""
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
-    [(mean, t_mean, cov, t_sd)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False,))
+    [(mean, t_mean, cov, t_sd)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False,), wind=wind)
     return ImpactPrediction(mean, t_now + t_mean, cov * np.reshape(cov_scale, (-1, 1, 1)), t_sd)
 
 
 def predict_ballistic_origin(
     x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0, site_alt_m: float = 0.0,
-    cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None,
+    cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None, wind=(0.0, 0.0, 0.0),
 ) -> ImpactPrediction:
     """Point of origin of N ballistic tracks: the states flown backwards in time to the ground, with the
     ellipse from the unscented transform. Returns the origin (N,3), the flight time back to it (N,) (s,
@@ -255,19 +257,19 @@ def predict_ballistic_origin(
     A rocket's arc flown back meets the ground beyond its launcher (the boost): ``rounds`` names, per
     track, the threat-library rocket it is taken for (None: no boost), whose boost correction
     (``bastion.assess.boost_back``) then moves the point to the launcher. The flight time stays that of
-    the ballistic arc.
+    the ballistic arc (and the correction that of still air: ``wind`` carries the arc only).
     """
     if x.shape[0] == 0:
         return ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
     [(mean, t_mean, cov, t_sd)] = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (True,),
-                                                    _boost_tables(rounds))
+                                                    _boost_tables(rounds), wind)
     return ImpactPrediction(mean, -t_mean, cov * cov_scale, t_sd)
 
 
 def predict_ballistic_impact_and_origin(
     t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
     site_alt_m: float = 0.0, cov_scale: float | np.ndarray = IMPACT_COV_SCALE,
-    origin_cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None,
+    origin_cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None, wind=(0.0, 0.0, 0.0),
 ) -> tuple[ImpactPrediction, ImpactPrediction]:
     """:func:`predict_ballistic_impact` and :func:`predict_ballistic_origin` of the same states, the sigma
     points flown forward and backwards in one batch (the engine's every cycle: half the integrator's
@@ -276,7 +278,7 @@ def predict_ballistic_impact_and_origin(
         empty = ImpactPrediction(np.zeros((0, 3)), np.zeros(0), np.zeros((0, 2, 2)))
         return empty, empty
     (mi, ti, ci, si), (mo, to, co, so) = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False, True),
-                                                           _boost_tables(rounds))
+                                                           _boost_tables(rounds), wind)
     return (ImpactPrediction(mi, t_now + ti, ci * np.reshape(cov_scale, (-1, 1, 1)), si),
             ImpactPrediction(mo, -to, co * origin_cov_scale, so))
 

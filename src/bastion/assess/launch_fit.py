@@ -39,7 +39,8 @@ import numpy as np
 from scipy.special import chdtri
 
 from bastion.diskcache import load_or_build
-from bastion.physics.ballistic import trajectory_to_ground
+from bastion.physics.atmosphere import G0
+from bastion.physics.ballistic import DEFAULT_T_MAX, trajectory_to_ground
 from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
 
@@ -56,7 +57,13 @@ MAX_ITERATIONS = 30
 # temperature and lot and the barrel's wear (docs/assessment.md, "Velocity"). Assumed.
 VELOCITY_PRIOR_SD = 0.005
 VELOCITY_STEP = 0.01  # the flight tables' velocity slopes: central differences over this factor
+# The flight tables' wind slopes: the round flown in a tail and a head wind of this speed (central
+# differences), and in a crosswind (its drift is odd in the crosswind: one flight gives the slope).
+WIND_STEP_MPS = 5.0
 N_PARAMS = 6
+# With the met report's uncertainty stated (``LaunchFitter(wind_sd=...)``), the wind's error from the report
+# (east, north m/s) is a seventh and eighth parameter, each with a Gaussian prior of that deviation.
+N_PARAMS_FREE_WIND = 8
 
 CHI2_TOLERANCE = 1e-3  # the fit has converged when a step lowers the chi-square by less than this
 INIT_ELEVATION_STRIDE = 4  # the starting-point search tries every 4th table elevation (1 deg)
@@ -112,6 +119,10 @@ class FlightTable:
         x_v, z_v, vx_v, vz_v, x_impact_v, t_impact_v: the same arrays' slopes with the round's velocity
             factor (:meth:`bastion.physics.rounds.Munition.with_velocity_factor`) at 1, per unit of it
             (central differences, +-``VELOCITY_STEP``).
+        x_w, z_w, vx_w, vz_w, x_impact_w, t_impact_w: their slopes with a tail wind (m/s, blowing along
+            the line of fire; central differences, +-``WIND_STEP_MPS``), and y_w, vy_w, y_impact_w: the
+            drift to the right of the line of fire (m) and its rate per m/s of a wind blowing toward the
+            right (``WIND_STEP_MPS``; the drift is odd in it), all (per m/s) in still air.
     """
 
     name: str
@@ -130,23 +141,35 @@ class FlightTable:
     vz_v: np.ndarray
     x_impact_v: np.ndarray
     t_impact_v: np.ndarray
+    x_w: np.ndarray
+    z_w: np.ndarray
+    vx_w: np.ndarray
+    vz_w: np.ndarray
+    x_impact_w: np.ndarray
+    t_impact_w: np.ndarray
+    y_w: np.ndarray
+    vy_w: np.ndarray
+    y_impact_w: np.ndarray
 
     @functools.cached_property
     def _stacked(self) -> np.ndarray:
-        """(E, K, 8): downrange, height and their velocity slopes, then the same four's rates times ``dt``
-        (the Hermite tangents), so that each interpolation corner is one gather and the values and their
-        tangents are each one slice."""
-        return np.stack([self.x, self.z, self.x_v, self.z_v, self.vx * self.dt, self.vz * self.dt,
-                         self.vx_v * self.dt, self.vz_v * self.dt], axis=-1)
+        """(E, K, 14): downrange, height, their velocity slopes and their wind slopes (tail wind: x, z;
+        crosswind: y), then the same seven's rates times ``dt`` (the Hermite tangents), so that each
+        interpolation corner is one gather and the values and their tangents are each one slice."""
+        vals = [self.x, self.z, self.x_v, self.z_v, self.x_w, self.z_w, self.y_w]
+        rates = [self.vx, self.vz, self.vx_v, self.vz_v, self.vx_w, self.vz_w, self.vy_w]
+        return np.stack(vals + [r * self.dt for r in rates], axis=-1)
 
     def at(self, tau: np.ndarray, el: np.ndarray, rates: bool = False,
-           velocity: bool = False) -> tuple[np.ndarray, ...]:
+           velocity: bool = False, wind: bool = False) -> tuple[np.ndarray, ...]:
         """Downrange X, height Z, their rates VX, VZ (d/dtau) and their elevation slopes X_el, Z_el at
         times since launch ``tau`` (s) and elevations ``el`` (rad), broadcast together; with ``rates``
         also the rates' own rates AX, AZ (d2/dtau2 of the interpolant: piecewise linear in time) and
         elevation slopes VX_el, VZ_el (for the range rate's Jacobian); with ``velocity`` then also the
-        slopes of X, Z, VX, VZ with the velocity factor (X_v, Z_v, VX_v, VZ_v). Times are held within
-        [0, last sample], elevations within the table."""
+        slopes of X, Z, VX, VZ with the velocity factor (X_v, Z_v, VX_v, VZ_v); with ``wind`` (and
+        ``velocity``) then the wind slopes X_w, Z_w, Y_w, their rates VX_w, VZ_w, VY_w and their elevation
+        slopes X_w_el, Z_w_el, Y_w_el (and with ``rates`` the rates' rates AX_w, AZ_w, AY_w). Times are held
+        within [0, last sample], elevations within the table."""
         tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
         n_el, n_t = self.x.shape
         u = np.clip((el - self.el[0]) / self.el_step, 0.0, n_el - 1 - 1e-9)
@@ -165,11 +188,12 @@ class FlightTable:
         if rates:
             bases.append(np.stack([12 * s - 6, 6 * s - 4, -12 * s + 6, 6 * s - 2], axis=-1) / self.dt**2)
 
-        width = 4 if velocity else 2  # x, z (and their velocity slopes)
+        width = 7 if wind else 4 if velocity else 2  # x, z (and their velocity slopes, and wind slopes)
+        half = tab.shape[-1] // 2
 
         def row(r: np.ndarray) -> list[np.ndarray]:
-            a, b = tab[r, k], tab[r, k + 1]  # (..., 8) each
-            pa, ma, pb, mb = a[..., :width], a[..., 4:4 + width], b[..., :width], b[..., 4:4 + width]
+            a, b = tab[r, k], tab[r, k + 1]  # (..., 14) each
+            pa, ma, pb, mb = a[..., :width], a[..., half:half + width], b[..., :width], b[..., half:half + width]
             # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt) (and their
             # velocity slopes); the same with the basis's derivatives for the rate (and its rate)
             return [q[..., 0:1] * pa + q[..., 1:2] * ma + q[..., 2:3] * pb + q[..., 3:4] * mb for q in bases]
@@ -182,8 +206,13 @@ class FlightTable:
             acc = (1 - w) * ra[2] + w * rb[2]
             rate_slope = (rb[1] - ra[1]) / self.el_step
             out += (acc[..., 0], acc[..., 1], rate_slope[..., 0], rate_slope[..., 1])
-        if velocity:
+        if velocity or wind:
             out += (val[..., 2], val[..., 3], rate[..., 2], rate[..., 3])
+        if wind:
+            out += (val[..., 4], val[..., 5], val[..., 6], rate[..., 4], rate[..., 5], rate[..., 6],
+                    slope[..., 4], slope[..., 5], slope[..., 6])
+            if rates:
+                out += (acc[..., 4], acc[..., 5], acc[..., 6])
         return out
 
     def _bracket(self, el: float) -> tuple[int, float]:
@@ -200,6 +229,12 @@ class FlightTable:
         return ((1 - w) * xi[0] + w * xi[1], (1 - w) * ti[0] + w * ti[1],
                 (xi[1] - xi[0]) / self.el_step, (ti[1] - ti[0]) / self.el_step)
 
+    def impact_wind_slopes(self, el: float) -> tuple[float, float, float]:
+        """The slopes of the downrange distance (m) and time of flight (s) to the ground with a tail wind,
+        and of the drift to the right (m) with a wind toward the right, per m/s, at elevation ``el`` (rad)."""
+        i, w = self._bracket(el)
+        return tuple((1 - w) * a[i] + w * a[i + 1] for a in (self.x_impact_w, self.t_impact_w, self.y_impact_w))
+
     def impact_velocity_slopes(self, el: float) -> tuple[float, float]:
         """The slopes of the downrange distance (m) and time of flight (s) to the ground with the velocity
         factor, at elevation ``el`` (rad)."""
@@ -209,7 +244,7 @@ class FlightTable:
 
 
 TABLE_ARRAYS = ("el", "x", "z", "vx", "vz", "x_impact", "t_impact", "x_v", "z_v", "vx_v", "vz_v", "x_impact_v",
-                "t_impact_v")
+                "t_impact_v", "x_w", "z_w", "vx_w", "vz_w", "x_impact_w", "t_impact_w", "y_w", "vy_w", "y_impact_w")
 # The code a flight table depends on (bastion.diskcache keys its entries on this source).
 TABLE_MODULES = ("bastion.physics", "bastion.assess.launch_fit")
 
@@ -241,12 +276,19 @@ def table_dt(name: str) -> float:
     return boost.burn_time_s / math.ceil(boost.burn_time_s / TABLE_DT_S - 1e-9)
 
 
-def _flown(m, el: np.ndarray, dt: float, site_alt_m: float) -> dict[str, np.ndarray]:
+def _flown(m, el: np.ndarray, dt: float, site_alt_m: float,
+           winds: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
     """Round ``m`` (a Munition) flown from the ground at elevations ``el`` (rad) to the ground, sampled
-    every ``dt`` (s): the table arrays x, z, vx, vz (E, K), x_impact, t_impact (E,)."""
+    every ``dt`` (s), in still air and in each of ``winds`` ((W, 3) ENU m/s; the line of fire is north),
+    all in one batch: per wind, the table arrays x, z, vx, vz, y, vy (E, K; y east, the drift to the
+    right), x_impact, t_impact, y_impact (E,)."""
+    winds = np.zeros((1, 3)) if winds is None else np.vstack([np.zeros((1, 3)), winds])
+    n_el = el.size
     v0 = m.launch_speed_mps * np.stack([np.zeros_like(el), np.cos(el), np.sin(el)], axis=1)  # north
+    v0 = np.tile(v0, (winds.shape[0], 1))
     t, pos, vel, t_hit, p_hit, v_hit = trajectory_to_ground(
-        np.zeros_like(v0), v0, m.beta, dt=dt, drag_curve=m.drag_curve, boost=m.boost, site_alt_m=site_alt_m)
+        np.zeros_like(v0), v0, m.beta, dt=dt, drag_curve=m.drag_curve, boost=m.boost, site_alt_m=site_alt_m,
+        wind=np.repeat(winds, n_el, axis=0), t_max=_longest_flight_s(m, float(el.max())))
     # After the impact the samples continue the arc in a straight line from the impact state, so that
     # the interpolation between the last sample in the air and the next stays on the flight (holding the
     # impact state there put the last 0.2 s of flight metres off).
@@ -254,26 +296,52 @@ def _flown(m, el: np.ndarray, dt: float, site_alt_m: float) -> dict[str, np.ndar
     after = late > 0.0
     pos = np.where(after[..., None], p_hit[None] + late[..., None] * v_hit[None], pos)
     vel = np.where(after[..., None], v_hit[None], vel)
-    return {"x": pos[:, :, 1].T.copy(), "z": pos[:, :, 2].T.copy(), "vx": vel[:, :, 1].T.copy(),
-            "vz": vel[:, :, 2].T.copy(), "x_impact": p_hit[:, 1].copy(), "t_impact": t_hit.copy()}
+    out = []
+    for j in range(winds.shape[0]):
+        r = slice(j * n_el, (j + 1) * n_el)
+        a = {"x": pos[:, r, 1].T, "z": pos[:, r, 2].T, "y": pos[:, r, 0].T, "vx": vel[:, r, 1].T,
+             "vz": vel[:, r, 2].T, "vy": vel[:, r, 0].T}
+        out.append({**{k: v.copy() for k, v in a.items()}, "x_impact": p_hit[r, 1].copy(),
+                    "y_impact": p_hit[r, 0].copy(), "t_impact": t_hit[r].copy()})
+    return out
+
+
+def _longest_flight_s(m, el_max: float) -> float:
+    """A bound (s) on round ``m``'s time of flight at elevations up to ``el_max`` (rad): 1.3 times the
+    vacuum flight at its fastest (a gun's muzzle velocity, a rocket's published peak speed) plus its burn
+    (drag shortens a flight). A gun's row at 0 deg never leaves the ground and was flown to the
+    integrator's 600 s limit: 3,000 samples of every row, 10 s of the table's build."""
+    peak = m.launch_speed_mps if m.boost is None else m.max_speed_mps
+    if peak is None:
+        return DEFAULT_T_MAX
+    burn = 0.0 if m.boost is None else m.boost.burn_time_s
+    return min(DEFAULT_T_MAX, 1.3 * 2.0 * peak * math.sin(el_max) / G0 + burn + 2.0)
 
 
 def _build_flight_table(name: str, site_alt_m: float) -> dict[str, np.ndarray]:
-    """The arrays of :func:`flight_table`, integrated: the nominal round, and the round at 1 -+
-    ``VELOCITY_STEP`` times its velocity for the slopes (each sampled as long as the nominal flight)."""
+    """The arrays of :func:`flight_table`, integrated: the nominal round, the round at 1 -+
+    ``VELOCITY_STEP`` times its velocity and in a tail, head and crosswind of ``WIND_STEP_MPS`` for the
+    slopes (each sampled as long as the nominal flight)."""
     m = munition(name)
     lo, hi = m.elevation_limits_rad
     n_el = int(round((hi - lo) / ELEVATION_STEP_RAD)) + 1
     el = lo + ELEVATION_STEP_RAD * np.arange(n_el)
     dt = table_dt(name)
-    out = {"el": el, **_flown(m, el, dt, site_alt_m)}
+    w = WIND_STEP_MPS
+    nominal, tail, head, cross = _flown(m, el, dt, site_alt_m, np.array([[0.0, w, 0.0], [0.0, -w, 0.0], [w, 0.0, 0.0]]))
+    out = {"el": el, **{k: nominal[k] for k in ("x", "z", "vx", "vz", "x_impact", "t_impact")}}
     n_t = out["x"].shape[1]
-    slow, fast = (_flown(m.with_velocity_factor(1.0 + sign * VELOCITY_STEP), el, dt, site_alt_m) for sign in (-1, 1))
+
+    def fit(arr: np.ndarray) -> np.ndarray:  # flights longer or shorter than the nominal: its samples only
+        return _samples(arr, n_t) if arr.ndim == 2 else arr
+
+    slow, fast = (_flown(m.with_velocity_factor(1.0 + sign * VELOCITY_STEP), el, dt, site_alt_m)[0]
+                  for sign in (-1, 1))
     for key in ("x", "z", "vx", "vz", "x_impact", "t_impact"):
-        a, b = slow[key], fast[key]
-        if a.ndim == 2:  # the flights last longer or shorter than the nominal one: its samples only
-            a, b = (_samples(arr, n_t) for arr in (a, b))
-        out[f"{key}_v"] = (b - a) / (2.0 * VELOCITY_STEP)
+        out[f"{key}_v"] = (fit(fast[key]) - fit(slow[key])) / (2.0 * VELOCITY_STEP)
+        out[f"{key}_w"] = (fit(tail[key]) - fit(head[key])) / (2.0 * w)
+    for key in ("y", "vy", "y_impact"):  # a wind toward the flight's right (east): the drift to the right
+        out[f"{key}_w"] = fit(cross[key]) / w
     return out
 
 
@@ -294,8 +362,9 @@ class RoundFit:
     Attributes:
         round: the round's name.
         theta: (6,) launcher east, north (m), azimuth (rad, compass), elevation (rad), launch time (s),
-            and the round's velocity factor less 1 (0: the library's nominal flight).
-        cov: (6, 6) its covariance (the inverse of the fit's information, with the velocity's prior).
+            and the round's velocity factor less 1 (0: the library's nominal flight); (8,) with the wind's
+            error from the met report (east, north m/s) when the fit frees it.
+        cov: (6, 6) or (8, 8) its covariance (the inverse of the fit's information, with the priors).
         chi2: the weighted sum of squared residuals; dof: 3 n + m - 5 for n plots (``n_plots``), m of
             them with a range rate the fit used.
         impact: (2,) impact east, north (m); t_impact: impact time (s); impact_cov: (2, 2) m^2;
@@ -324,43 +393,87 @@ class RoundFit:
 
 
 def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
-           sensor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, 6) in ``theta``
-    (launcher east, north, azimuth, elevation, launch time, velocity factor less 1); with ``sensor`` (n, 3)
-    ENU positions (m), the range rate (m/s) seen from each as a fourth column: (n, 4) and (n, 4, 6). The
-    velocity enters to first order (the tables' slopes), its cross terms with the elevation and launch
-    time left out (a percent of a percent)."""
-    e0, n0, az, el, t0, dv = theta
+           sensor: np.ndarray | None = None, wind: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, p) in ``theta`` (p
+    of them: launcher east, north, azimuth, elevation, launch time, velocity factor less 1, and with 8 the
+    wind's error from the met report, east and north m/s); with ``sensor`` (n, 3) ENU positions (m), the
+    range rate (m/s) seen from each as a fourth column: (n, 4) and (n, 4, p); ``wind`` (east, north m/s;
+    None: still air) the met report's wind. The velocity and the wind enter to first order (the tables'
+    slopes), their cross terms with each other and with the launch time left out (a percent of a
+    percent); the wind's components along and across the line of fire turn with the azimuth."""
+    e0, n0, az, el, t0, dv = theta[:6]
+    n_par = theta.size
+    free_wind = n_par == N_PARAMS_FREE_WIND
+    wind = np.zeros(2) if wind is None else np.asarray(wind, float)[:2]
+    if free_wind:
+        wind = wind + theta[6:8]
     sa, ca = math.sin(az), math.cos(az)
+    windy = free_wind or bool(np.any(wind != 0.0))
+    n = t.size
+    y = vy = y_el = vy_el = ay = np.zeros(n)  # the drift to the right of the line of fire (only in wind)
     if sensor is None:
-        x, z, vx, vz, x_el, z_el, x_v, z_v, vx_v, vz_v = table.at(t - t0, el, velocity=True)
+        x, z, vx, vz, x_el, z_el, x_v, z_v, vx_v, vz_v, *w_parts = table.at(t - t0, el, velocity=True, wind=windy)
     else:
         (x, z, vx, vz, x_el, z_el, ax, az_, vx_el, vz_el,
-         x_v, z_v, vx_v, vz_v) = table.at(t - t0, el, rates=True, velocity=True)
+         x_v, z_v, vx_v, vz_v, *w_parts) = table.at(t - t0, el, rates=True, velocity=True, wind=windy)
     x, z, vx, vz = x + dv * x_v, z + dv * z_v, vx + dv * vx_v, vz + dv * vz_v
+    # d/daz of the along (x, z) and cross (y) wind terms: the components turn with the line of fire.
+    dx_az = dz_az = dy_az = dvx_az = dvz_az = dvy_az = np.zeros(n)
+    if windy:
+        w_a = float(wind[0]) * sa + float(wind[1]) * ca  # along the line of fire (a tail wind)
+        w_c = float(wind[0]) * ca - float(wind[1]) * sa  # toward its right
+        x_w, z_w, y_w, vx_w, vz_w, vy_w, x_w_el, z_w_el, y_w_el = w_parts[:9]
+        x, z, vx, vz = x + w_a * x_w, z + w_a * z_w, vx + w_a * vx_w, vz + w_a * vz_w
+        y, vy = w_c * y_w, w_c * vy_w
+        x_el, z_el, y_el = x_el + w_a * x_w_el, z_el + w_a * z_w_el, w_c * y_w_el
+        dx_az, dz_az, dy_az = w_c * x_w, w_c * z_w, -w_a * y_w
+        dvx_az, dvz_az, dvy_az = w_c * vx_w, w_c * vz_w, -w_a * vy_w
+        if sensor is not None:
+            ax_w, az_w, ay_w = w_parts[9:12]
+            ax, az_, ay = ax + w_a * ax_w, az_ + w_a * az_w, w_c * ay_w
+            # the velocity's elevation slopes of the wind terms are left out (second order)
     m = 3 if sensor is None else 4
-    f = np.empty((t.size, m))
-    f[:, 0], f[:, 1], f[:, 2] = e0 + x * sa, n0 + x * ca, z
-    jac = np.zeros((t.size, m, N_PARAMS))
+    f = np.empty((n, m))
+    # Downrange along (sin az, cos az), the drift along the right (cos az, -sin az).
+    f[:, 0], f[:, 1], f[:, 2] = e0 + x * sa + y * ca, n0 + x * ca - y * sa, z
+    jac = np.zeros((n, m, n_par))
     jac[:, 0, 0] = 1.0
     jac[:, 1, 1] = 1.0
-    jac[:, 0, 2], jac[:, 1, 2] = x * ca, -x * sa
-    jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa, x_el * ca, z_el
-    jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa, -vx * ca, -vz
+    jac[:, 0, 2] = x * ca - y * sa + dx_az * sa + dy_az * ca
+    jac[:, 1, 2] = -x * sa - y * ca + dx_az * ca - dy_az * sa
+    jac[:, 2, 2] = dz_az
+    jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa + y_el * ca, x_el * ca - y_el * sa, z_el
+    jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa - vy * ca, -vx * ca + vy * sa, -vz
     jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
+    if free_wind:
+        # d(wind along, across)/d(east, north) = (sa, ca), (ca, -sa).
+        x_w, z_w, y_w = w_parts[0], w_parts[1], w_parts[2]
+        jac[:, 0, 6], jac[:, 1, 6] = sa * sa * x_w + ca * ca * y_w, ca * sa * x_w - sa * ca * y_w
+        jac[:, 0, 7], jac[:, 1, 7] = sa * ca * x_w - ca * sa * y_w, ca * ca * x_w + sa * sa * y_w
+        jac[:, 2, 6], jac[:, 2, 7] = sa * z_w, ca * z_w
     if sensor is not None:
         # Range rate = u . v, u the unit line of sight; d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
         d = f[:, :3] - sensor
         r = np.maximum(np.linalg.norm(d, axis=1), 1.0)
         u = d / r[:, None]
-        v = np.stack([vx * sa, vx * ca, vz], axis=1)
+        v = np.stack([vx * sa + vy * ca, vx * ca - vy * sa, vz], axis=1)
         rr = np.einsum("ni,ni->n", u, v)
         f[:, 3] = rr
-        jac_v = np.zeros((t.size, 3, N_PARAMS))  # the velocity's Jacobian in theta
-        jac_v[:, 0, 2], jac_v[:, 1, 2] = vx * ca, -vx * sa
-        jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa, vx_el * ca, vz_el
-        jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa, -ax * ca, -az_
+        jac_v = np.zeros((n, 3, n_par))  # the velocity's Jacobian in theta
+        jac_v[:, 0, 2] = vx * ca - vy * sa + dvx_az * sa + dvy_az * ca
+        jac_v[:, 1, 2] = -vx * sa - vy * ca + dvx_az * ca - dvy_az * sa
+        jac_v[:, 2, 2] = dvz_az
+        jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa + vy_el * ca, vx_el * ca - vy_el * sa, vz_el
+        jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa - ay * ca, -ax * ca + ay * sa, -az_
         jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
+        if free_wind:
+            vx_w, vz_w, vy_w = w_parts[3], w_parts[4], w_parts[5]
+            jac_v[:, 0, 6] = sa * sa * vx_w + ca * ca * vy_w
+            jac_v[:, 1, 6] = ca * sa * vx_w - sa * ca * vy_w
+            jac_v[:, 2, 6] = sa * vz_w
+            jac_v[:, 0, 7] = sa * ca * vx_w - ca * sa * vy_w
+            jac_v[:, 1, 7] = ca * ca * vx_w + sa * sa * vy_w
+            jac_v[:, 2, 7] = ca * vz_w
         jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
             + np.einsum("ni,nia->na", u, jac_v)
     return f, jac
@@ -441,18 +554,30 @@ def _velocity_prior_weight() -> float:
     return 1.0 / VELOCITY_PRIOR_SD**2
 
 
+def _prior_weights(n_par: int, wind_sd: float | None) -> np.ndarray:
+    """(n_par,) the priors' information on each parameter (0: none): the velocity's, and with 8
+    parameters the wind error's, 1 / ``wind_sd``^2 on each component (m/s)."""
+    w = np.zeros(n_par)
+    w[5] = _velocity_prior_weight()
+    if n_par == N_PARAMS_FREE_WIND:
+        w[6:8] = 1.0 / float(wind_sd) ** 2
+    return w
+
+
 def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
-            sensor: np.ndarray | None) -> tuple[np.ndarray, float]:
+            sensor: np.ndarray | None, wind: np.ndarray | None = None,
+            wind_sd: float | None = None) -> tuple[np.ndarray, float]:
     """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
-    (n, m, m) (see :func:`_observations`) and the velocity's prior; the fitted parameters and their
-    chi-square (the prior's term included: it is one more observation for one more parameter)."""
+    (n, m, m) (see :func:`_observations`) and the priors (:func:`_prior_weights`), in the met report's
+    ``wind`` (east, north m/s); the fitted parameters and their chi-square (the priors' terms included:
+    each is one more observation for one more parameter)."""
     lo, hi = table.el[0], table.el[-1]
-    prior_w = _velocity_prior_weight()
+    prior_w = _prior_weights(theta.size, wind_sd)
 
     def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        f, jac = _model(table, th, t, sensor)
+        f, jac = _model(table, th, t, sensor, wind)
         r = obs - f
-        return float(np.einsum("ni,nij,nj->", r, weight, r)) + prior_w * th[5] ** 2, r, jac
+        return float(np.einsum("ni,nij,nj->", r, weight, r)) + float(prior_w @ th**2), r, jac
 
     chi2, r, jac = chi2_of(theta)
     lam = 1e-3
@@ -460,8 +585,8 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
         jw = np.einsum("nia,nij->naj", jac, weight)
         info = np.einsum("naj,njb->ab", jw, jac)
         grad = np.einsum("naj,nj->a", jw, r)
-        info[5, 5] += prior_w
-        grad[5] -= prior_w * theta[5]
+        info[np.diag_indices_from(info)] += prior_w
+        grad -= prior_w * theta
         diag = np.maximum(np.diag(info), 1e-12)
         try:
             step = np.linalg.solve(info + lam * np.diag(diag), grad)
@@ -523,10 +648,13 @@ def _observations(plots: Plots, w_pos: np.ndarray,
     return obs, weight, plots.sensor
 
 
-def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None) -> RoundFit | None:
+def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
+              wind: np.ndarray | None = None, wind_sd: float | None = None) -> RoundFit | None:
     """Fit ``table``'s round to ``plots`` (positions and, where a Doppler radar gave them, range rates),
-    from ``start`` (a previous fit's parameters, or the first five of them) or a grid search. None with too
-    few plots or an information matrix that cannot be inverted."""
+    from ``start`` (a previous fit's parameters, or the first five or six of them) or a grid search, in the
+    met report's ``wind`` (east, north m/s; None: still air), taken as exact, or with ``wind_sd`` (m/s, > 0)
+    its error on each component is fitted too (8 parameters) with that prior. None with too few plots or
+    an information matrix that cannot be inverted."""
     plots = _usable(plots)
     if len(plots) < MIN_PLOTS:
         return None
@@ -543,12 +671,16 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
     # chi-square, 1 (so too the rounds' evidence below).
     best: tuple[float, np.ndarray, float, np.ndarray] | None = None
     for s in starts:
-        # A start without the velocity (five parameters) is the nominal round's.
-        theta = np.append(np.asarray(s, float), 0.0) if len(s) == N_PARAMS - 1 else np.asarray(s, float).copy()
+        # A start without the velocity (five parameters) is the nominal round's, one without the wind's
+        # error the met report's wind.
+        n_par = N_PARAMS_FREE_WIND if wind_sd else N_PARAMS
+        theta = np.zeros(n_par)
+        k = min(len(s), n_par)
+        theta[:k] = np.asarray(s, float)[:k]
         used = _range_rates_used(plots, burnout, theta[4])
         for attempt in range(2):  # the range rates used follow the fitted launch time (once)
             obs, weight, sensor = _observations(plots, w_pos, used)
-            theta, chi2 = _refine(table, theta, t, obs, weight, sensor)
+            theta, chi2 = _refine(table, theta, t, obs, weight, sensor, wind, wind_sd)
             now = _range_rates_used(plots, burnout, theta[4])
             if attempt == 1 or np.array_equal(now, used):
                 break
@@ -560,24 +692,39 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None)
         return None
     _, theta, chi2, used = best
     obs, weight, sensor = _observations(plots, w_pos, used)
-    _, jac = _model(table, theta, t, sensor)
+    _, jac = _model(table, theta, t, sensor, wind)
     info = np.einsum("nia,nij,njb->ab", jac, weight, jac)
-    info[5, 5] += _velocity_prior_weight()
+    info[np.diag_indices_from(info)] += _prior_weights(theta.size, wind_sd)
     sign, logdet = np.linalg.slogdet(info)
     if sign <= 0 or not np.isfinite(logdet):
         return None
     theta_cov = np.linalg.inv(info)
-    e0, n0, az, el, t0, dv = theta
+    e0, n0, az, el, t0, dv = theta[:6]
     x_imp, t_flight, x_el, t_el = table.impact(el)
     x_v, t_v = table.impact_velocity_slopes(el)
     x_imp, t_flight = x_imp + dv * x_v, t_flight + dv * t_v
     sa, ca = math.sin(az), math.cos(az)
-    jac_imp = np.array([[1.0, 0.0, x_imp * ca, x_el * sa, 0.0, x_v * sa],
-                        [0.0, 1.0, -x_imp * sa, x_el * ca, 0.0, x_v * ca]])
-    jac_t = np.array([0.0, 0.0, 0.0, t_el, 1.0, t_v])
+    free_wind = theta.size == N_PARAMS_FREE_WIND
+    w_en = (np.zeros(2) if wind is None else np.asarray(wind, float)[:2]) + (theta[6:8] if free_wind else 0.0)
+    y_imp = dx_az = dy_az = dt_az = 0.0  # the drift to the right, and the wind terms' turn with the azimuth
+    jac_imp = np.zeros((2, theta.size))
+    jac_t = np.zeros(theta.size)
+    if free_wind or np.any(w_en != 0.0):
+        w_a = float(w_en[0]) * sa + float(w_en[1]) * ca
+        w_c = float(w_en[0]) * ca - float(w_en[1]) * sa
+        x_w, t_w, y_w = table.impact_wind_slopes(el)
+        x_imp, t_flight, y_imp = x_imp + w_a * x_w, t_flight + w_a * t_w, w_c * y_w
+        dx_az, dy_az, dt_az = w_c * x_w, -w_a * y_w, w_c * t_w
+        if free_wind:
+            jac_imp[:, 6] = sa * sa * x_w + ca * ca * y_w, ca * sa * x_w - sa * ca * y_w
+            jac_imp[:, 7] = sa * ca * x_w - ca * sa * y_w, ca * ca * x_w + sa * sa * y_w
+            jac_t[6:8] = sa * t_w, ca * t_w
+    jac_imp[:, :6] = [[1.0, 0.0, x_imp * ca - y_imp * sa + dx_az * sa + dy_az * ca, x_el * sa, 0.0, x_v * sa],
+                      [0.0, 1.0, -x_imp * sa - y_imp * ca + dx_az * ca - dy_az * sa, x_el * ca, 0.0, x_v * ca]]
+    jac_t[:6] = [0.0, 0.0, dt_az, t_el, 1.0, t_v]
     return RoundFit(
         round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=_dof(plots, used), n_plots=len(plots),
-        impact=np.array([e0 + x_imp * sa, n0 + x_imp * ca]), t_impact=float(t0 + t_flight),
+        impact=np.array([e0 + x_imp * sa + y_imp * ca, n0 + x_imp * ca - y_imp * sa]), t_impact=float(t0 + t_flight),
         impact_cov=jac_imp @ theta_cov @ jac_imp.T, t_impact_sd=float(math.sqrt(max(jac_t @ theta_cov @ jac_t, 0.0))),
         log_evidence=float(-0.5 * (chi2 + n_rr - int(np.count_nonzero(used))) - 0.5 * logdet),
     )
@@ -671,9 +818,15 @@ class LaunchFitter:
     within the 99 % gate of the plot's noise plus the fit's own uncertainty there (at most one per
     instant, the nearest); the fit is then made again with them, and they stay the track's."""
 
-    def __init__(self, rounds: tuple[str, ...], site_alt_m: float = 0.0) -> None:
+    def __init__(self, rounds: tuple[str, ...], site_alt_m: float = 0.0,
+                 wind: tuple[float, float] | np.ndarray | None = None, wind_sd: float = 0.0) -> None:
+        """``wind``: the base's met wind (east, north m/s; None: still air), in which every round is
+        fitted; ``wind_sd``: the report's uncertainty (m/s per component; 0: exact), within which each fit
+        frees the wind."""
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
+        self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
+        self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
 
@@ -691,11 +844,11 @@ class LaunchFitter:
                 fits[name] = prev  # ruled out while another round fits: more plots will not bring it back
                 continue
             table = flight_table(name, self.site_alt_m)
-            fit = fit_round(table, plots, None if prev is None else prev.theta)
+            fit = fit_round(table, plots, None if prev is None else prev.theta, self.wind, self.wind_sd)
             if prev is not None and (prev.consistent or stuck) and (fit is None or not fit.consistent):
                 # A fit that stopped fitting may have followed the wrong branch: search again. One that
                 # never fitted (the other rocket) is only carried on, not searched for on every plot.
-                again = fit_round(table, plots)
+                again = fit_round(table, plots, wind=self.wind, wind_sd=self.wind_sd)
                 if again is not None and (fit is None or again.chi2 < fit.chi2):
                     fit = again
             if fit is not None:
@@ -710,7 +863,7 @@ class LaunchFitter:
         if cand.size == 0:
             return cand
         best = fits[max(result.weights, key=result.weights.get)]
-        f, jac = _model(flight_table(best.round, self.site_alt_m), best.theta, lt[cand])
+        f, jac = _model(flight_table(best.round, self.site_alt_m), best.theta, lt[cand], wind=self.wind)
         innov_cov = lcov[cand] + jac @ best.cov @ np.swapaxes(jac, 1, 2)
         r = lpos[cand] - f
         try:

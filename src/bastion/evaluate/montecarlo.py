@@ -137,6 +137,15 @@ class Mix:
     # barrel wear); 0.5 % is assumed (docs/models.md) and is what the engine's library fit allows for
     # (launch_fit.VELOCITY_PRIOR_SD). 0 flies the library's nominal flights, the fit's own model.
     velocity_sd: float = 0.005
+    # The wind over the site (m/s, constant with height and time; the scenario's ``environment.wind_mps``),
+    # from a direction drawn for each run from its own stream of the seed. The crews lay for it (they have
+    # their own met); the engine is told it as the base's met report. 0: still air, the fit's old world.
+    wind_mps: float = 0.0
+    # The met report's error (m/s, the standard deviation of each horizontal component of the report less
+    # the true wind, drawn per run from its own stream): a report from another height or an hour ago. The
+    # report states it (the scenario's ``met_wind_sd_mps``), and the library fit frees the wind within it.
+    # 0: the engine is told the true wind, exactly.
+    met_error_mps: float = 0.0
 
 
 def sensors_for(
@@ -253,8 +262,28 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
         })
     objects += _quadcopters(seed, mix)
     objects += _artillery(seed, mix)
+    wind = run_wind(seed, mix.wind_mps)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors)
+                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
+                         met_report(seed, wind, mix.met_error_mps), mix.met_error_mps)
+
+
+def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
+    """The run's wind (east, north, up m/s): ``speed_mps`` from a direction drawn from its own stream of
+    ``seed`` (the same direction whatever the speed, and no other draw of the run moved)."""
+    if speed_mps == 0.0:
+        return (0.0, 0.0, 0.0)
+    toward = np.random.default_rng(np.random.SeedSequence([seed, 8])).uniform(0.0, 2.0 * math.pi)
+    return (float(speed_mps * math.sin(toward)), float(speed_mps * math.cos(toward)), 0.0)
+
+
+def met_report(seed: int, wind: tuple[float, float, float], error_mps: float) -> tuple[float, float, float] | None:
+    """The wind the run's met report gives the engine: ``wind`` with a Gaussian error of ``error_mps`` (m/s)
+    on each horizontal component, drawn from its own stream of ``seed``; None (the true wind) at 0."""
+    if error_mps == 0.0:
+        return None
+    err = np.random.default_rng(np.random.SeedSequence([seed, 9])).normal(0.0, error_mps, 2)
+    return (float(wind[0] + err[0]), float(wind[1] + err[1]), float(wind[2]))
 
 
 QUAD_RANGE_M = (1200.0, 3500.0)  # where a quadcopter starts, from its asset (m)
@@ -312,17 +341,22 @@ def base_scenario(
     name: str, seed: int, duration_s: float, objects: list[dict[str, Any]],
     sensor_overrides: tuple[tuple[str, str, float], ...] = (), time_to_shelter_s: float | None = None,
     class_priors: tuple[tuple[str, float], ...] = (), dropped_sensors: tuple[str, ...] = (),
+    wind_mps: tuple[float, float, float] = (0.0, 0.0, 0.0), met_wind_mps: tuple[float, float, float] | None = None,
+    met_wind_sd_mps: float = 0.0,
 ) -> Scenario:
     """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides,
     dropped_sensors)``,
-    the classifier's ``class_priors``, no effectors, ROE on HOLD) with ``objects`` (scenario object specs);
-    a bad spec raises :class:`UserError` naming it."""
+    the classifier's ``class_priors``, no effectors, ROE on HOLD, the wind ``wind_mps`` (east, north, up
+    m/s) and the met report's ``met_wind_mps`` (None: the true wind) and uncertainty ``met_wind_sd_mps``)
+    with ``objects`` (scenario object specs); a bad spec raises :class:`UserError` naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
         "assets": [{"name": n, "polygon": p, "value": v} for n, p, v in ASSETS],
         "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides, dropped_sensors),
-        "effectors": [],
+        "effectors": [], "environment": {"wind_mps": list(wind_mps),
+                                          "met_wind_mps": None if met_wind_mps is None else list(met_wind_mps),
+                                          "met_wind_sd_mps": met_wind_sd_mps},
         "objects": objects, "class_priors": dict(class_priors),
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }

@@ -584,10 +584,17 @@ class Operator(Strict):
 
 class Environment(Strict):
     """Conditions over the site: darkness (for cameras), a constant wind (ENU m/s) that carries rounds and
-    the meteorological visibility (km; lasers' atmospheric extinction; None: the 23 km clear standard)."""
+    the meteorological visibility (km; lasers' atmospheric extinction; None: the 23 km clear standard).
+    ``met_wind_mps`` is the wind the base's met report gives the engine, which its tracker and impact
+    and origin predictions fly rounds in (None: ``wind_mps``, a met report that is right; [0, 0, 0]: an
+    engine told nothing of the wind), and ``met_wind_sd_mps`` the report's uncertainty (m/s, the standard
+    deviation of each horizontal component's error), within which the library fit frees the wind (0: the
+    report taken as exact)."""
 
     night: bool = False
     wind_mps: Point3 = [0.0, 0.0, 0.0]
+    met_wind_mps: Point3 | None = None
+    met_wind_sd_mps: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
     visibility_km: PositiveFloat | None = None
 
 

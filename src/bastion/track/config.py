@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from bastion.physics.ballistic import GENERIC_DRAG_CURVE
@@ -44,6 +45,8 @@ class TrackerConfig:
             tuples: constant drag, k then an effective value that lags the round's Mach number (the
             origin of a 107 mm rocket came out ~70 m beyond its launcher that way).
         sound_speed: speed of sound (m/s) for the Mach number: ISA sea level; within 2.3 % up to 2 km.
+        wind_mps: the wind (east, north, up m/s; the base's met report, constant with height): the ballistic
+            model's drag acts on the round's speed through the air, v - wind.
         ballistic_substep_s: integration step (s) of the ballistic prediction, up to
             ``ballistic_max_substeps`` steps; a longer coast takes that many longer steps, so that one
             long-coasting track does not multiply the prediction cost of every scan. One Heun step is
@@ -152,6 +155,7 @@ class TrackerConfig:
     drag_mach: tuple[float, ...] = GENERIC_DRAG_CURVE.mach
     drag_factor: tuple[float, ...] = GENERIC_DRAG_CURVE.factor
     sound_speed: float = 340.294
+    wind_mps: tuple[float, float, float] = (0.0, 0.0, 0.0)
     ballistic_substep_s: float = 1.0
     ballistic_max_substeps: int = 1
     ballistic_min_energy_speed: float = 60.0
@@ -186,7 +190,7 @@ class TrackerConfig:
 
     def __post_init__(self) -> None:
         # Sequences given as lists become tuples: the record stays hashable (caches key on it).
-        for name in ("models", "mode_prior", "sojourn_s", "drag_mach", "drag_factor"):
+        for name in ("models", "mode_prior", "sojourn_s", "drag_mach", "drag_factor", "wind_mps"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -220,6 +224,8 @@ class TrackerConfig:
             raise ValueError("plot_history must be >= 0")
         if not 0.0 < self.gate_prob < 1.0:
             raise ValueError("gate_prob must lie in (0, 1)")
+        if len(self.wind_mps) != 3 or not all(math.isfinite(w) for w in self.wind_mps):
+            raise ValueError(f"wind_mps must be three finite numbers (east, north, up m/s), got {self.wind_mps}")
 
     def priors(self) -> tuple[float, ...]:
         """Initial model probabilities, normalised to sum to one."""

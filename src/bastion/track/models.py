@@ -102,10 +102,13 @@ def _drag_factor(speed: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.
 
 
 def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerConfig):
-    """Acceleration (K, 3) m/s^2 of a ballistic body: gravity plus drag rho |v|^2 k f(M) / 2 in an
-    exponential atmosphere (k the low-Mach drag parameter, f the configured Mach law), with the partial
-    derivatives w.r.t. altitude u (K, 3), velocity (K, 3, 3) and k (K, 3)."""
+    """Acceleration (K, 3) m/s^2 of a ballistic body: gravity plus drag rho |v_a|^2 k f(M) / 2 against its
+    velocity through the air v_a = v - ``cfg.wind_mps`` in an exponential atmosphere (k the low-Mach drag
+    parameter, f the configured Mach law), with the partial derivatives w.r.t. altitude u (K, 3), velocity
+    (K, 3, 3) and k (K, 3)."""
     rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
+    if any(cfg.wind_mps):
+        v = v - np.asarray(cfg.wind_mps, float)
     speed = np.linalg.norm(v, axis=1)
     # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
     # wild tentative track from overflowing before it is deleted.
