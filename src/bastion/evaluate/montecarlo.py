@@ -146,6 +146,8 @@ class Mix:
     # report states it (the scenario's ``met_wind_sd_mps``), and the library fit frees the wind within it.
     # 0: the engine is told the true wind, exactly.
     met_error_mps: float = 0.0
+    # False: the engine is told nothing of the wind (a met report of [0, 0, 0]), as before 2026-12-07.
+    met_report: bool = True
 
 
 def sensors_for(
@@ -265,7 +267,8 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     wind = run_wind(seed, mix.wind_mps)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
                          mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
-                         met_report(seed, wind, mix.met_error_mps), mix.met_error_mps)
+                         met_report(seed, wind, mix.met_error_mps) if mix.met_report else (0.0, 0.0, 0.0),
+                         mix.met_error_mps if mix.met_report else 0.0)
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
