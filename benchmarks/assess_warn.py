@@ -3,7 +3,8 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
 
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
         [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
-        [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD] [--no-met]
+        [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD]
+        [--met-sd SD] [--no-met]
 
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
@@ -13,7 +14,8 @@ round-to-round velocity dispersion (default 0.005, the mix's: 0.5 %, what the en
 for; 0 flies the library's nominal flights, the fit's own model). ``--wind SPEED`` blows a wind of that
 speed (m/s) over every run, from a direction drawn for the run (default 0: still air); ``--met-error SD``
 puts a Gaussian error of that standard deviation (m/s) on each horizontal component of the wind the
-engine's met report gives it (default 0: the true wind); ``--no-met`` tells the engine nothing of the wind
+engine's met report gives it (default 0: the true wind), which the report states unless ``--met-sd SD``
+says otherwise (0: a report taken as exact); ``--no-met`` tells the engine nothing of the wind
 (its rounds flown in still air, as before 2026-12-07).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
@@ -249,7 +251,8 @@ def _markdown(res: dict) -> str:
                 + ", ".join(f"{a} = {b:g}" for a, b in res["class_priors"]) + ".")
              + f" Rounds' velocity dispersion: {100 * res.get('velocity_sd', 0.0):g} %."
              + f" Wind: {res.get('wind_mps', 0.0):g} m/s from a direction drawn per run, "
-             + (f"the met report's error {res.get('met_error_mps', 0.0):g} m/s per component."
+             + (f"the met report's error {res.get('met_error_mps', 0.0):g} m/s per component (stated: "
+                f"{res.get('met_sd_mps', res.get('met_error_mps', 0.0)):g} m/s)."
                 if res.get("met_report", True) else "the engine told nothing of it (no met report)."),
              "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
@@ -411,6 +414,9 @@ def main(argv=None) -> int:
                     help="a wind of this speed (m/s) over every run, from a direction drawn per run (default 0)")
     ap.add_argument("--met-error", type=float, default=None, metavar="SD",
                     help="standard deviation (m/s) of the met report's error on each wind component (default 0)")
+    ap.add_argument("--met-sd", type=float, default=None, metavar="SD",
+                    help="the error (m/s) the met report states, within which the fit frees the wind (default: "
+                    "--met-error's; 0: taken as exact)")
     ap.add_argument("--no-met", action="store_true",
                     help="tell the engine nothing of the wind (a met report of 0: still air, as before 2026-12-07)")
     args = ap.parse_args(argv)
@@ -434,6 +440,10 @@ def main(argv=None) -> int:
             if not 0.0 <= args.met_error <= 20.0:
                 raise UserError(f"--met-error {args.met_error}: a standard deviation from 0 to 20 m/s")
             mix = dataclasses.replace(mix, met_error_mps=args.met_error)
+        if args.met_sd is not None:
+            if not 0.0 <= args.met_sd <= 30.0:
+                raise UserError(f"--met-sd {args.met_sd}: a standard deviation from 0 to 30 m/s")
+            mix = dataclasses.replace(mix, met_sd_mps=args.met_sd)
         if args.no_met:
             mix = dataclasses.replace(mix, met_report=False)
         if args.artillery is not None:
@@ -471,6 +481,7 @@ def main(argv=None) -> int:
         "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
         "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
         "wind_mps": mix.wind_mps, "met_error_mps": mix.met_error_mps, "met_report": mix.met_report,
+        "met_sd_mps": mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps,
     }
     print(_markdown(res))
     if args.json:

@@ -201,6 +201,8 @@ def test_a_runs_wind_is_drawn_from_its_seed_at_the_speed_asked():
     assert np.all(np.abs(errors.mean(axis=0)) < 4 * 2.0 / math.sqrt(400))
     reported = build_scenario(3, Mix(wind_mps=7.0, met_error_mps=2.0)).environment
     assert reported.met_wind_sd_mps == 2.0 and reported.met_wind_mps != reported.wind_mps
+    misstated = build_scenario(3, Mix(wind_mps=7.0, met_error_mps=2.0, met_sd_mps=0.0)).environment
+    assert misstated.met_wind_sd_mps == 0.0 and misstated.met_wind_mps == reported.met_wind_mps
     told_nothing = build_scenario(3, Mix(wind_mps=7.0, met_error_mps=2.0, met_report=False)).environment
     assert told_nothing.met_wind_mps == [0.0, 0.0, 0.0] and told_nothing.met_wind_sd_mps == 0.0
 

@@ -146,6 +146,9 @@ class Mix:
     # report states it (the scenario's ``met_wind_sd_mps``), and the library fit frees the wind within it.
     # 0: the engine is told the true wind, exactly.
     met_error_mps: float = 0.0
+    # The error the report states (m/s; None: ``met_error_mps``, a report that knows its error). 0 with an
+    # error: a report taken as exact that is not.
+    met_sd_mps: float | None = None
     # False: the engine is told nothing of the wind (a met report of [0, 0, 0]), as before 2026-12-07.
     met_report: bool = True
 
@@ -268,7 +271,7 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
                          mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
                          met_report(seed, wind, mix.met_error_mps) if mix.met_report else (0.0, 0.0, 0.0),
-                         mix.met_error_mps if mix.met_report else 0.0)
+                         (mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps) if mix.met_report else 0.0)
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
