@@ -428,22 +428,18 @@ def main(argv=None) -> int:
         mix = dataclasses.replace(DENSE if args.dense else DEFAULT, sensor_overrides=overrides,
                                   tracker_overrides=tracker, time_to_shelter_s=args.shelter_s, class_priors=priors,
                                   dropped_sensors=tuple(args.drop))
-        if args.velocity_sd is not None:
-            if not 0.0 <= args.velocity_sd <= 0.1:
-                raise UserError(f"--velocity-sd {args.velocity_sd}: a fraction from 0 to 0.1 (0.005 is 0.5 %)")
-            mix = dataclasses.replace(mix, velocity_sd=args.velocity_sd)
-        if args.wind is not None:
-            if not 0.0 <= args.wind <= 40.0:
-                raise UserError(f"--wind {args.wind}: a speed from 0 to 40 m/s")
-            mix = dataclasses.replace(mix, wind_mps=args.wind)
-        if args.met_error is not None:
-            if not 0.0 <= args.met_error <= 20.0:
-                raise UserError(f"--met-error {args.met_error}: a standard deviation from 0 to 20 m/s")
-            mix = dataclasses.replace(mix, met_error_mps=args.met_error)
-        if args.met_sd is not None:
-            if not 0.0 <= args.met_sd <= 30.0:
-                raise UserError(f"--met-sd {args.met_sd}: a standard deviation from 0 to 30 m/s")
-            mix = dataclasses.replace(mix, met_sd_mps=args.met_sd)
+        # (option, Mix field, largest value, what it is)
+        bounded = (("velocity_sd", "velocity_sd", 0.1, "a fraction from 0 to 0.1 (0.005 is 0.5 %)"),
+                   ("wind", "wind_mps", 40.0, "a speed from 0 to 40 m/s"),
+                   ("met_error", "met_error_mps", 20.0, "a standard deviation from 0 to 20 m/s"),
+                   ("met_sd", "met_sd_mps", 30.0, "a standard deviation from 0 to 30 m/s"))
+        for option, field_name, top, what in bounded:
+            value = getattr(args, option)
+            if value is None:
+                continue
+            if not 0.0 <= value <= top:
+                raise UserError(f"--{option.replace('_', '-')} {value}: {what}")
+            mix = dataclasses.replace(mix, **{field_name: value})
         if args.no_met:
             mix = dataclasses.replace(mix, met_report=False)
         if args.artillery is not None:
