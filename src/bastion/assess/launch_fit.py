@@ -15,17 +15,20 @@ measures from 4 s after launch, where the filter alone was 2-12 times it.
 
 The flight is read from a table per round (:func:`flight_table`): the round flown from the ground at
 every elevation its launcher can lay (0.25 deg apart), sampled every 0.2 s of flight, downrange distance
-and height with their rates. Without wind a rocket flies in the vertical plane of its azimuth, and the
+and height with their rates. In still air a rocket flies in the vertical plane of its azimuth, and the
 flight from a launcher at ground level depends only on the elevation and the time since launch, so one
 table serves every launcher position and azimuth. Between samples the table is read by cubic Hermite
 interpolation in time and linear interpolation in elevation (within 0.5 m of the integrator;
 tests/assess/test_launch_fit.py). The table also holds each sample's slope in the velocity factor (central
 differences of the round flown 1 % fast and slow), and a round off its nominal velocity is read to first
-order in it (within 5 m over a flight for 2 %; tests).
+order in it (within 5 m over a flight for 2 %; tests). Likewise each sample's slopes in a tail and a
+crosswind: a round is fitted in the base's met wind, read to first order in its components along and
+across the line of fire (within 1.5 m over a rocket's flight in 10 m/s; tests/assess/test_wind.py), and
+with the report's stated error the wind's error is fitted too, with that prior.
 
-Assumptions, each a reason for a fit to fail its consistency test rather than mislead: no wind, the
-launcher at the site's ground height (0 m up), the round one of the library's. A fit whose chi-square
-exceeds its 99.9 % point is not used; the assessment keeps the filter's prediction.
+Assumptions, each a reason for a fit to fail its consistency test rather than mislead: a wind constant
+with height, the launcher at the site's ground height (0 m up), the round one of the library's. A fit
+whose chi-square exceeds its 99.9 % point is not used; the assessment keeps the filter's prediction.
 """
 
 from __future__ import annotations
