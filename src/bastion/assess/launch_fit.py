@@ -395,6 +395,29 @@ class RoundFit:
         return bool(self.chi2 <= _chi2_quantile(self.dof))
 
 
+def _fitted_wind(theta: np.ndarray, wind: np.ndarray | None) -> np.ndarray | None:
+    """The wind (east, north m/s) a fit with parameters ``theta`` flies its round in: the met report's
+    ``wind`` plus, with the wind freed (8 parameters), its fitted error; None in still air."""
+    w = np.zeros(2) if wind is None else np.asarray(wind, float)[:2]
+    if theta.size == N_PARAMS_FREE_WIND:
+        return w + theta[6:8]
+    return w if np.any(w != 0.0) else None
+
+
+def _along_and_across(wind_en: np.ndarray, sa: float, ca: float) -> tuple[float, float]:
+    """A wind's components (m/s) along a line of fire of azimuth sin ``sa``, cos ``ca`` (a tail wind) and
+    toward its right."""
+    return float(wind_en[0]) * sa + float(wind_en[1]) * ca, float(wind_en[0]) * ca - float(wind_en[1]) * sa
+
+
+def _wind_error_columns(along, right, sa: float, ca: float) -> tuple:
+    """d(east, north)/d(wind east) and d(east, north)/d(wind north) of a quantity whose slopes are
+    ``along`` per m/s of tail wind and ``right`` (to the right of the line of fire) per m/s blowing toward
+    the right: (de/dwe, dn/dwe, de/dwn, dn/dwn)."""
+    return (sa * sa * along + ca * ca * right, ca * sa * along - sa * ca * right,
+            sa * ca * along - ca * sa * right, ca * ca * along + sa * sa * right)
+
+
 def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
            sensor: np.ndarray | None = None, wind: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, p) in ``theta`` (p
@@ -407,11 +430,9 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     e0, n0, az, el, t0, dv = theta[:6]
     n_par = theta.size
     free_wind = n_par == N_PARAMS_FREE_WIND
-    wind = np.zeros(2) if wind is None else np.asarray(wind, float)[:2]
-    if free_wind:
-        wind = wind + theta[6:8]
+    wind = _fitted_wind(theta, wind)
     sa, ca = math.sin(az), math.cos(az)
-    windy = free_wind or bool(np.any(wind != 0.0))
+    windy = wind is not None
     n = t.size
     y = vy = y_el = vy_el = ay = np.zeros(n)  # the drift to the right of the line of fire (only in wind)
     if sensor is None:
@@ -423,8 +444,7 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     # d/daz of the along (x, z) and cross (y) wind terms: the components turn with the line of fire.
     dx_az = dz_az = dy_az = dvx_az = dvz_az = dvy_az = np.zeros(n)
     if windy:
-        w_a = float(wind[0]) * sa + float(wind[1]) * ca  # along the line of fire (a tail wind)
-        w_c = float(wind[0]) * ca - float(wind[1]) * sa  # toward its right
+        w_a, w_c = _along_and_across(wind, sa, ca)
         x_w, z_w, y_w, vx_w, vz_w, vy_w, x_w_el, z_w_el, y_w_el = w_parts[:9]
         x, z, vx, vz = x + w_a * x_w, z + w_a * z_w, vx + w_a * vx_w, vz + w_a * vz_w
         y, vy = w_c * y_w, w_c * vy_w
@@ -449,10 +469,8 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa - vy * ca, -vx * ca + vy * sa, -vz
     jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
     if free_wind:
-        # d(wind along, across)/d(east, north) = (sa, ca), (ca, -sa).
         x_w, z_w, y_w = w_parts[0], w_parts[1], w_parts[2]
-        jac[:, 0, 6], jac[:, 1, 6] = sa * sa * x_w + ca * ca * y_w, ca * sa * x_w - sa * ca * y_w
-        jac[:, 0, 7], jac[:, 1, 7] = sa * ca * x_w - ca * sa * y_w, ca * ca * x_w + sa * sa * y_w
+        jac[:, 0, 6], jac[:, 1, 6], jac[:, 0, 7], jac[:, 1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
         jac[:, 2, 6], jac[:, 2, 7] = sa * z_w, ca * z_w
     if sensor is not None:
         # Range rate = u . v, u the unit line of sight; d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
@@ -471,12 +489,8 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
         jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
         if free_wind:
             vx_w, vz_w, vy_w = w_parts[3], w_parts[4], w_parts[5]
-            jac_v[:, 0, 6] = sa * sa * vx_w + ca * ca * vy_w
-            jac_v[:, 1, 6] = ca * sa * vx_w - sa * ca * vy_w
-            jac_v[:, 2, 6] = sa * vz_w
-            jac_v[:, 0, 7] = sa * ca * vx_w - ca * sa * vy_w
-            jac_v[:, 1, 7] = ca * ca * vx_w + sa * sa * vy_w
-            jac_v[:, 2, 7] = ca * vz_w
+            jac_v[:, 0, 6], jac_v[:, 1, 6], jac_v[:, 0, 7], jac_v[:, 1, 7] = _wind_error_columns(vx_w, vy_w, sa, ca)
+            jac_v[:, 2, 6], jac_v[:, 2, 7] = sa * vz_w, ca * vz_w
         jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
             + np.einsum("ni,nia->na", u, jac_v)
     return f, jac
@@ -707,20 +721,17 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
     x_v, t_v = table.impact_velocity_slopes(el)
     x_imp, t_flight = x_imp + dv * x_v, t_flight + dv * t_v
     sa, ca = math.sin(az), math.cos(az)
-    free_wind = theta.size == N_PARAMS_FREE_WIND
-    w_en = (np.zeros(2) if wind is None else np.asarray(wind, float)[:2]) + (theta[6:8] if free_wind else 0.0)
+    w_en = _fitted_wind(theta, wind)
     y_imp = dx_az = dy_az = dt_az = 0.0  # the drift to the right, and the wind terms' turn with the azimuth
     jac_imp = np.zeros((2, theta.size))
     jac_t = np.zeros(theta.size)
-    if free_wind or np.any(w_en != 0.0):
-        w_a = float(w_en[0]) * sa + float(w_en[1]) * ca
-        w_c = float(w_en[0]) * ca - float(w_en[1]) * sa
+    if w_en is not None:
+        w_a, w_c = _along_and_across(w_en, sa, ca)
         x_w, t_w, y_w = table.impact_wind_slopes(el)
         x_imp, t_flight, y_imp = x_imp + w_a * x_w, t_flight + w_a * t_w, w_c * y_w
         dx_az, dy_az, dt_az = w_c * x_w, -w_a * y_w, w_c * t_w
-        if free_wind:
-            jac_imp[:, 6] = sa * sa * x_w + ca * ca * y_w, ca * sa * x_w - sa * ca * y_w
-            jac_imp[:, 7] = sa * ca * x_w - ca * sa * y_w, ca * ca * x_w + sa * sa * y_w
+        if theta.size == N_PARAMS_FREE_WIND:
+            jac_imp[0, 6], jac_imp[1, 6], jac_imp[0, 7], jac_imp[1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
             jac_t[6:8] = sa * t_w, ca * t_w
     jac_imp[:, :6] = [[1.0, 0.0, x_imp * ca - y_imp * sa + dx_az * sa + dy_az * ca, x_el * sa, 0.0, x_v * sa],
                       [0.0, 1.0, -x_imp * sa - y_imp * ca + dx_az * ca - dy_az * sa, x_el * ca, 0.0, x_v * ca]]

@@ -269,9 +269,14 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     objects += _artillery(seed, mix)
     wind = run_wind(seed, mix.wind_mps)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
-                         met_report(seed, wind, mix.met_error_mps) if mix.met_report else (0.0, 0.0, 0.0),
-                         (mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps) if mix.met_report else 0.0)
+                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind, *_met(seed, wind, mix))
+
+
+def _met(seed: int, wind: tuple[float, float, float], mix: Mix) -> tuple[tuple[float, float, float] | None, float]:
+    """The run's met report (its wind, None for the true one) and the error it states (m/s)."""
+    if not mix.met_report:
+        return (0.0, 0.0, 0.0), 0.0
+    return met_report(seed, wind, mix.met_error_mps), mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
