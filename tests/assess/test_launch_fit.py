@@ -12,21 +12,12 @@ from bastion.assess.launch_fit import LaunchFitter, combine, fit_cov_scale, fit_
 from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
 from bastion.world.munitions import fly
+from tests.assess.flight_plots import doppler_plots as _doppler_plots
+from tests.assess.flight_plots import noisy_plots as _plots
 
 ROCKETS = ("rocket_107mm", "rocket_122mm")
 CHI2_2DOF_95 = 5.991464547107979
 CHI2_2DOF_999 = 13.815510557964274
-
-
-def _plots(flight, times, sd=(30.0, 30.0, 20.0), rng=None):
-    """Plots of ``flight`` at ``times`` (s after launch) with Gaussian noise of standard deviations ``sd`` (m)
-    (none without ``rng``), without range rates."""
-    idx = np.array([int(np.argmin(np.abs(flight.t - t))) for t in times])
-    pos = flight.pos[idx].copy()
-    cov = np.repeat(np.diag(np.square(sd))[None], idx.size, axis=0)
-    if rng is not None:
-        pos += rng.normal(size=pos.shape) * np.asarray(sd)
-    return Plots.of(flight.t[idx], pos, cov)
 
 
 @pytest.mark.parametrize(("name", "el_deg"), [("rocket_107mm", 17.13), ("rocket_122mm", 8.61), ("rocket_122mm", 40.3)])
@@ -204,21 +195,6 @@ def test_a_track_no_round_fits_is_searched_afresh_at_8_plots():
     assert not fit_round(flight_table("rocket_107mm"), first8, start=wrong).consistent
     fits = LaunchFitter(ROCKETS)._fit_rounds(previous, first8)
     assert fits["rocket_107mm"].consistent and not fits["rocket_122mm"].consistent
-
-
-SENSOR = np.array([-120.0, -60.0, 8.0])  # the test base's counter-mortar radar
-
-
-def _doppler_plots(flight, times, sd=(30.0, 30.0, 20.0), rr_sd=1.0, rng=None, sensor=SENSOR):
-    """As :func:`_plots`, with each plot's range rate from ``sensor`` (m/s, noise ``rr_sd``): the line of
-    sight's unit vector dotted with the flight's velocity."""
-    idx = np.array([int(np.argmin(np.abs(flight.t - t))) for t in times])
-    d = flight.pos[idx] - sensor
-    rr = np.einsum("ni,ni->n", d, flight.vel[idx]) / np.linalg.norm(d, axis=1)
-    plain = _plots(flight, times, sd, rng)
-    if rng is not None:
-        rr = rr + rng.normal(size=rr.shape) * rr_sd
-    return Plots.of(plain.t, plain.pos, plain.cov, rr, rr_sd**2, sensor)
 
 
 def test_the_range_rate_model_and_its_jacobian():

@@ -19,24 +19,16 @@ from bastion.track.config import TrackerConfig
 from bastion.track.models import ballistic_accel
 from bastion.track.plots import Plots
 from bastion.world.munitions import fly
+from tests.assess.flight_plots import doppler_plots
 
 CHI2_2DOF_999 = 13.815510557964274
 SENSOR = np.array([0.0, 0.0, 5.0])
 
 
-def _doppler_plots(flight, times, sd=(30.0, 30.0, 20.0), rr_sd=1.0, rng=None) -> Plots:
-    """Plots of ``flight`` at ``times`` (s after launch), Gaussian noise of standard deviations ``sd`` (m)
-    and ``rr_sd`` (m/s; none without ``rng``), with range rates seen from ``SENSOR``."""
-    idx = np.array([int(np.argmin(np.abs(flight.t - t))) for t in times])
-    pos, vel = flight.pos[idx].copy(), flight.vel[idx]
-    d = pos - SENSOR
-    rr = np.einsum("ni,ni->n", d, vel) / np.linalg.norm(d, axis=1)
-    if rng is not None:
-        pos += rng.normal(size=pos.shape) * np.asarray(sd)
-        rr = rr + rng.normal(size=rr.shape) * rr_sd
-    cov = np.repeat(np.diag(np.square(sd))[None], idx.size, axis=0)
-    sensor = np.repeat(SENSOR[None], idx.size, axis=0)
-    return Plots.of(flight.t[idx], pos, cov, rr, np.full(idx.size, rr_sd**2), sensor)
+def _doppler_plots(flight, times, rng=None) -> Plots:
+    """Plots of ``flight`` at ``times`` (s after launch), 30 / 30 / 20 m and 1 m/s of Gaussian noise (none
+    without ``rng``), with range rates seen from ``SENSOR``."""
+    return doppler_plots(flight, times, rng=rng, sensor=SENSOR)
 
 
 # (round, elevation deg, bound m): the guns' transonic drag makes their range less linear in a head wind.
