@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from bastion.assess.launch_fit import combine, fit_round, flight_table  # noqa: E402
-from bastion.evaluate.montecarlo import base_scenario  # noqa: E402
+from bastion.evaluate.montecarlo import Mix, base_scenario  # noqa: E402
 from bastion.evaluate.summary import match_tracks  # noqa: E402
 from bastion.events import ImpactPredicted  # noqa: E402
 from bastion.physics.rounds import PRESETS  # noqa: E402
@@ -60,7 +60,7 @@ MAX_AGE_S = 0.5  # a prediction older than this at the time asked for is not tak
 CHI2_2DOF_99 = 9.210340371976184
 D_EL_RAD = math.radians(0.01)  # finite-difference step of the elevation
 D_VELOCITY = 0.002  # ... and of the velocity factor
-VELOCITY_SD = 0.005  # the rockets' default velocity dispersion: the Monte Carlo raids' (Mix.velocity_sd)
+VELOCITY_SD = Mix().velocity_sd  # the rockets' default velocity dispersion: the Monte Carlo raids' (0.5 %)
 FLY_DT_S = 0.005
 
 
