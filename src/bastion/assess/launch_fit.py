@@ -182,32 +182,32 @@ class FlightTable:
         k = v.astype(np.int64)
         s = v - k
         s2, s3 = s * s, s * s * s
-        # Cubic Hermite basis and its derivative, for value and tangent at both ends of the interval.
-        h = np.stack([2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2], axis=-1)
-        d = np.stack([6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s], axis=-1) / self.dt
-        tab = self._stacked
-
-        bases = [h, d]
+        # Cubic Hermite basis, its derivative (and second derivative), for value and tangent at both ends
+        # of the interval: q (bases, ..., 4).
+        q = np.empty((3 if rates else 2,) + s.shape + (4,))
+        q[0, ..., 0], q[0, ..., 1] = 2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s
+        q[0, ..., 2], q[0, ..., 3] = -2 * s3 + 3 * s2, s3 - s2
+        q[1, ..., 0], q[1, ..., 1] = (6 * s2 - 6 * s) / self.dt, (3 * s2 - 4 * s + 1) / self.dt
+        q[1, ..., 2], q[1, ..., 3] = (-6 * s2 + 6 * s) / self.dt, (3 * s2 - 2 * s) / self.dt
         if rates:
-            bases.append(np.stack([12 * s - 6, 6 * s - 4, -12 * s + 6, 6 * s - 2], axis=-1) / self.dt**2)
-
+            q[2, ..., 0], q[2, ..., 1] = (12 * s - 6) / self.dt**2, (6 * s - 4) / self.dt**2
+            q[2, ..., 2], q[2, ..., 3] = (-12 * s + 6) / self.dt**2, (6 * s - 2) / self.dt**2
+        q = q[:, None]  # over the two elevation rows
+        tab = self._stacked
         width = 7 if wind else 4 if velocity else 2  # x, z (and their velocity slopes, and wind slopes)
         half = tab.shape[-1] // 2
-
-        def row(r: np.ndarray) -> list[np.ndarray]:
-            a, b = tab[r, k], tab[r, k + 1]  # (..., 14) each
-            pa, ma, pb, mb = a[..., :width], a[..., half:half + width], b[..., :width], b[..., half:half + width]
-            # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt) (and their
-            # velocity slopes); the same with the basis's derivatives for the rate (and its rate)
-            return [q[..., 0:1] * pa + q[..., 1:2] * ma + q[..., 2:3] * pb + q[..., 3:4] * mb for q in bases]
-
-        ra, rb = row(i), row(i + 1)
-        val, rate = ((1 - w) * ra[j] + w * rb[j] for j in (0, 1))
-        slope = (rb[0] - ra[0]) / self.el_step
+        rows = np.stack([i, i + 1])
+        a, b = tab[rows, k], tab[rows, k + 1]  # (2, ..., 14) each: the two elevations' samples at k, k + 1
+        pa, ma, pb, mb = a[..., :width], a[..., half:half + width], b[..., :width], b[..., half:half + width]
+        # value = h0 p0 + h1 m0 + h2 p1 + h3 m1 for the pairs (x, vx dt) and (z, vz dt) (and their velocity
+        # and wind slopes); the same with the basis's derivatives for the rate (and its rate): (bases, 2, ..., width)
+        by_row = q[..., 0:1] * pa + q[..., 1:2] * ma + q[..., 2:3] * pb + q[..., 3:4] * mb
+        ra, rb = by_row[:, 0], by_row[:, 1]
+        val, rate, *acc = (1 - w) * ra + w * rb
+        slope, rate_slope = (rb[:2] - ra[:2]) / self.el_step
         out = (val[..., 0], val[..., 1], rate[..., 0], rate[..., 1], slope[..., 0], slope[..., 1])
         if rates:
-            acc = (1 - w) * ra[2] + w * rb[2]
-            rate_slope = (rb[1] - ra[1]) / self.el_step
+            acc = acc[0]
             out += (acc[..., 0], acc[..., 1], rate_slope[..., 0], rate_slope[..., 1])
         if velocity or wind:
             out += (val[..., 2], val[..., 3], rate[..., 2], rate[..., 3])
@@ -427,6 +427,14 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     None: still air) the met report's wind. The velocity and the wind enter to first order (the tables'
     slopes), their cross terms with each other and with the launch time left out (a percent of a
     percent); the wind's components along and across the line of fire turn with the azimuth."""
+    f, jacobian = _model_lazy(table, theta, t, sensor, wind)
+    return f, jacobian()
+
+
+def _model_lazy(table: FlightTable, theta: np.ndarray, t: np.ndarray, sensor: np.ndarray | None = None,
+                wind: np.ndarray | None = None) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
+    """:func:`_model`'s predictions, and a function that computes their Jacobian when called: a fit's
+    trial step needs only the predictions, and most trial steps are not taken."""
     e0, n0, az, el, t0, dv = theta[:6]
     n_par = theta.size
     free_wind = n_par == N_PARAMS_FREE_WIND
@@ -459,41 +467,47 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     f = np.empty((n, m))
     # Downrange along (sin az, cos az), the drift along the right (cos az, -sin az).
     f[:, 0], f[:, 1], f[:, 2] = e0 + x * sa + y * ca, n0 + x * ca - y * sa, z
-    jac = np.zeros((n, m, n_par))
-    jac[:, 0, 0] = 1.0
-    jac[:, 1, 1] = 1.0
-    jac[:, 0, 2] = x * ca - y * sa + dx_az * sa + dy_az * ca
-    jac[:, 1, 2] = -x * sa - y * ca + dx_az * ca - dy_az * sa
-    jac[:, 2, 2] = dz_az
-    jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa + y_el * ca, x_el * ca - y_el * sa, z_el
-    jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa - vy * ca, -vx * ca + vy * sa, -vz
-    jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
-    if free_wind:
-        x_w, z_w, y_w = w_parts[0], w_parts[1], w_parts[2]
-        jac[:, 0, 6], jac[:, 1, 6], jac[:, 0, 7], jac[:, 1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
-        jac[:, 2, 6], jac[:, 2, 7] = sa * z_w, ca * z_w
     if sensor is not None:
-        # Range rate = u . v, u the unit line of sight; d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
+        # Range rate = u . v, u the unit line of sight.
         d = f[:, :3] - sensor
         r = np.maximum(np.linalg.norm(d, axis=1), 1.0)
         u = d / r[:, None]
         v = np.stack([vx * sa + vy * ca, vx * ca - vy * sa, vz], axis=1)
         rr = np.einsum("ni,ni->n", u, v)
         f[:, 3] = rr
-        jac_v = np.zeros((n, 3, n_par))  # the velocity's Jacobian in theta
-        jac_v[:, 0, 2] = vx * ca - vy * sa + dvx_az * sa + dvy_az * ca
-        jac_v[:, 1, 2] = -vx * sa - vy * ca + dvx_az * ca - dvy_az * sa
-        jac_v[:, 2, 2] = dvz_az
-        jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa + vy_el * ca, vx_el * ca - vy_el * sa, vz_el
-        jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa - ay * ca, -ax * ca + ay * sa, -az_
-        jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
+
+    def jacobian() -> np.ndarray:
+        jac = np.zeros((n, m, n_par))
+        jac[:, 0, 0] = 1.0
+        jac[:, 1, 1] = 1.0
+        jac[:, 0, 2] = x * ca - y * sa + dx_az * sa + dy_az * ca
+        jac[:, 1, 2] = -x * sa - y * ca + dx_az * ca - dy_az * sa
+        jac[:, 2, 2] = dz_az
+        jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa + y_el * ca, x_el * ca - y_el * sa, z_el
+        jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa - vy * ca, -vx * ca + vy * sa, -vz
+        jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
         if free_wind:
-            vx_w, vz_w, vy_w = w_parts[3], w_parts[4], w_parts[5]
-            jac_v[:, 0, 6], jac_v[:, 1, 6], jac_v[:, 0, 7], jac_v[:, 1, 7] = _wind_error_columns(vx_w, vy_w, sa, ca)
-            jac_v[:, 2, 6], jac_v[:, 2, 7] = sa * vz_w, ca * vz_w
-        jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
-            + np.einsum("ni,nia->na", u, jac_v)
-    return f, jac
+            x_w, z_w, y_w = w_parts[0], w_parts[1], w_parts[2]
+            jac[:, 0, 6], jac[:, 1, 6], jac[:, 0, 7], jac[:, 1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
+            jac[:, 2, 6], jac[:, 2, 7] = sa * z_w, ca * z_w
+        if sensor is not None:
+            # d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
+            jac_v = np.zeros((n, 3, n_par))  # the velocity's Jacobian in theta
+            jac_v[:, 0, 2] = vx * ca - vy * sa + dvx_az * sa + dvy_az * ca
+            jac_v[:, 1, 2] = -vx * sa - vy * ca + dvx_az * ca - dvy_az * sa
+            jac_v[:, 2, 2] = dvz_az
+            jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa + vy_el * ca, vx_el * ca - vy_el * sa, vz_el
+            jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa - ay * ca, -ax * ca + ay * sa, -az_
+            jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
+            if free_wind:
+                vx_w, vz_w, vy_w = w_parts[3], w_parts[4], w_parts[5]
+                jac_v[:, 0, 6], jac_v[:, 1, 6], jac_v[:, 0, 7], jac_v[:, 1, 7] = _wind_error_columns(vx_w, vy_w, sa, ca)
+                jac_v[:, 2, 6], jac_v[:, 2, 7] = sa * vz_w, ca * vz_w
+            jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
+                + np.einsum("ni,nia->na", u, jac_v)
+        return jac
+
+    return f, jacobian
 
 
 def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None = None,
@@ -591,12 +605,14 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
     lo, hi = table.el[0], table.el[-1]
     prior_w = _prior_weights(theta.size, wind_sd)
 
-    def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        f, jac = _model(table, th, t, sensor, wind)
+    def chi2_of(th: np.ndarray) -> tuple[float, np.ndarray, Callable[[], np.ndarray]]:
+        f, jacobian = _model_lazy(table, th, t, sensor, wind)
         r = obs - f
-        return float(np.einsum("ni,nij,nj->", r, weight, r)) + float(prior_w @ th**2), r, jac
+        return float(np.einsum("ni,nij,nj->", r, weight, r)) + float(prior_w @ th**2), r, jacobian
 
-    chi2, r, jac = chi2_of(theta)
+    # A trial step's Jacobian is computed only once the step is taken (most are not).
+    chi2, r, jacobian = chi2_of(theta)
+    jac = jacobian()
     lam = 1e-3
     for _ in range(MAX_ITERATIONS):
         jw = np.einsum("nia,nij->naj", jac, weight)
@@ -611,13 +627,14 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
             break
         cand = theta + step
         cand[3] = min(max(cand[3], lo), hi)
-        chi2_c, r_c, jac_c = chi2_of(cand)
+        chi2_c, r_c, jacobian = chi2_of(cand)
         if chi2_c <= chi2:
             small = chi2 - chi2_c <= CHI2_TOLERANCE
-            theta, chi2, r, jac = cand, chi2_c, r_c, jac_c
+            theta, chi2, r = cand, chi2_c, r_c
             lam = max(lam * 0.1, 1e-12)
             if small:
                 break
+            jac = jacobian()
         else:
             lam *= 10.0
             if lam > 1e8:

@@ -28,14 +28,14 @@ def _weighted_moments(w: np.ndarray, xm: np.ndarray, Pm: np.ndarray):
     dx = xm - ref
     mean_d = np.zeros((J, K, D))
     P = np.zeros((J, K, D, D))
+    wt = w.transpose(2, 1, 0)  # (M, J, K)
     for m in range(M):
         # Second moment of component m about the reference (component 0 is the reference itself).
-        second = Pm[m] if m == 0 else Pm[m] + np.einsum("ki,kj->kij", dx[m], dx[m])
-        for j in range(J):
-            wm = w[:, j, m]
-            if m:
-                mean_d[j] += wm[:, None] * dx[m]
-            P[j] += wm[:, None, None] * second
+        second = Pm[m] if m == 0 else Pm[m] + dx[m][:, :, None] * dx[m][:, None, :]
+        # Every mixture j at once; each sums its components in the same order m = 0, 1, ...
+        if m:
+            mean_d += wt[m][:, :, None] * dx[m]
+        P += wt[m][:, :, None, None] * second
     P -= np.einsum("jki,jkl->jkil", mean_d, mean_d)
     return ref + mean_d, P
 
@@ -71,8 +71,9 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models: tuple
         elif name == "ct":
             xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
             # F differs from the identity in five rows only: F P F' = F (F P)' as row operations.
-            _ct_rows_inplace(Pj, F)
-            _ct_rows_inplace(Pj.transpose(0, 2, 1), F)
+            coef = _ct_coefficients(F)
+            _ct_rows_inplace(Pj, coef)
+            _ct_rows_inplace(Pj.transpose(0, 2, 1), coef)
         else:
             xp[j], F = PREDICTORS[name](x0[j], dt, cfg)
             Pj[...] = F @ Pj @ np.ascontiguousarray(F.transpose(0, 2, 1))
@@ -80,18 +81,23 @@ def predict_models(x0: np.ndarray, P0: np.ndarray, dt: np.ndarray, models: tuple
     return xp, Pp
 
 
-def _ct_rows_inplace(A: np.ndarray, F: np.ndarray) -> None:
-    """A <- F @ A for a coordinated-turn Jacobian F (non-identity rows 0-4; columns 3-6)."""
+_CT_ENTRIES = ((0, 3), (0, 4), (0, 6), (1, 3), (1, 4), (1, 6), (2, 5), (3, 3), (3, 4), (3, 6), (4, 3), (4, 4), (4, 6))
+
+
+def _ct_coefficients(F: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """The entries (K, 1) of a coordinated-turn Jacobian F (K, D, D) that differ from the identity's."""
+    return {rc: F[:, rc[0], rc[1], None] for rc in _CT_ENTRIES}
+
+
+def _ct_rows_inplace(A: np.ndarray, f: dict[tuple[int, int], np.ndarray]) -> None:
+    """A <- F @ A for a coordinated-turn Jacobian F given by its entries ``f`` (:func:`_ct_coefficients`;
+    non-identity rows 0-4, columns 3-6)."""
     a3, a4, a6 = A[:, 3].copy(), A[:, 4].copy(), A[:, 6]
-
-    def f(r, c):
-        return F[:, r, c, None]
-
-    A[:, 0] += f(0, 3) * a3 + f(0, 4) * a4 + f(0, 6) * a6
-    A[:, 1] += f(1, 3) * a3 + f(1, 4) * a4 + f(1, 6) * a6
-    A[:, 2] += f(2, 5) * A[:, 5]
-    A[:, 3] = f(3, 3) * a3 + f(3, 4) * a4 + f(3, 6) * a6
-    A[:, 4] = f(4, 3) * a3 + f(4, 4) * a4 + f(4, 6) * a6
+    A[:, 0] += f[0, 3] * a3 + f[0, 4] * a4 + f[0, 6] * a6
+    A[:, 1] += f[1, 3] * a3 + f[1, 4] * a4 + f[1, 6] * a6
+    A[:, 2] += f[2, 5] * A[:, 5]
+    A[:, 3] = f[3, 3] * a3 + f[3, 4] * a4 + f[3, 6] * a6
+    A[:, 4] = f[4, 3] * a3 + f[4, 4] * a4 + f[4, 6] * a6
 
 
 def predict(xm: np.ndarray, Pm: np.ndarray, mu: np.ndarray, dt: np.ndarray, models: tuple[str, ...],

@@ -35,8 +35,17 @@ def state_dim(models) -> int:
     return STATE_DIM if "ballistic" in models else STATE_DIM - 1
 
 
+_EYE3 = np.eye(3)
+_EYE_STACKS: dict[tuple[int, int], np.ndarray] = {}
+
+
 def _eye_stack(k: int, d: int = STATE_DIM) -> np.ndarray:
-    return np.broadcast_to(np.eye(d), (k, d, d)).copy()
+    """A fresh (k, d, d) stack of identities (copied from a cached one: this runs thousands of times a run
+    on a dozen tracks, where building it costs more than copying)."""
+    eye = _EYE_STACKS.get((k, d))
+    if eye is None:
+        eye = _EYE_STACKS.setdefault((k, d), np.broadcast_to(np.eye(d), (k, d, d)).copy())
+    return eye.copy()
 
 
 def predict_cv(x: np.ndarray, dt: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +115,10 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     velocity through the air v_a = v - ``cfg.wind_mps`` in an exponential atmosphere (k the low-Mach drag
     parameter, f the configured Mach law), with the partial derivatives w.r.t. altitude u (K, 3), velocity
     (K, 3, 3) and k (K, 3)."""
-    rho = cfg.rho0 * np.exp(-np.clip(p[:, 2], -1000.0, None) / cfg.scale_height)
+    rho = cfg.rho0 * np.exp(-np.maximum(p[:, 2], -1000.0) / cfg.scale_height)
     if any(cfg.wind_mps):
         v = v - np.asarray(cfg.wind_mps, float)
-    speed = np.linalg.norm(v, axis=1)
+    speed = np.sqrt(np.add.reduce(v * v, axis=1))  # np.linalg.norm's own sum, without its overhead
     # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
     # wild tentative track from overflowing before it is deleted.
     slow = np.minimum(1.0, 3000.0 / np.maximum(speed, 1e-9))
@@ -125,7 +134,7 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     vv = v[:, :, None] * v[:, None, :] / sp[:, None, None]
     # d(f |v| v)/dv = f (|v| I + v v'/|v|) + (df/d|v|) |v| (v v'/|v|)
     da_dv = -(0.5 * k * rho)[:, None, None] * (
-        (f * speed)[:, None, None] * np.eye(3) + (f + df_ds * speed)[:, None, None] * vv)
+        (f * speed)[:, None, None] * _EYE3 + (f + df_ds * speed)[:, None, None] * vv)
     return a, da_du, da_dv, da_dk
 
 
@@ -156,7 +165,7 @@ def predict_ballistic(
     for s in range(n_max):
         if uniform:
             xp, step = _heun_step(xp, h, cfg)
-            F = step @ F
+            F = step if s == 0 else step @ F  # the first sub-step's map is the whole one so far
         else:
             rows = np.flatnonzero(n_i > s)
             xs, step = _heun_step(xp[rows], h[rows], cfg)
@@ -168,7 +177,7 @@ def predict_ballistic(
 def _heun_step(x: np.ndarray, h: np.ndarray, cfg: TrackerConfig) -> tuple[np.ndarray, np.ndarray]:
     """One Heun sub-step of length h (K,) of the ballistic model and its exact Jacobian (K, D, D)."""
     K, D = x.shape
-    eye3 = np.eye(3)
+    eye3 = _EYE3
     h2 = 0.5 * h * h
     p, v, k = x[:, :3], x[:, 3:6], x[:, KDRAG]
     a, G = _accel_and_jacobian(p, v, k, cfg)
@@ -227,18 +236,22 @@ def _noise_templates(model: str, cfg: TrackerConfig, d: int) -> np.ndarray:
     return T
 
 
+# (model, id(config), d) -> (config, templates): keyed on the config's identity, as hashing a frozen
+# config of thirty fields cost more than the noise itself (checked against the config kept alongside).
 _TEMPLATE_CACHE: dict = {}
 
 
 def process_noise(model: str, dt: np.ndarray, cfg: TrackerConfig, d: int = STATE_DIM) -> np.ndarray:
     """Q (K, d, d) of ``model`` over elapsed times dt (K,) seconds (elapsed-time aware, so sensors at
     any revisit rate and out-of-step updates get consistent noise)."""
-    key = (model, cfg, d)
-    T = _TEMPLATE_CACHE.get(key)
-    if T is None:
-        T = _TEMPLATE_CACHE.setdefault(key, _noise_templates(model, cfg, d).reshape(3, -1))
+    key = (model, id(cfg), d)
+    entry = _TEMPLATE_CACHE.get(key)
+    if entry is None or entry[0] is not cfg:
+        entry = _TEMPLATE_CACHE[key] = (cfg, _noise_templates(model, cfg, d).reshape(3, -1))
+    T = entry[1]
     adt = np.abs(dt)
-    powers = np.stack([adt, adt * adt, adt * adt * adt], axis=1)
+    powers = np.empty((adt.shape[0], 3))
+    powers[:, 0], powers[:, 1], powers[:, 2] = adt, adt * adt, adt * adt * adt
     Q = (powers @ T).reshape(-1, d, d)
     if model == "cv":  # the forgotten turn rate's variance relaxes to the prior's
         Q[:, OMEGA, OMEGA] += (1.0 - omega_decay(dt, cfg) ** 2) * cfg.omega_sigma0**2
