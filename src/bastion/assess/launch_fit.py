@@ -597,11 +597,13 @@ def _prior_weights(n_par: int, wind_sd: float | None) -> np.ndarray:
 
 def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
             sensor: np.ndarray | None, wind: np.ndarray | None = None,
-            wind_sd: float | None = None) -> tuple[np.ndarray, float]:
+            wind_sd: float | None = None, give_up_chi2: float = math.inf) -> tuple[np.ndarray, float]:
     """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
     (n, m, m) (see :func:`_observations`) and the priors (:func:`_prior_weights`), in the met report's
     ``wind`` (east, north m/s); the fitted parameters and their chi-square (the priors' terms included:
-    each is one more observation for one more parameter)."""
+    each is one more observation for one more parameter). A fit still above ``give_up_chi2`` that, at
+    its last step's rate of descent, could not get below it in the iterations left stops there: the
+    wrong round's fit is ruled out whether it crawls on or not."""
     lo, hi = table.el[0], table.el[-1]
     prior_w = _prior_weights(theta.size, wind_sd)
 
@@ -614,7 +616,7 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
     chi2, r, jacobian = chi2_of(theta)
     jac = jacobian()
     lam = 1e-3
-    for _ in range(MAX_ITERATIONS):
+    for iteration in range(MAX_ITERATIONS):
         jw = np.einsum("nia,nij->naj", jac, weight)
         info = np.einsum("naj,njb->ab", jw, jac)
         grad = np.einsum("naj,nj->a", jw, r)
@@ -630,9 +632,10 @@ def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarra
         chi2_c, r_c, jacobian = chi2_of(cand)
         if chi2_c <= chi2:
             small = chi2 - chi2_c <= CHI2_TOLERANCE
+            descent = chi2 - chi2_c
             theta, chi2, r = cand, chi2_c, r_c
             lam = max(lam * 0.1, 1e-12)
-            if small:
+            if small or chi2 - descent * (MAX_ITERATIONS - 1 - iteration) > give_up_chi2:
                 break
             jac = jacobian()
         else:
@@ -714,7 +717,8 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
         used = _range_rates_used(plots, burnout, theta[4])
         for attempt in range(2):  # the range rates used follow the fitted launch time (once)
             obs, weight, sensor = _observations(plots, w_pos, used)
-            theta, chi2 = _refine(table, theta, t, obs, weight, sensor, wind, wind_sd)
+            give_up = REJECT_FACTOR * _chi2_quantile(_dof(plots, used))  # ruled out (_fit_rounds)
+            theta, chi2 = _refine(table, theta, t, obs, weight, sensor, wind, wind_sd, give_up)
             now = _range_rates_used(plots, burnout, theta[4])
             if attempt == 1 or np.array_equal(now, used):
                 break
