@@ -104,6 +104,7 @@ class Tracker:
         self._pend_rr_var = np.zeros(0)
         self._pend_sensor = np.zeros((0, 3))
         self.time = -np.inf
+        self._cartesian_of: tuple | None = None  # (batch, positions, covariances) of the last batch converted
         nwin = self.config.confirm_n
         self._win_mask = np.uint64((1 << nwin) - 1)
         self._popcount = None
@@ -218,7 +219,7 @@ class Tracker:
                 blocked[dj[firm]] = True
             det_track[ad] = tab.id[at]
             if len(ad) and kind != "bearing" and self.plots.capacity:
-                self.plots.add(tab.id[at], _plots_of(batch, ad))
+                self.plots.add(tab.id[at], _plots_of(batch, ad, self._cartesian(batch)))
             pos_sigma[at] = np.sqrt(np.trace(tab.P[at, :3, :3], axis1=1, axis2=2) / 3.0)
         elif N:
             # An empty batch: the tracks' predicted heights, for the landed test only.
@@ -249,6 +250,15 @@ class Tracker:
         (under 2.3 % that what they follow is still in the air): landed."""
         u = x[:, 2]
         return (u < -self.config.below_ground_m) & (u + 2.0 * np.sqrt(np.clip(P[:, 2, 2], 0.0, None)) < 0.0)
+
+    def _cartesian(self, batch: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
+        """The positions (n, 3) and covariances (n, 3, 3) of a position-giving batch's detections
+        (:func:`to_cartesian`), converted once per batch: gating, the plot store and initiation each
+        use them."""
+        cached = self._cartesian_of
+        if cached is None or cached[0] is not batch:
+            cached = self._cartesian_of = (batch, *to_cartesian(batch.kind, batch.z, batch.R, batch.sensor_pos))
+        return cached[1], cached[2]
 
     def _sensor_bit(self, sensor_id: str) -> int:
         if sensor_id not in self._sensor_bits:
@@ -304,7 +314,7 @@ class Tracker:
             radius = cfg.gate_sigmas * np.hypot(track_sig / rng, meas_sig) + speed * spread / rng
             radius = np.minimum(radius, 2.0)
         else:
-            det_pts, det_cov = to_cartesian(kind, batch.z, batch.R, batch.sensor_pos)
+            det_pts, det_cov = self._cartesian(batch)
             meas_sig = float(np.sqrt(np.max(np.diagonal(det_cov, axis1=1, axis2=2))))
             radius = cfg.gate_sigmas * np.hypot(track_sig, meas_sig) + speed * spread
             track_pts = x6[:, :3]
@@ -545,7 +555,7 @@ class Tracker:
             self._keep_pending(keep)
         if len(idx) == 0:
             return None
-        new = _plots_of(batch, idx)
+        new = _plots_of(batch, idx, self._cartesian(batch))
         pos, cov = new.pos, new.cov
         t_new = batch.time[idx]
         rcs_new = batch.rcs_m2[idx]
@@ -663,10 +673,11 @@ class Tracker:
         return rows
 
 
-def _plots_of(batch: DetectionBatch, idx: np.ndarray) -> Plots:
-    """The position plots of ``batch``'s detections ``idx`` (not bearings), with a Doppler radar's range
-    rate and its variance (the measurement's last component)."""
-    pos, cov = to_cartesian(batch.kind, batch.z[idx], batch.R[idx], batch.sensor_pos)
+def _plots_of(batch: DetectionBatch, idx: np.ndarray, cartesian: tuple[np.ndarray, np.ndarray]) -> Plots:
+    """The position plots of ``batch``'s detections ``idx`` (not bearings), given the batch's positions and
+    covariances ``cartesian`` (:meth:`Tracker._cartesian`), with a Doppler radar's range rate and its
+    variance (the measurement's last component)."""
+    pos, cov = cartesian[0][idx], cartesian[1][idx]
     if batch.kind == "radar_doppler":
         return Plots.of(batch.time[idx], pos, cov, batch.z[idx, 3], batch.R[idx, 3, 3], batch.sensor_pos)
     return Plots.of(batch.time[idx], pos, cov, sensor=batch.sensor_pos)
