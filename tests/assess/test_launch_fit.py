@@ -322,3 +322,41 @@ def test_a_rocket_off_its_nominal_velocity_is_fitted_with_its_velocity(factor, m
     monkeypatch.setattr(launch_fit, "VELOCITY_PRIOR_SD", 1e-6)
     held = fit_round(table, plots)
     assert held is not None and not held.consistent
+
+
+def test_a_hopeless_fit_gives_up_early_and_the_right_round_is_fitted_as_before(monkeypatch):
+    """The give-up rule: a wrong round (a howitzer charge on a 122 mm rocket's Doppler plots) stops far
+    sooner and stays beyond its ruling-out bound, while the right round, which never comes near the bound,
+    ends on the very same parameters as without the rule."""
+    import bastion.assess.launch_fit as lf
+
+    rng = np.random.default_rng(11)
+    flight = fly("rocket_122mm", np.array([2000.0, -9000.0, 0.0]), math.radians(10.0), math.radians(35.0), dt=0.01)
+    plots = _doppler_plots(flight, np.arange(3.0, 9.01, 0.5), rng=rng)
+    evaluations = {"n": 0}
+    model_lazy = lf._model_lazy
+
+    def counting(*args, **kwargs):
+        evaluations["n"] += 1
+        return model_lazy(*args, **kwargs)
+
+    monkeypatch.setattr(lf, "_model_lazy", counting)
+    obs, weight, sensor = lf._observations(plots, np.linalg.inv(plots.cov), plots.has_range_rate)
+    bound = lf.REJECT_FACTOR * lf._chi2_quantile(lf._dof(plots, plots.has_range_rate))
+
+    def refine(name, give_up):
+        table = flight_table(name)
+        start = lf._initial_guesses(table, plots)[0]
+        evaluations["n"] = 0
+        theta, chi2 = lf._refine(table, start, plots.t, obs, weight, sensor, give_up_chi2=give_up)
+        return theta, chi2, evaluations["n"]
+
+    theta_all, chi2_all, n_all = refine("howitzer_105mm/2", math.inf)
+    theta_cut, chi2_cut, n_cut = refine("howitzer_105mm/2", bound)
+    assert chi2_all > bound and chi2_cut > bound  # ruled out either way
+    assert n_cut < n_all / 2
+    right_all = refine("rocket_122mm", math.inf)
+    right_cut = refine("rocket_122mm", bound)
+    assert right_all[1] < lf._chi2_quantile(lf._dof(plots, plots.has_range_rate))
+    np.testing.assert_array_equal(right_cut[0], right_all[0])
+    assert right_cut[1] == right_all[1]
