@@ -480,34 +480,41 @@ def _model_lazy(table: FlightTable, theta: np.ndarray, t: np.ndarray, sensor: np
         jac = np.zeros((n, m, n_par))
         jac[:, 0, 0] = 1.0
         jac[:, 1, 1] = 1.0
-        jac[:, 0, 2] = x * ca - y * sa + dx_az * sa + dy_az * ca
-        jac[:, 1, 2] = -x * sa - y * ca + dx_az * ca - dy_az * sa
-        jac[:, 2, 2] = dz_az
-        jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = x_el * sa + y_el * ca, x_el * ca - y_el * sa, z_el
-        jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -vx * sa - vy * ca, -vx * ca + vy * sa, -vz
-        jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = x_v * sa, x_v * ca, z_v
-        if free_wind:
-            x_w, z_w, y_w = w_parts[0], w_parts[1], w_parts[2]
-            jac[:, 0, 6], jac[:, 1, 6], jac[:, 0, 7], jac[:, 1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
-            jac[:, 2, 6], jac[:, 2, 7] = sa * z_w, ca * z_w
+        wind_cols = (w_parts[0], w_parts[2], w_parts[1]) if free_wind else None
+        _fill_theta_columns(jac, sa, ca, (x, y), (dx_az, dy_az, dz_az), (x_el, y_el, z_el), (vx, vy, vz),
+                            (x_v, z_v), wind_cols)
         if sensor is not None:
             # d(rr)/dp = (v - rr u) / r, d(rr)/dv = u.
             jac_v = np.zeros((n, 3, n_par))  # the velocity's Jacobian in theta
-            jac_v[:, 0, 2] = vx * ca - vy * sa + dvx_az * sa + dvy_az * ca
-            jac_v[:, 1, 2] = -vx * sa - vy * ca + dvx_az * ca - dvy_az * sa
-            jac_v[:, 2, 2] = dvz_az
-            jac_v[:, 0, 3], jac_v[:, 1, 3], jac_v[:, 2, 3] = vx_el * sa + vy_el * ca, vx_el * ca - vy_el * sa, vz_el
-            jac_v[:, 0, 4], jac_v[:, 1, 4], jac_v[:, 2, 4] = -ax * sa - ay * ca, -ax * ca + ay * sa, -az_
-            jac_v[:, 0, 5], jac_v[:, 1, 5], jac_v[:, 2, 5] = vx_v * sa, vx_v * ca, vz_v
-            if free_wind:
-                vx_w, vz_w, vy_w = w_parts[3], w_parts[4], w_parts[5]
-                jac_v[:, 0, 6], jac_v[:, 1, 6], jac_v[:, 0, 7], jac_v[:, 1, 7] = _wind_error_columns(vx_w, vy_w, sa, ca)
-                jac_v[:, 2, 6], jac_v[:, 2, 7] = sa * vz_w, ca * vz_w
+            wind_cols = (w_parts[3], w_parts[5], w_parts[4]) if free_wind else None
+            _fill_theta_columns(jac_v, sa, ca, (vx, vy), (dvx_az, dvy_az, dvz_az), (vx_el, vy_el, vz_el),
+                                (ax, ay, az_), (vx_v, vz_v), wind_cols)
             jac[:, 3, :] = np.einsum("ni,nia->na", (v - rr[:, None] * u) / r[:, None], jac[:, :3, :]) \
                 + np.einsum("ni,nia->na", u, jac_v)
         return jac
 
     return f, jacobian
+
+
+def _fill_theta_columns(jac: np.ndarray, sa: float, ca: float, level, d_az, d_el, d_t, d_v, d_wind) -> None:
+    """Columns 2-5 (and 6-7) of ``jac`` (n, >=3, p), rows east, north, up, for a quantity of the flight
+    (a position or a velocity) given in the line of fire's frame (downrange, right, up), whose azimuth is
+    sin ``sa``, cos ``ca``: ``level`` its downrange and right components; its derivatives in the frame with
+    the azimuth (the wind terms turning with it: ``d_az``), the elevation (``d_el``) and the time since
+    launch (``d_t``), each (downrange, right, up); ``d_v`` the downrange and up slopes with the velocity
+    factor; ``d_wind`` (None: the wind not fitted) the slopes with a tail wind, a crosswind to the right
+    and, for the height, the tail wind again (downrange, right, up)."""
+    a, r = level
+    jac[:, 0, 2] = a * ca - r * sa + d_az[0] * sa + d_az[1] * ca
+    jac[:, 1, 2] = -a * sa - r * ca + d_az[0] * ca - d_az[1] * sa
+    jac[:, 2, 2] = d_az[2]
+    jac[:, 0, 3], jac[:, 1, 3], jac[:, 2, 3] = d_el[0] * sa + d_el[1] * ca, d_el[0] * ca - d_el[1] * sa, d_el[2]
+    # a later launch is the flight seen earlier: minus its rate
+    jac[:, 0, 4], jac[:, 1, 4], jac[:, 2, 4] = -d_t[0] * sa - d_t[1] * ca, -d_t[0] * ca + d_t[1] * sa, -d_t[2]
+    jac[:, 0, 5], jac[:, 1, 5], jac[:, 2, 5] = d_v[0] * sa, d_v[0] * ca, d_v[1]
+    if d_wind is not None:
+        jac[:, 0, 6], jac[:, 1, 6], jac[:, 0, 7], jac[:, 1, 7] = _wind_error_columns(d_wind[0], d_wind[1], sa, ca)
+        jac[:, 2, 6], jac[:, 2, 7] = sa * d_wind[2], ca * d_wind[2]
 
 
 def _initial_guesses(table: FlightTable, plots: Plots, burnout_s: float | None = None,
