@@ -498,7 +498,8 @@ def _model_lazy(table: FlightTable, theta: np.ndarray, t: np.ndarray, sensor: np
 
 def _fill_theta_columns(jac: np.ndarray, sa: float, ca: float, level, d_az, d_el, d_t, d_v, d_wind) -> None:
     """Columns 2-5 (and 6-7) of ``jac`` (n, >=3, p), rows east, north, up, for a quantity of the flight
-    (a position or a velocity) given in the line of fire's frame (downrange, right, up), whose azimuth is
+    (a position, a velocity, or the impact point with its time as the third) given in the line of fire's
+    frame (downrange, right, up), whose azimuth is
     sin ``sa``, cos ``ca``: ``level`` its downrange and right components; its derivatives in the frame with
     the azimuth (the wind terms turning with it: ``d_az``), the elevation (``d_el``) and the time since
     launch (``d_t``), each (downrange, right, up); ``d_v`` the downrange and up slopes with the velocity
@@ -751,19 +752,21 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
     sa, ca = math.sin(az), math.cos(az)
     w_en = _fitted_wind(theta, wind)
     y_imp = dx_az = dy_az = dt_az = 0.0  # the drift to the right, and the wind terms' turn with the azimuth
-    jac_imp = np.zeros((2, theta.size))
-    jac_t = np.zeros(theta.size)
+    wind_cols = None
     if w_en is not None:
         w_a, w_c = _along_and_across(w_en, sa, ca)
         x_w, t_w, y_w = table.impact_wind_slopes(el)
         x_imp, t_flight, y_imp = x_imp + w_a * x_w, t_flight + w_a * t_w, w_c * y_w
         dx_az, dy_az, dt_az = w_c * x_w, -w_a * y_w, w_c * t_w
         if theta.size == N_PARAMS_FREE_WIND:
-            jac_imp[0, 6], jac_imp[1, 6], jac_imp[0, 7], jac_imp[1, 7] = _wind_error_columns(x_w, y_w, sa, ca)
-            jac_t[6:8] = sa * t_w, ca * t_w
-    jac_imp[:, :6] = [[1.0, 0.0, x_imp * ca - y_imp * sa + dx_az * sa + dy_az * ca, x_el * sa, 0.0, x_v * sa],
-                      [0.0, 1.0, -x_imp * sa - y_imp * ca + dx_az * ca - dy_az * sa, x_el * ca, 0.0, x_v * ca]]
-    jac_t[:6] = [0.0, 0.0, dt_az, t_el, 1.0, t_v]
+            wind_cols = (x_w, y_w, t_w)
+    # The impact point (east, north) and, in the third row, its time: the drift's elevation slope left out.
+    jac_point = np.zeros((1, 3, theta.size))
+    jac_point[0, 0, 0] = jac_point[0, 1, 1] = 1.0
+    _fill_theta_columns(jac_point, sa, ca, (x_imp, y_imp), (dx_az, dy_az, dt_az), (x_el, 0.0, t_el), (0.0, 0.0, 0.0),
+                        (x_v, t_v), wind_cols)
+    jac_point[0, 2, 4] = 1.0  # the impact comes as much later as the launch
+    jac_imp, jac_t = jac_point[0, :2], jac_point[0, 2]
     return RoundFit(
         round=table.name, theta=theta, cov=theta_cov, chi2=chi2, dof=_dof(plots, used), n_plots=len(plots),
         impact=np.array([e0 + x_imp * sa + y_imp * ca, n0 + x_imp * ca - y_imp * sa]), t_impact=float(t0 + t_flight),
