@@ -68,3 +68,23 @@ def test_a_scenario_may_set_the_warning_policy_and_bad_settings_are_named():
     assert sorted(_problems(bad)) == ["raid.toml: warning.margin: unknown key",
                                       "raid.toml: warning.margin_m: must be >= 0",
                                       "raid.toml: warning.max_ellipse_m: must be > 0"]
+
+
+def test_a_number_that_is_not_finite_is_named_and_refused():
+    """NaN or infinity anywhere (a position, the wind, a setting) is refused at load with the field named;
+    a NaN effector position used to pass validation and crash the engagement planner mid-run."""
+    text = builtin_text("night-raid")
+    probs = _problems(text.replace("wind_mps = [3.0, -2.0, 0.0]", "wind_mps = [nan, -2.0, 0.0]"))
+    assert probs == ["raid.toml: environment.wind_mps[0]: must be a finite number, got nan"]
+    probs = _problems(text.replace("duration_s = 240.0", "duration_s = inf"))
+    assert probs == ["raid.toml: duration_s: must be a finite number, got inf"]
+
+
+def test_sensor_noise_beyond_the_sensor_itself_is_refused():
+    """A range noise beyond the radar's reach or angle noise beyond 45 deg is a typing error (a 1e9 m range
+    sigma used to make the tracker's gating covariance singular mid-run)."""
+    text = builtin_text("night-raid")
+    probs = _problems(text.replace("sigma_range_m = 10.0", "sigma_range_m = 1e9", 1))
+    assert probs == ["raid.toml: sensors[0]: sigma_range_m must be below range_m"]
+    probs = _problems(text.replace("sigma_az_deg = 0.3", "sigma_az_deg = 90.0", 1))
+    assert probs == ["raid.toml: sensors[0].sigma_az_deg: must be <= 45"]

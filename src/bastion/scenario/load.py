@@ -64,6 +64,8 @@ def _format_msg(err: dict) -> str:
         return f"must be one of {ctx.get('expected')}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"must be a number, got {err.get('input')!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {err.get('input')!r}"
     msg = err["msg"]
     return msg.removeprefix("Value error, ")
 

@@ -26,7 +26,7 @@ TrackClass = Literal["rocket", "mortar", "artillery", "owa_drone", "quadcopter",
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Site(Strict):
@@ -93,8 +93,9 @@ class RadarSensor(Strict):
     pfa: Probability = 1e-6
     false_alarms_per_scan: NonNegFloat = 2.0
     sigma_range_m: PositiveFloat = 10.0
-    sigma_az_deg: PositiveFloat = 0.3
-    sigma_el_deg: PositiveFloat = 0.3
+    # Angle noise beyond 45 deg (one sigma) locates nothing; such a figure is a typing error.
+    sigma_az_deg: float = Field(default=0.3, gt=0, le=45)
+    sigma_el_deg: float = Field(default=0.3, gt=0, le=45)
     sigma_range_rate_mps: PositiveFloat | None = None
     el_min_deg: float = Field(default=-2.0, ge=-90, le=90)
     el_max_deg: float = Field(default=70.0, ge=-90, le=90)
@@ -109,6 +110,10 @@ class RadarSensor(Strict):
     def _consistent(self) -> RadarSensor:
         if self.min_range_m >= self.range_m:
             raise ValueError("min_range_m must be below range_m")
+        if self.sigma_range_m >= self.range_m:
+            # A range noise beyond the radar's reach is a typing error, and one of 1e9 m made the
+            # tracker's gating covariances numerically singular mid-run.
+            raise ValueError("sigma_range_m must be below range_m")
         if self.el_min_deg >= self.el_max_deg:
             raise ValueError("el_min_deg must be below el_max_deg")
         return self
@@ -188,7 +193,7 @@ class RfSensor(Strict):
     position: Point3
     range_50_m: PositiveFloat = 3000.0
     range_m: PositiveFloat = 8000.0
-    sigma_bearing_deg: PositiveFloat = 3.0
+    sigma_bearing_deg: float = Field(default=3.0, gt=0, le=45)
     revisit_s: PositiveFloat = 1.0
     az_center_deg: float = Field(default=0.0, ge=0, le=360)
     az_width_deg: float = Field(default=360.0, gt=0, le=360)

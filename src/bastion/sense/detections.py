@@ -69,6 +69,15 @@ class DetectionBatch:
         object.__setattr__(self, "sensor_pos", np.asarray(self.sensor_pos, dtype=float).reshape(3))
         if not (np.all(np.isfinite(z)) and np.all(np.isfinite(t)) and np.all(np.isfinite(R))):
             raise ValueError(f"detection batch from {self.sensor_id!r}: non-finite time, z or R")
+        if n:
+            try:  # a covariance must be one: a negative or zero variance would poison the tracker's gates
+                np.linalg.cholesky(R)
+            except np.linalg.LinAlgError:
+                sym = 0.5 * (R + np.swapaxes(R, 1, 2))
+                bad = np.flatnonzero(np.linalg.eigvalsh(sym).min(axis=1) <= 0.0)
+                which = f"detection {int(bad[0])}" if bad.size else "a detection"
+                raise ValueError(f"detection batch from {self.sensor_id!r}: R of {which} is not a "
+                                 "positive-definite covariance") from None
 
     def __len__(self) -> int:
         return self.z.shape[0]
