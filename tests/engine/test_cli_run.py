@@ -53,6 +53,31 @@ def test_replay_reproduces_every_decision(two_runs):
     assert res.identical, res.first_difference()
 
 
+def test_a_damaged_or_foreign_log_is_named_not_a_traceback(two_runs, tmp_path, capsys):
+    """A file that is not a database, and a log whose input record was damaged, each get one line naming
+    the file (and the record) and exit status 2."""
+    import shutil
+    import sqlite3
+
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "events.sqlite").write_bytes(b"not a database at all" * 100)
+    assert main(["replay", str(tmp_path / "junk")]) == 2
+    err = capsys.readouterr().err
+    assert "junk/events.sqlite: not a readable Bastion event log" in err and "Traceback" not in err
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copy(two_runs[0] / "events.sqlite", damaged)
+    db = sqlite3.connect(damaged)
+    db.execute("DROP TRIGGER events_no_update")  # the copy only: what a disk error or a careless edit might do
+    query = "SELECT seq FROM events WHERE kind = 'input.detections' ORDER BY seq LIMIT 1 OFFSET 5"
+    seq = db.execute(query).fetchone()[0]
+    db.execute("UPDATE events SET payload = '{\"sensor_id\": \"x\"}' WHERE seq = ?", (seq,))
+    db.commit()
+    db.close()
+    assert main(["replay", str(damaged)]) == 2
+    err = capsys.readouterr().err
+    assert f"damaged.sqlite: record {seq} (input.detections) cannot be read" in err
+
+
 def test_event_log_is_append_only(two_runs):
     import sqlite3
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from bastion.engine import Engine
 from bastion.errors import UserError
 from bastion.record.eventlog import read_events
 from bastion.record.messages import decode_input
+from bastion.scenario.load import validation_problems
 from bastion.scenario.schema import Scenario
 
 
@@ -39,17 +43,30 @@ def replay(log_path: str | Path) -> ReplayResult:
     path = Path(log_path)
     if not path.exists():
         raise UserError(f"{path}: no such event log")
-    rows = list(read_events(path))
+    try:
+        rows = list(read_events(path))
+    except (sqlite3.Error, json.JSONDecodeError) as err:
+        raise UserError(f"{path}: not a readable Bastion event log ({type(err).__name__}: {err})") from None
     head = [r for r in rows if r[2] == "run.scenario"]
     if not head:
         raise UserError(f"{path}: no run.scenario record; not a Bastion run log")
-    scenario = Scenario.model_validate(head[0][3]["scenario"])
+    try:
+        scenario = Scenario.model_validate(head[0][3]["scenario"])
+    except (KeyError, TypeError):
+        raise UserError(f"{path}: record {head[0][0]} (run.scenario) holds no scenario") from None
+    except ValidationError as err:
+        raise UserError(validation_problems(f"{path}: record {head[0][0]} (run.scenario)", err)) from None
     engine = Engine(scenario)
     recorded, replayed, inputs = [], [], 0
-    for _seq, t, kind, payload in rows:
+    for seq, t, kind, payload in rows:
         if kind.startswith("input."):
             inputs += 1
-            for ev in engine.handle(decode_input(kind, payload)):
+            try:
+                msg = decode_input(kind, payload)
+            except (KeyError, TypeError, ValueError, IndexError) as err:
+                # A damaged input record: the engine's decisions after it cannot be reproduced.
+                raise UserError(f"{path}: record {seq} ({kind}) cannot be read: {type(err).__name__}: {err}") from None
+            for ev in engine.handle(msg):
                 replayed.append((ev.t, ev.KIND, _canon(ev.to_payload())))
         elif not kind.startswith(("run.", "sim.")):
             recorded.append((t, kind, _canon(payload)))
