@@ -56,6 +56,7 @@ from bastion.evaluate.montecarlo import (  # noqa: E402
 )
 from bastion.evaluate.summary import MATCH_GATE_M  # noqa: E402
 from bastion.warn.warning import WarningConfig  # noqa: E402
+from bench_args import non_negative_int, positive_int  # noqa: E402
 
 KINDS = ("rocket", "mortar", "artillery", "owa_drone", "quadcopter", "bird", "aircraft", "helicopter")
 ROUNDS = ("rocket", "mortar", "artillery")  # the indirect-fire kinds: the rounds of the goals
@@ -386,9 +387,9 @@ def _name_value(option: str, text: str, form: str, example: str) -> tuple[str, f
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 seeds (a smoke run)")
-    ap.add_argument("--seeds", type=int, default=None, help="number of seeds (default 30, quick 2)")
-    ap.add_argument("--first-seed", type=int, default=1000)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seeds", type=positive_int, default=None, help="number of seeds (default 30, quick 2)")
+    ap.add_argument("--first-seed", type=non_negative_int, default=1000)
+    ap.add_argument("--workers", type=positive_int, default=2)
     ap.add_argument("--json", default=None, help="write the figures and per-object outcomes here")
     ap.add_argument("--dense", action="store_true", help="more objects of every class per run (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="SENSOR.FIELD=VALUE",

@@ -33,6 +33,7 @@ from bastion.record.eventlog import EventLog  # noqa: E402
 from bastion.record.messages import encode_input  # noqa: E402
 from bastion.scenario import load_scenario  # noqa: E402
 from bastion.sim import Simulation  # noqa: E402
+from bench_args import positive_int  # noqa: E402
 
 GOAL_S = 5.0
 
@@ -78,11 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="one seed")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     ap.add_argument("--scenario", default="night-raid")
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=1, help="whole runs per seed, the fastest taken (default 1)")
+    ap.add_argument("--seeds", type=positive_int, default=5)
+    ap.add_argument("--repeats", type=positive_int, default=1,
+                    help="whole runs per seed, the fastest taken (default 1)")
     args = ap.parse_args(argv)
-    if args.repeats < 1 or args.seeds < 1:
-        ap.error("--seeds and --repeats must be at least 1")
     seeds = [1] if args.quick else list(range(1, args.seeds + 1))
     rounds = [[one_run(args.scenario, s) for s in seeds] for _ in range(args.repeats)]
     # Each seed's fastest whole run (all of them with --repeats 1).

@@ -50,6 +50,7 @@ from bastion.sim import Simulation  # noqa: E402
 from bastion.track.measure import predict_measurement, to_cartesian  # noqa: E402
 from bastion.track.plots import Plots  # noqa: E402
 from bastion.world.munitions import aim, dispersed, fly  # noqa: E402
+from bench_args import non_negative_int, positive_int  # noqa: E402
 
 ROCKETS = tuple(m for m in PRESETS.values() if m.kind == "rocket")
 CASES = (("rocket_107mm", 3000.0), ("rocket_107mm", 5000.0), ("rocket_107mm", 7000.0),
@@ -264,8 +265,8 @@ def table(rows: list[dict]) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="4 seeds per case")
-    ap.add_argument("--seeds", type=int, default=20, help="seeds per case (default 20)")
-    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--seeds", type=positive_int, default=20, help="seeds per case (default 20)")
+    ap.add_argument("--first-seed", type=non_negative_int, default=1)
     ap.add_argument("--velocity-sd", type=float, default=VELOCITY_SD, metavar="FRACTION",
                     help="the rockets' round-to-round velocity dispersion and the bound's prior on it (default "
                     "0.005; 0: nominal rockets, the velocity known)")

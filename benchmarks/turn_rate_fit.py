@@ -27,6 +27,9 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bench_args import non_negative_int, positive_int  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from assess_warn import DENSE  # noqa: E402
@@ -78,9 +81,9 @@ def fit_tau(omega: np.ndarray, sd: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="1 seed")
-    ap.add_argument("--seeds", type=int, default=None, help="number of runs (default 4)")
-    ap.add_argument("--first-seed", type=int, default=7000)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seeds", type=positive_int, default=None, help="number of runs (default 4)")
+    ap.add_argument("--first-seed", type=non_negative_int, default=7000)
+    ap.add_argument("--workers", type=positive_int, default=2)
     ap.add_argument("--json", default=None, help="write the figures here")
     args = ap.parse_args(argv)
     n = args.seeds or (1 if args.quick else 4)

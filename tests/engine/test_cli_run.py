@@ -101,6 +101,10 @@ def test_scenarios_lists_and_exports(tmp_path, capsys):
     dest = tmp_path / "raid.toml"
     assert main(["scenarios", "--export", "night-raid", "-o", str(dest)]) == 0
     assert dest.read_text() == builtin_text("night-raid")
+    capsys.readouterr()
+    nowhere = tmp_path / "no-such-dir" / "raid.toml"
+    assert main(["scenarios", "--export", "night-raid", "-o", str(nowhere)]) == 2
+    assert f"{nowhere}: cannot write" in capsys.readouterr().err
 
 
 def test_bad_scenario_file_exits_2_with_one_line_per_problem(tmp_path):

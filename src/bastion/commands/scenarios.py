@@ -23,7 +23,10 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             if args.output.exists():
                 raise UserError(f"{args.output}: already exists; not overwritten")
-            args.output.write_text(text, encoding="utf-8")
+            try:
+                args.output.write_text(text, encoding="utf-8")
+            except OSError as err:
+                raise UserError(f"{args.output}: cannot write: {err.strerror or err}") from None
             print(f"wrote {args.output}")
         else:
             sys.stdout.write(text)
