@@ -4,7 +4,7 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
         [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
         [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD]
-        [--met-sd SD] [--no-met]
+        [--met-sd SD] [--no-met] [--wind-shear EXPONENT] [--wind-top METRES] [--met-height METRES]
 
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
@@ -16,7 +16,10 @@ speed (m/s) over every run, from a direction drawn for the run (default 0: still
 puts a Gaussian error of that standard deviation (m/s) on each horizontal component of the wind the
 engine's met report gives it (default 0: the true wind), which the report states unless ``--met-sd SD``
 says otherwise (0: a report taken as exact); ``--no-met`` tells the engine nothing of the wind
-(its rounds flown in still air, as before 2026-12-07).
+(its rounds flown in still air, as before 2026-12-07). ``--wind-shear EXPONENT`` makes the wind grow with
+height, ``--wind`` being the wind at 10 m, as the power law up to ``--wind-top`` (default 300 m), constant
+above; the met report then gives the wind at ``--met-height`` (default 10 m, a surface station's) and the
+engine flies rounds in that one wind.
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
@@ -254,7 +257,10 @@ def _markdown(res: dict) -> str:
              + f" Wind: {res.get('wind_mps', 0.0):g} m/s from a direction drawn per run, "
              + (f"the met report's error {res.get('met_error_mps', 0.0):g} m/s per component (stated: "
                 f"{res.get('met_sd_mps', res.get('met_error_mps', 0.0)):g} m/s)."
-                if res.get("met_report", True) else "the engine told nothing of it (no met report)."),
+                if res.get("met_report", True) else "the engine told nothing of it (no met report).")
+             + ("" if not res.get("wind_shear") else
+                f" Sheared: the wind grows as (height / 10 m) ^ {res['wind_shear']:g} up to {res['wind_top_m']:g} m,"
+                f" the met report giving it at {res['met_height_m']:g} m."),
              "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
@@ -418,6 +424,13 @@ def main(argv=None) -> int:
     ap.add_argument("--met-sd", type=float, default=None, metavar="SD",
                     help="the error (m/s) the met report states, within which the fit frees the wind (default: "
                     "--met-error's; 0: taken as exact)")
+    ap.add_argument("--wind-shear", type=float, default=None, metavar="EXPONENT",
+                    help="the wind grows with height as (h / 10 m) ^ EXPONENT up to --wind-top, --wind being the "
+                    "10 m wind (default 0: the same at every height; 1/7 is neutral air over open land)")
+    ap.add_argument("--wind-top", type=float, default=None, metavar="METRES",
+                    help="the height above which a sheared wind stops growing (default 300 m)")
+    ap.add_argument("--met-height", type=float, default=None, metavar="METRES",
+                    help="the height whose wind the met report gives, with --wind-shear (default 10 m)")
     ap.add_argument("--no-met", action="store_true",
                     help="tell the engine nothing of the wind (a met report of 0: still air, as before 2026-12-07)")
     args = ap.parse_args(argv)
@@ -433,7 +446,10 @@ def main(argv=None) -> int:
         bounded = (("velocity_sd", "velocity_sd", 0.1, "a fraction from 0 to 0.1 (0.005 is 0.5 %)"),
                    ("wind", "wind_mps", 40.0, "a speed from 0 to 40 m/s"),
                    ("met_error", "met_error_mps", 20.0, "a standard deviation from 0 to 20 m/s"),
-                   ("met_sd", "met_sd_mps", 30.0, "a standard deviation from 0 to 30 m/s"))
+                   ("met_sd", "met_sd_mps", 30.0, "a standard deviation from 0 to 30 m/s"),
+                   ("wind_shear", "wind_shear", 1.0, "an exponent from 0 to 1 (1/7 = 0.143 is neutral air)"),
+                   ("wind_top", "wind_top_m", 5000.0, "a height from 0 to 5000 m"),
+                   ("met_height", "met_height_m", 5000.0, "a height from 0 to 5000 m"))
         for option, field_name, top, what in bounded:
             value = getattr(args, option)
             if value is None:
@@ -478,6 +494,7 @@ def main(argv=None) -> int:
         "time_to_shelter_s": args.shelter_s, "class_priors": [list(p) for p in priors],
         "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
         "wind_mps": mix.wind_mps, "met_error_mps": mix.met_error_mps, "met_report": mix.met_report,
+        "wind_shear": mix.wind_shear, "wind_top_m": mix.wind_top_m, "met_height_m": mix.met_height_m,
         "met_sd_mps": mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps,
     }
     print(_markdown(res))

@@ -82,7 +82,8 @@ class Engine:
         env = scenario.environment
         # The met report's wind (east, north, up m/s): the air the tracker's ballistic model and the
         # impact and origin predictions fly rounds in.
-        self.wind = tuple(float(w) for w in (env.met_wind_mps if env.met_wind_mps is not None else env.wind_mps))
+        self.wind = tuple(float(w) for w in (env.met_wind_mps if env.met_wind_mps is not None
+                                             else env.surface_wind_mps()))
         self.tracker = Tracker(dataclasses.replace(tracker_config or TrackerConfig(), wind_mps=self.wind))
         self.classifier = Classifier(ClassifierConfig(log_priors=tuple(scenario.class_priors.settings().items())))
         self.identity = IdentityAssessor()

@@ -4,6 +4,7 @@ Monte Carlo benchmark measures what that is worth: benchmarks/README.md)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -220,3 +221,35 @@ def test_the_engine_flies_rounds_in_the_met_reports_wind():
     data["environment"]["met_wind_sd_mps"] = -1.0
     with pytest.raises(ValidationError, match="met_wind_sd_mps"):
         Scenario.model_validate(data)
+
+
+def test_a_sheared_wind_the_world_flies_its_rounds_in_and_the_engine_is_told_at_the_surface():
+    """A Monte Carlo run with ``wind_shear``: the profile is the power law through the 10 m wind (hand
+    computed: 8 m/s x (300 / 10) ^ (1/7) = 13.0 m/s at the 300 m top, the same above), the world's mortar
+    bomb, laid for that profile, lands on its aim point, and the engine flies rounds in the met report's one
+    wind, the profile at 10 m when the report is exact."""
+    from bastion.evaluate.montecarlo import shear_profile
+    from bastion.world.truth import World
+
+    rows = np.asarray(shear_profile((8.0, 0.0, 0.0), 1.0 / 7.0, 300.0))
+    top = 8.0 * 30.0 ** (1.0 / 7.0)
+    assert rows[0].tolist() == [0.0, 8.0, 0.0] and np.interp(10.0, rows[:, 0], rows[:, 1]) == pytest.approx(8.0)
+    assert rows[-1, 0] == 300.0 and rows[-1, 1] == pytest.approx(top) and top == pytest.approx(13.0, abs=0.05)
+    assert np.all(np.diff(rows[:, 1]) >= 0.0) and np.all(rows[:, 2] == 0.0)
+    mortar = {"kind": "mortar", "name": "m", "preset": "mortar_120mm", "launch": [0.0, 6000.0, 0.0],
+              "target": [200.0, 0.0, 0.0], "t_launch_s": 5.0, "aim_error_m": 0.0}
+    sheared = base_scenario("shear", 1, 60.0, [mortar], wind_profile=rows.tolist())
+    impact = np.asarray(World(sheared, 1).objects[0].meta["impact_point"], float)
+    assert math.hypot(impact[0] - 200.0, impact[1]) < 1.0
+    assert Engine(sheared).wind == (8.0, 0.0, 0.0)
+    with pytest.raises(ValidationError, match="not both"):
+        Scenario.model_validate({**sheared.model_dump(), "environment": {"wind_mps": [1.0, 0.0, 0.0],
+                                                                          "wind_profile": rows.tolist()}})
+    with pytest.raises(ValidationError, match="must increase"):
+        Scenario.model_validate({**sheared.model_dump(), "environment": {"wind_profile": [[0.0, 1.0, 0.0],
+                                                                                          [0.0, 2.0, 0.0]]}})
+    # The Monte Carlo mix: the scenario carries the profile and a surface met report.
+    built = build_scenario(7000, dataclasses.replace(Mix(), wind_mps=8.0, wind_shear=1.0 / 7.0))
+    assert built.environment.wind_profile is not None and built.environment.wind_mps == [0.0, 0.0, 0.0]
+    speed_10m = math.hypot(*built.environment.met_wind_mps[:2])
+    assert speed_10m == pytest.approx(8.0)

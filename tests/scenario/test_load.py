@@ -88,3 +88,10 @@ def test_sensor_noise_beyond_the_sensor_itself_is_refused():
     assert probs == ["raid.toml: sensors[0]: sigma_range_m must be below range_m"]
     probs = _problems(text.replace("sigma_az_deg = 0.3", "sigma_az_deg = 90.0", 1))
     assert probs == ["raid.toml: sensors[0].sigma_az_deg: must be <= 45"]
+
+
+def test_a_sensor_period_below_10_ms_is_refused():
+    """A revisit of 1e-9 s (a typing error) asked for a billion scans a second: the run never ended."""
+    text = builtin_text("night-raid")
+    probs = _problems(text.replace("revisit_s = 1.0", "revisit_s = 1e-9", 1))
+    assert probs == ["raid.toml: sensors[0].revisit_s: must be >= 0.01"]

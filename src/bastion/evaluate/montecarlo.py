@@ -151,6 +151,13 @@ class Mix:
     met_sd_mps: float | None = None
     # False: the engine is told nothing of the wind (a met report of [0, 0, 0]), as before 2026-12-07.
     met_report: bool = True
+    # A wind that grows with height (the scenario's ``environment.wind_profile``): ``wind_mps`` is then the
+    # wind 10 m above the ground, and above that it grows as the power law (height / 10 m) ^ ``wind_shear``
+    # up to ``wind_top_m``, constant above (``shear_profile``). 0: the same wind at every height. The met
+    # report gives the wind at ``met_height_m`` (10 m: a surface station's), with ``met_error_mps``.
+    wind_shear: float = 0.0
+    wind_top_m: float = 300.0
+    met_height_m: float = 10.0
 
 
 def sensors_for(
@@ -268,15 +275,49 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     objects += _quadcopters(seed, mix)
     objects += _artillery(seed, mix)
     wind = run_wind(seed, mix.wind_mps)
+    if mix.wind_shear == 0.0:
+        return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
+                             mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
+                             *_met(seed, wind, mix))
+    rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m)
+    at_met = _profile_at(rows, mix.met_height_m)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind, *_met(seed, wind, mix))
+                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, (0.0, 0.0, 0.0),
+                         *_met(seed, at_met, mix, true_is_constant=False), wind_profile=rows)
 
 
-def _met(seed: int, wind: tuple[float, float, float], mix: Mix) -> tuple[tuple[float, float, float] | None, float]:
-    """The run's met report (its wind, None for the true one) and the error it states (m/s)."""
+#: Reference height (m) of a power-law wind profile: the anemometer's standard 10 m.
+SHEAR_REF_HEIGHT_M = 10.0
+
+
+def shear_profile(wind_10m: tuple[float, float, float], exponent: float, top_m: float) -> list[list[float]]:
+    """Rows [height m, east, north m/s] of a wind ``wind_10m`` at 10 m that grows as (height / 10 m) ^
+    ``exponent`` (the power law; 1/7 is the classic figure for neutral air over open land, larger in the
+    stable air of a night: Wikipedia, "Wind profile power law") up to ``top_m``, constant above; below
+    10 m it is taken as the 10 m wind (the last metres of a flight)."""
+    top = max(float(top_m), SHEAR_REF_HEIGHT_M)
+    heights = np.unique(np.concatenate([[0.0], np.geomspace(SHEAR_REF_HEIGHT_M, top, 24)]))
+    scale = (np.maximum(heights, SHEAR_REF_HEIGHT_M) / SHEAR_REF_HEIGHT_M) ** exponent
+    return [[float(h), float(wind_10m[0] * k), float(wind_10m[1] * k)] for h, k in zip(heights, scale, strict=True)]
+
+
+def _profile_at(rows: list[list[float]], height_m: float) -> tuple[float, float, float]:
+    """The wind (east, north, up m/s) of profile ``rows`` at ``height_m`` (linear between rows)."""
+    table = np.asarray(rows, float)
+    east, north = (float(np.interp(height_m, table[:, 0], table[:, k])) for k in (1, 2))
+    return (east, north, 0.0)
+
+
+def _met(seed: int, wind: tuple[float, float, float], mix: Mix,
+         true_is_constant: bool = True) -> tuple[tuple[float, float, float] | None, float]:
+    """The run's met report (its wind, None for the true one) and the error it states (m/s); ``wind`` is the
+    wind the report measures (with a sheared profile, the wind at the report's height: given, not None)."""
     if not mix.met_report:
         return (0.0, 0.0, 0.0), 0.0
-    return met_report(seed, wind, mix.met_error_mps), mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
+    report = met_report(seed, wind, mix.met_error_mps)
+    if report is None and not true_is_constant:
+        report = wind
+    return report, mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
@@ -353,13 +394,13 @@ def base_scenario(
     sensor_overrides: tuple[tuple[str, str, float], ...] = (), time_to_shelter_s: float | None = None,
     class_priors: tuple[tuple[str, float], ...] = (), dropped_sensors: tuple[str, ...] = (),
     wind_mps: tuple[float, float, float] = (0.0, 0.0, 0.0), met_wind_mps: tuple[float, float, float] | None = None,
-    met_wind_sd_mps: float = 0.0,
+    met_wind_sd_mps: float = 0.0, wind_profile: list[list[float]] | None = None,
 ) -> Scenario:
     """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides,
-    dropped_sensors)``,
-    the classifier's ``class_priors``, no effectors, ROE on HOLD, the wind ``wind_mps`` (east, north, up
-    m/s) and the met report's ``met_wind_mps`` (None: the true wind) and uncertainty ``met_wind_sd_mps``)
-    with ``objects`` (scenario object specs); a bad spec raises :class:`UserError` naming it."""
+    dropped_sensors)``, the classifier's ``class_priors``, no effectors, ROE on HOLD, the wind ``wind_mps``
+    (east, north, up m/s; or ``wind_profile``, rows [height, east, north]) and the met report's
+    ``met_wind_mps`` (None: the true wind) and uncertainty ``met_wind_sd_mps``) with ``objects`` (scenario
+    object specs); a bad spec raises :class:`UserError` naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
@@ -367,7 +408,8 @@ def base_scenario(
         "warning_zones": _zones(time_to_shelter_s), "sensors": sensors_for(sensor_overrides, dropped_sensors),
         "effectors": [], "environment": {"wind_mps": list(wind_mps),
                                           "met_wind_mps": None if met_wind_mps is None else list(met_wind_mps),
-                                          "met_wind_sd_mps": met_wind_sd_mps},
+                                          "met_wind_sd_mps": met_wind_sd_mps,
+                                          **({"wind_profile": wind_profile} if wind_profile else {})},
         "objects": objects, "class_priors": dict(class_priors),
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }

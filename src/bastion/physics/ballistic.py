@@ -7,8 +7,9 @@ Equations of motion (flat Earth, constant gravity, no Coriolis or lift)::
 
 with g = 9.80665 m/s^2, rho the ICAO standard density at the round's height (z above the site origin,
 taken as mean sea level plus ``site_alt_m``), beta = m / (Cd0 A) the ballistic coefficient (kg/m^2) at
-low Mach, f(M) an optional Mach-dependent drag factor (1 below the drag rise), w a constant wind (ENU m/s)
-and, during a rocket's boost phase only, a thrust F along the round's velocity u (a gravity turn: the
+low Mach, f(M) an optional Mach-dependent drag factor (1 below the drag rise), w the wind (ENU m/s):
+constant, or a :class:`WindProfile` that varies with height (a met message's zones, a sheared boundary
+layer), and, during a rocket's boost phase only, a thrust F along the round's velocity u (a gravity turn: the
 launcher sets the initial direction). Weathercocking into a crosswind during the burn is left out: an
 instantaneous turn into the relative wind at launcher exit speeds (25-30 m/s) would overstate it many times
 over, and modelling it properly needs the rocket's angular dynamics. beta = inf means vacuum.
@@ -42,6 +43,7 @@ __all__ = [
     "GENERIC_DRAG_CURVE",
     "Boost",
     "DragCurve",
+    "WindProfile",
     "integrate_to_ground",
     "propagate",
     "trajectory_to_ground",
@@ -54,6 +56,38 @@ DEFAULT_DT = 0.05
 DEFAULT_T_MAX = 600.0
 #: Number of RK4 sub-steps over a full burn (the boost phase is integrated more finely than the coast).
 BOOST_SUBSTEPS = 100
+
+
+@dataclass(frozen=True, eq=False)
+class WindProfile:
+    """A wind that varies with height: ``heights_m`` (K,) above the site origin, increasing, and the wind
+    ``wind_mps`` (K, 3) ENU (m/s) at each; linear between two heights, the end value beyond either end (a
+    ballistic met message gives the mean wind of each height zone; a boundary layer's shear is a table of
+    a few tens of heights)."""
+
+    heights_m: np.ndarray
+    wind_mps: np.ndarray
+
+    def __post_init__(self) -> None:
+        h = np.asarray(self.heights_m, dtype=float).reshape(-1)
+        w = np.asarray(self.wind_mps, dtype=float).reshape(h.size, 3)
+        if h.size < 1 or not (np.all(np.isfinite(h)) and np.all(np.isfinite(w))) or np.any(np.diff(h) <= 0.0):
+            raise ValueError("a wind profile needs finite, strictly increasing heights and finite winds")
+        object.__setattr__(self, "heights_m", h)
+        object.__setattr__(self, "wind_mps", w)
+        object.__setattr__(self, "_columns", tuple(np.ascontiguousarray(w[:, i]) for i in range(3)))
+
+    def at(self, height_m) -> np.ndarray:
+        """The wind (N, 3) ENU m/s at heights ``height_m`` (N,) m above the site origin."""
+        z = np.asarray(height_m, dtype=float).reshape(-1)
+        return np.stack([_interp(z, self.heights_m, c) for c in self._columns], axis=-1)
+
+
+def _wind_rows(wind, idx):
+    """The wind of rounds ``idx`` of a batch: a profile or one constant wind is every round's."""
+    if isinstance(wind, WindProfile) or wind.ndim == 1:
+        return wind
+    return wind[idx]
 
 
 @dataclass(frozen=True)
@@ -170,8 +204,10 @@ class _Dynamics:
         # ``drag_on`` carries a batch's decision over to a subset of its rounds (the same arithmetic).
         self.drag = (drag and bool(np.any(self.inv2beta > 0.0) or boost is not None)) if drag_on is None \
             else drag_on
-        self.wind = np.asarray(wind, dtype=float)
-        self.windy = bool(np.any(self.wind != 0.0))
+        # A profile is looked up at each round's height; a constant wind is subtracted as it is.
+        self.profile = wind if isinstance(wind, WindProfile) else None
+        self.wind = wind if self.profile is not None else np.asarray(wind, dtype=float)
+        self.windy = self.profile is not None or bool(np.any(self.wind != 0.0))
         self.curve = drag_curve
         if drag_curve is not None:
             self.curve_mach, self.curve_factor = drag_curve.arrays
@@ -180,8 +216,8 @@ class _Dynamics:
 
     def subset(self, idx: np.ndarray) -> _Dynamics:
         """The same dynamics for rounds ``idx`` of the batch."""
-        wind = self.wind if self.wind.ndim == 1 else self.wind[idx]
-        return _Dynamics(self.beta[idx], wind, self.drag, self.curve, self.site_alt, self.boost, drag_on=self.drag)
+        return _Dynamics(self.beta[idx], _wind_rows(self.wind, idx), self.drag, self.curve, self.site_alt, self.boost,
+                         drag_on=self.drag)
 
     def accel(self, t, pos: np.ndarray, vel: np.ndarray, burning) -> np.ndarray:
         """Acceleration (m/s^2) at time ``t`` (s); ``burning`` (bool or (N,)) says whether the motor burns.
@@ -196,7 +232,10 @@ class _Dynamics:
         if boosting:
             mass = self.boost.mass(t)
         if self.drag:
-            rel = vel - self.wind if self.windy else vel
+            if self.profile is not None:
+                rel = vel - self.profile.at(pos[:, 2])
+            else:
+                rel = vel - self.wind if self.windy else vel
             speed = np.sqrt(np.einsum("ij,ij->i", rel, rel))
             z = pos[:, 2] + self.site_alt
             rho = np.exp(_interp(z, TABLE_Z_M, TABLE_LN_RHO))
@@ -360,8 +399,7 @@ def _march(pos, vel, beta, *, wind, ground_up, backwards, dt, t_max, drag, drag_
         p0, v0, p1, v1 = (np.concatenate([c[k] for c in crossings]) for k in (3, 4, 5, 6))
         h_c = h if row_h is None else row_h[idx]
         s = _hermite_root(p0[:, 2], v0[:, 2], p1[:, 2], v1[:, 2], h_c, ground[idx])
-        sub = _Dynamics(beta[idx], dyn.wind if dyn.wind.ndim == 1 else dyn.wind[idx], drag, drag_curve,
-                        site_alt_m, boost)
+        sub = _Dynamics(beta[idx], _wind_rows(dyn.wind, idx), drag, drag_curve, site_alt_m, boost)
         hs = s * h_c
         p_c, v_c = sub.rk4(t_start, p0, v0, hs)
         for _newton in range(2):  # polish: z(t) is smooth, one or two Newton steps reach ~1e-9 m
@@ -400,7 +438,7 @@ def integrate_to_ground(
         pos: (N, 3) ENU positions (m). A round must start above ``ground_up`` (or on it and climbing).
         vel: (N, 3) ENU velocities (m/s).
         beta: (N,) or scalar ballistic coefficient m / (Cd0 A) (kg/m^2); inf means vacuum.
-        wind: constant wind, (3,) or (N, 3), ENU (m/s): the velocity of the air.
+        wind: the velocity of the air, ENU (m/s): constant, (3,) or (N, 3), or a :class:`WindProfile`.
         ground_up: ground height (m, up), scalar or (N,).
         backwards: integrate backwards in time (point of origin from a state on the descending leg); a
             bool, or (N,) bools to fly each round its own way in one batch.

@@ -17,6 +17,9 @@ Point2 = Annotated[list[float], Field(min_length=2, max_length=2)]
 Polygon = Annotated[list[Point2], Field(min_length=3)]
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
+# A sensor's period (s): at least 10 ms (100 Hz, beyond any sensor modelled here); a typing error of 1e-9 s
+# asked for a billion scans a second and the run never ended.
+SensorPeriod = Annotated[float, Field(ge=0.01)]
 Probability = Annotated[float, Field(gt=0, lt=1)]
 
 # Track classes the assessment can report; ROE and operator policy refer to them by these names.
@@ -86,7 +89,7 @@ class RadarSensor(Strict):
     position: Point3
     range_m: PositiveFloat
     min_range_m: NonNegFloat = 100.0
-    revisit_s: PositiveFloat = 1.0
+    revisit_s: SensorPeriod = 1.0
     ref_range_m: PositiveFloat
     ref_rcs_m2: PositiveFloat
     ref_pd: Probability = 0.9
@@ -126,7 +129,7 @@ class CooperativeSensor(Strict):
     type: Literal["adsb_receiver", "iff_interrogator"]
     position: Point3
     range_m: PositiveFloat
-    interval_s: PositiveFloat = 1.0
+    interval_s: SensorPeriod = 1.0
     sigma_position_m: PositiveFloat = 30.0
 
 
@@ -139,7 +142,7 @@ class CameraSensor(Strict):
     position: Point3
     ifov_mrad: PositiveFloat = 0.1
     sigma_angle_mrad: PositiveFloat = 0.2
-    revisit_s: PositiveFloat = 0.2
+    revisit_s: SensorPeriod = 0.2
     range_m: PositiveFloat = 20000.0
     az_center_deg: float = Field(default=0.0, ge=0, le=360)
     az_width_deg: float = Field(default=360.0, gt=0, le=360)
@@ -169,7 +172,7 @@ class CuedCameraSensor(Strict):
     sigma_angle_mrad: PositiveFloat = 0.05
     slew_rate_deg_s: PositiveFloat = 60.0
     settle_s: NonNegFloat = 0.3
-    dwell_s: PositiveFloat = 1.0
+    dwell_s: SensorPeriod = 1.0
     range_m: PositiveFloat = 8000.0
     el_min_deg: float = Field(default=-5.0, ge=-90, le=90)
     el_max_deg: float = Field(default=80.0, ge=-90, le=90)
@@ -194,7 +197,7 @@ class RfSensor(Strict):
     range_50_m: PositiveFloat = 3000.0
     range_m: PositiveFloat = 8000.0
     sigma_bearing_deg: float = Field(default=3.0, gt=0, le=45)
-    revisit_s: PositiveFloat = 1.0
+    revisit_s: SensorPeriod = 1.0
     az_center_deg: float = Field(default=0.0, ge=0, le=360)
     az_width_deg: float = Field(default=360.0, gt=0, le=360)
     false_alarms_per_scan: NonNegFloat = 0.0
@@ -594,13 +597,36 @@ class Environment(Strict):
     and origin predictions fly rounds in (None: ``wind_mps``, a met report that is right; [0, 0, 0]: an
     engine told nothing of the wind), and ``met_wind_sd_mps`` the report's uncertainty (m/s, the standard
     deviation of each horizontal component's error), within which the library fit frees the wind (0: the
-    report taken as exact)."""
+    report taken as exact).
+
+    ``wind_profile`` (instead of ``wind_mps``) is a wind that varies with height, as rows [height m above
+    the site, east m/s, north m/s], heights increasing: linear between rows, the end rows' wind beyond
+    them (a ballistic met message's zones, or a sheared boundary layer). The engine flies rounds in one
+    constant wind: with a profile and no ``met_wind_mps``, the profile's lowest row (a surface station's
+    wind)."""
 
     night: bool = False
     wind_mps: Point3 = [0.0, 0.0, 0.0]
+    wind_profile: Annotated[list[Point3], Field(min_length=2)] | None = None
     met_wind_mps: Point3 | None = None
     met_wind_sd_mps: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
     visibility_km: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _one_wind(self) -> Environment:
+        if self.wind_profile is not None:
+            if any(self.wind_mps):
+                raise ValueError("give wind_mps or wind_profile, not both")
+            heights = [row[0] for row in self.wind_profile]
+            if any(b <= a for a, b in zip(heights, heights[1:], strict=False)):
+                raise ValueError("wind_profile: heights (each row's first number) must increase")
+        return self
+
+    def surface_wind_mps(self) -> tuple[float, float, float]:
+        """The wind at the ground (east, north, up m/s): ``wind_mps``, or the profile's lowest row."""
+        if self.wind_profile is None:
+            return (float(self.wind_mps[0]), float(self.wind_mps[1]), float(self.wind_mps[2]))
+        return (float(self.wind_profile[0][1]), float(self.wind_profile[0][2]), 0.0)
 
 
 class Scenario(Strict):

@@ -20,6 +20,7 @@ from bastion.physics.ballistic import (
     DEFAULT_DT,
     DEFAULT_T_MAX,
     Boost,
+    WindProfile,
     integrate_to_ground,
     trajectory_to_ground,
 )
@@ -193,7 +194,7 @@ def fly(
         preset: preset name or Munition.
         launch_enu: (3,) launch point (ENU m).
         azimuth_rad, elevation_rad: laying of the tube (rad).
-        wind: constant wind (ENU m/s).
+        wind: the wind (ENU m/s): constant (3,), or a ``WindProfile`` varying with height.
         drag: False flies in vacuum (a rocket still burns its motor).
         dt: sampling and integration step (s).
         ground_up: height (m) of the flat ground the round falls to; default the launch height.
@@ -429,7 +430,7 @@ def aim_many(
     launches = np.asarray(launches, dtype=float).reshape(-1, 3)
     targets = np.asarray(targets, dtype=float).reshape(-1, 3)
     n = launches.shape[0]
-    wind = np.asarray(wind, dtype=float).reshape(3)
+    wind = wind if isinstance(wind, WindProfile) else np.asarray(wind, dtype=float).reshape(3)
     azs, els = np.zeros(n), np.zeros(n)
     if n == 0:
         return azs, els
@@ -486,7 +487,7 @@ def aim(
     high, branch = _branch(m, high_angle, drag, dt, site_alt_m)
     bearing = math.atan2(d[0], d[1])
     az = bearing
-    wind = np.asarray(wind, dtype=float)
+    wind = wind if isinstance(wind, WindProfile) else np.asarray(wind, dtype=float)
 
     def distance(el_arr, az_):
         """Horizontal launch-to-impact distance (m) minus the target distance, and the impacts."""

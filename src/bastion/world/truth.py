@@ -101,6 +101,7 @@ class World:
         the scenario gives or the crew's choice for the distance (``choose_charge``), then all rounds of a
         munition aimed and flown together (``aim_many``, ``fly_paths``: what aiming and flying each alone
         gives, several times faster)."""
+        from bastion.physics.ballistic import WindProfile  # noqa: PLC0415 (heavy)
         from bastion.world.munitions import aim_many, choose_charge, dispersed, fly_paths  # noqa: PLC0415 (heavy)
 
         groups: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {}
@@ -119,7 +120,12 @@ class World:
                 # without dispersion draws nothing, so its flight and every later draw are as before).
                 factor = 1.0 + rng.normal(0.0, spec.velocity_sd) if spec.velocity_sd > 0.0 else 1.0
                 groups.setdefault(munition, []).append((i, launch, aim_point, factor))
-        wind = np.asarray(self.scenario.environment.wind_mps, float)
+        env = self.scenario.environment
+        if env.wind_profile is None:
+            wind = np.asarray(env.wind_mps, float)
+        else:  # rows [height, east, north]: a wind that varies with height
+            rows = np.asarray(env.wind_profile, float)
+            wind = WindProfile(rows[:, 0], np.column_stack([rows[:, 1:3], np.zeros(len(rows))]))
         out = {}
         for preset, rounds in groups.items():
             launches = np.array([r[1] for r in rounds])
