@@ -5,6 +5,7 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
         [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
         [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD]
         [--met-sd SD] [--no-met] [--wind-shear EXPONENT] [--wind-top METRES] [--met-height METRES]
+        [--met-by-height]
 
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
@@ -19,7 +20,8 @@ says otherwise (0: a report taken as exact); ``--no-met`` tells the engine nothi
 (its rounds flown in still air, as before 2026-12-07). ``--wind-shear EXPONENT`` makes the wind grow with
 height, ``--wind`` being the wind at 10 m, as the power law up to ``--wind-top`` (default 300 m), constant
 above; the met report then gives the wind at ``--met-height`` (default 10 m, a surface station's) and the
-engine flies rounds in that one wind.
+engine flies rounds in that one wind, or with ``--met-by-height`` the wind by height (a ballistic met
+message, every row off by the run's one error).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
@@ -260,7 +262,8 @@ def _markdown(res: dict) -> str:
                 if res.get("met_report", True) else "the engine told nothing of it (no met report).")
              + ("" if not res.get("wind_shear") else
                 f" Sheared: the wind grows as (height / 10 m) ^ {res['wind_shear']:g} up to {res['wind_top_m']:g} m,"
-                f" the met report giving it at {res['met_height_m']:g} m."),
+                + (" the met report giving it by height." if res.get("met_by_height") else
+                   f" the met report giving it at {res['met_height_m']:g} m.")),
              "",
              f"### Classification (class held {CLASS_WITHIN_S:.0f} s after confirmation)", "",
              "| true \\ declared | " + " | ".join(c["columns"]) + " | confirmed | correct within 5 s | "
@@ -431,6 +434,9 @@ def main(argv=None) -> int:
                     help="the height above which a sheared wind stops growing (default 300 m)")
     ap.add_argument("--met-height", type=float, default=None, metavar="METRES",
                     help="the height whose wind the met report gives, with --wind-shear (default 10 m)")
+    ap.add_argument("--met-by-height", action="store_true",
+                    help="with --wind-shear: the met report gives the wind by height (off by --met-error on "
+                    "every row), not the wind at --met-height")
     ap.add_argument("--no-met", action="store_true",
                     help="tell the engine nothing of the wind (a met report of 0: still air, as before 2026-12-07)")
     args = ap.parse_args(argv)
@@ -459,6 +465,8 @@ def main(argv=None) -> int:
             mix = dataclasses.replace(mix, **{field_name: value})
         if args.no_met:
             mix = dataclasses.replace(mix, met_report=False)
+        if args.met_by_height:
+            mix = dataclasses.replace(mix, met_by_height=True)
         if args.artillery is not None:
             if args.artillery < 0:
                 raise UserError(f"--artillery {args.artillery}: a count of shells cannot be negative")
@@ -495,6 +503,7 @@ def main(argv=None) -> int:
         "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
         "wind_mps": mix.wind_mps, "met_error_mps": mix.met_error_mps, "met_report": mix.met_report,
         "wind_shear": mix.wind_shear, "wind_top_m": mix.wind_top_m, "met_height_m": mix.met_height_m,
+        "met_by_height": mix.met_by_height,
         "met_sd_mps": mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps,
     }
     print(_markdown(res))

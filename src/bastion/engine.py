@@ -53,6 +53,7 @@ from bastion.events import (
 )
 from bastion.geo import SiteFrame
 from bastion.geometry import polygon_area, polygon_centroid
+from bastion.physics.ballistic import WindProfile
 from bastion.physics.rounds import gun_rounds
 from bastion.scenario.schema import RadarSensor, Scenario
 from bastion.sense.cooperative import CooperativeReport
@@ -82,9 +83,13 @@ class Engine:
         env = scenario.environment
         # The met report's wind (east, north, up m/s): the air the tracker's ballistic model and the
         # impact and origin predictions fly rounds in.
-        self.wind = tuple(float(w) for w in (env.met_wind_mps if env.met_wind_mps is not None
-                                             else env.surface_wind_mps()))
-        self.tracker = Tracker(dataclasses.replace(tracker_config or TrackerConfig(), wind_mps=self.wind))
+        # With a report by height (``met_rows``), the profile is the wind and ``self.wind`` its lowest row.
+        self.wind, met_rows = env.met()
+        self.met_profile = None if met_rows is None else WindProfile(
+            [r[0] for r in met_rows], [[r[1], r[2], 0.0] for r in met_rows])
+        self.tracker = Tracker(dataclasses.replace(
+            tracker_config or TrackerConfig(), wind_mps=self.wind,
+            wind_profile=() if met_rows is None else tuple(tuple(r) for r in met_rows)))
         self.classifier = Classifier(ClassifierConfig(log_priors=tuple(scenario.class_priors.settings().items())))
         self.identity = IdentityAssessor()
         self.warning = WarningController(
@@ -108,7 +113,7 @@ class Engine:
         self._class: dict[int, tuple[str, float]] = {}
         self.origins = OriginFuser()
         self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS) + gun_rounds(), scenario.site.alt_m,
-                                        self.wind[:2], env.met_wind_sd_mps)
+                                        self.wind[:2], env.met_wind_sd_mps, self.met_profile)
         # Per rocket or artillery track, the fits' log-likelihood of each class (``kind_log_evidence``), taken
         # by the classifier in the next cycle as standing evidence.
         self._fit_loglik: dict[int, np.ndarray] = {}
@@ -306,7 +311,7 @@ class Engine:
                     beta, rounds = drag_priors(bal_classes, xb, Pb)
             pred, origin = predict_ballistic_impact_and_origin(
                 tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
-                rounds=rounds, wind=self.wind)
+                rounds=rounds, wind=self.wind if self.met_profile is None else self.met_profile)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
             fits = self._fitted_rounds(t, ids[bal], bal_classes, pred)
             self.origins.forget(ids)

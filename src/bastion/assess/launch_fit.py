@@ -42,8 +42,8 @@ import numpy as np
 from scipy.special import chdtri
 
 from bastion.diskcache import load_or_build
-from bastion.physics.atmosphere import G0
-from bastion.physics.ballistic import DEFAULT_T_MAX, trajectory_to_ground
+from bastion.physics.atmosphere import G0, density_and_sound_speed
+from bastion.physics.ballistic import DEFAULT_T_MAX, WindProfile, trajectory_to_ground
 from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
 
@@ -854,6 +854,39 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
     return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
+#: Samples along a flight for its ballistic wind, and how far (rad) a fit's elevation may move from the
+#: one its ballistic wind was taken at before the wind is taken again (1 deg).
+BALLISTIC_WIND_SAMPLES = 64
+BALLISTIC_WIND_EL_TOL_RAD = math.radians(1.0)
+
+
+def ballistic_wind(table: FlightTable, el: float, profile: WindProfile, site_alt_m: float = 0.0) -> np.ndarray:
+    """The one constant wind (east, north m/s) that moves the round of ``table`` fired at elevation ``el``
+    (rad) as the wind by height ``profile`` does: the profile along the round's nominal flight, each
+    instant s weighted by how much of a wind felt then is still in the round's drift at impact, 1 -
+    exp(-int_s^T c dt) with c = rho |v| f(M) / (2 beta) the rate at which drag brings the round to the
+    air's velocity (the linear lag model of wind drift; the artillery met message's "ballistic wind"
+    weights its height zones by the same idea). A round with little drag (c T small) feels early wind
+    longest; a draggy one weighs its whole flight alike. Approximations: the coasting round's beta also
+    during a rocket's burn, one weighting for the along and cross components."""
+    m = munition(table.name)
+    _, t_flight, _, _ = table.impact(el)
+    if not t_flight > 0.0:  # a flight the table does not land (a gun laid flat on the ground): the ground's wind
+        return profile.at([0.0])[0, :2]
+    t = np.linspace(0.0, t_flight, BALLISTIC_WIND_SAMPLES)
+    _, z, vx, vz, *_ = table.at(t, np.full(t.shape, el))
+    speed = np.hypot(vx, vz)
+    rho, sound = density_and_sound_speed(np.maximum(z, 0.0) + site_alt_m)
+    rate = rho * speed * m.drag_curve(speed / sound) / (2.0 * m.beta)
+    # int_s^T c dt by the trapezoid rule, from the end backwards
+    seg = 0.5 * (rate[1:] + rate[:-1]) * np.diff(t)
+    remaining = np.concatenate([np.cumsum(seg[::-1])[::-1], [0.0]])
+    weight = 1.0 - np.exp(-remaining)
+    if not weight.sum() > 0.0:  # vacuum: no drag, no drift from any wind
+        weight = np.ones_like(weight)
+    return (weight @ profile.at(z)[:, :2]) / weight.sum()
+
+
 class LaunchFitter:
     """The library rounds (rockets, a gun's charges) fitted to each young rocket or artillery track,
     refitted only when the track has new plots (from the previous fit's parameters: a few iterations).
@@ -864,13 +897,17 @@ class LaunchFitter:
     instant, the nearest); the fit is then made again with them, and they stay the track's."""
 
     def __init__(self, rounds: tuple[str, ...], site_alt_m: float = 0.0,
-                 wind: tuple[float, float] | np.ndarray | None = None, wind_sd: float = 0.0) -> None:
+                 wind: tuple[float, float] | np.ndarray | None = None, wind_sd: float = 0.0,
+                 profile: WindProfile | None = None) -> None:
         """``wind``: the base's met wind (east, north m/s; None: still air), in which every round is
         fitted; ``wind_sd``: the report's uncertainty (m/s per component; 0: exact), within which each fit
-        frees the wind."""
+        frees the wind; ``profile``: a met report by height, which replaces ``wind``: each round is then
+        fitted in its :func:`ballistic_wind` at its fitted elevation."""
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
         self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
+        self.profile = profile
+        self._ballistic: dict[tuple[str, int], np.ndarray] = {}
         self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
@@ -889,16 +926,43 @@ class LaunchFitter:
                 fits[name] = prev  # ruled out while another round fits: more plots will not bring it back
                 continue
             table = flight_table(name, self.site_alt_m)
-            fit = fit_round(table, plots, None if prev is None else prev.theta, self.wind, self.wind_sd)
+            fit = self._fit(table, plots, None if prev is None else prev.theta)
             if prev is not None and (prev.consistent or stuck) and (fit is None or not fit.consistent):
                 # A fit that stopped fitting may have followed the wrong branch: search again. One that
                 # never fitted (the other rocket) is only carried on, not searched for on every plot.
-                again = fit_round(table, plots, wind=self.wind, wind_sd=self.wind_sd)
+                again = self._fit(table, plots, None)
                 if again is not None and (fit is None or again.chi2 < fit.chi2):
                     fit = again
             if fit is not None:
                 fits[name] = fit
         return fits
+
+    def wind_for(self, table: FlightTable, el: float) -> np.ndarray | None:
+        """The wind (east, north m/s) the round of ``table`` is fitted in at elevation ``el`` (rad): the met
+        report's, or with a report by height the round's ballistic wind (kept per 0.1 deg)."""
+        if self.profile is None:
+            return self.wind
+        # A wild trial elevation (a fit gone astray) takes the table's nearest one, a non-finite its middle.
+        el = float(np.clip(el, table.el[0], table.el[-1])) if math.isfinite(el) else float(np.mean(table.el[[0, -1]]))
+        key = (table.name, int(round(math.degrees(el) * 10.0)))
+        wind = self._ballistic.get(key)
+        if wind is None:
+            wind = self._ballistic[key] = ballistic_wind(table, math.radians(key[1] / 10.0), self.profile,
+                                                         self.site_alt_m)
+        return wind
+
+    def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:
+        """:func:`fit_round` in the round's wind; with a report by height the wind is the ballistic wind at
+        the start's elevation (a search: the table's middle one), and once more at the fitted elevation if
+        that lies more than ``BALLISTIC_WIND_EL_TOL_RAD`` away (from the first fit's parameters)."""
+        if self.profile is None:
+            return fit_round(table, plots, start, self.wind, self.wind_sd)
+        el = float(start[3]) if start is not None else float(0.5 * (table.el[0] + table.el[-1]))
+        fit = fit_round(table, plots, start, self.wind_for(table, el), self.wind_sd)
+        if fit is not None and abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
+            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3])), self.wind_sd)
+            fit = again if again is not None else fit
+        return fit
 
     def _claim(self, fits: dict[str, RoundFit], result: ImpactFit, t: np.ndarray, loose: Plots) -> np.ndarray:
         """Indices of the loose plots whose positions lie on the likeliest round's fitted flight."""
@@ -908,7 +972,8 @@ class LaunchFitter:
         if cand.size == 0:
             return cand
         best = fits[max(result.weights, key=result.weights.get)]
-        f, jac = _model(flight_table(best.round, self.site_alt_m), best.theta, lt[cand], wind=self.wind)
+        table = flight_table(best.round, self.site_alt_m)
+        f, jac = _model(table, best.theta, lt[cand], wind=self.wind_for(table, float(best.theta[3])))
         innov_cov = lcov[cand] + jac @ best.cov @ np.swapaxes(jac, 1, 2)
         r = lpos[cand] - f
         try:

@@ -158,6 +158,9 @@ class Mix:
     wind_shear: float = 0.0
     wind_top_m: float = 300.0
     met_height_m: float = 10.0
+    # With a sheared wind: True, the met report gives the wind by height (the profile, every row off by the
+    # run's one error: a ballistic met message), instead of the wind at ``met_height_m``.
+    met_by_height: bool = False
 
 
 def sensors_for(
@@ -280,6 +283,14 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
                              mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
                              *_met(seed, wind, mix))
     rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m)
+    if mix.met_by_height and mix.met_report:
+        # The run's one error (drawn as for a single wind) on every row of the message.
+        off = np.subtract(met_report(seed, (0.0, 0.0, 0.0), mix.met_error_mps) or (0.0, 0.0, 0.0), 0.0)
+        message = [[h, e + float(off[0]), n + float(off[1])] for h, e, n in rows]
+        sd = mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
+        return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
+                             mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, (0.0, 0.0, 0.0),
+                             None, sd, wind_profile=rows, met_wind_profile=message)
     at_met = _profile_at(rows, mix.met_height_m)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
                          mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, (0.0, 0.0, 0.0),
@@ -395,12 +406,14 @@ def base_scenario(
     class_priors: tuple[tuple[str, float], ...] = (), dropped_sensors: tuple[str, ...] = (),
     wind_mps: tuple[float, float, float] = (0.0, 0.0, 0.0), met_wind_mps: tuple[float, float, float] | None = None,
     met_wind_sd_mps: float = 0.0, wind_profile: list[list[float]] | None = None,
+    met_wind_profile: list[list[float]] | None = None,
 ) -> Scenario:
     """The test base (site, assets, zones (``_zones(time_to_shelter_s)``), ``sensors_for(sensor_overrides,
     dropped_sensors)``, the classifier's ``class_priors``, no effectors, ROE on HOLD, the wind ``wind_mps``
     (east, north, up m/s; or ``wind_profile``, rows [height, east, north]) and the met report's
-    ``met_wind_mps`` (None: the true wind) and uncertainty ``met_wind_sd_mps``) with ``objects`` (scenario
-    object specs); a bad spec raises :class:`UserError` naming it."""
+    ``met_wind_mps`` (None: the true wind; or ``met_wind_profile``, by height) and uncertainty
+    ``met_wind_sd_mps``) with ``objects`` (scenario object specs); a bad spec raises :class:`UserError`
+    naming it."""
     data = {
         "name": name, "seed": seed, "duration_s": duration_s,
         "site": {"name": "Test base", "lat_deg": 29.35, "lon_deg": 47.52, "alt_m": 0.0, "perimeter": PERIMETER},
@@ -409,7 +422,8 @@ def base_scenario(
         "effectors": [], "environment": {"wind_mps": list(wind_mps),
                                           "met_wind_mps": None if met_wind_mps is None else list(met_wind_mps),
                                           "met_wind_sd_mps": met_wind_sd_mps,
-                                          **({"wind_profile": wind_profile} if wind_profile else {})},
+                                          **({"wind_profile": wind_profile} if wind_profile else {}),
+                                          **({"met_wind_profile": met_wind_profile} if met_wind_profile else {})},
         "objects": objects, "class_priors": dict(class_priors),
         "roe": {"sectors": [{"name": "base", "az_from_deg": 0.0, "az_to_deg": 360.0, "state": "HOLD"}]},
     }

@@ -82,6 +82,18 @@ class WindProfile:
         z = np.asarray(height_m, dtype=float).reshape(-1)
         return np.stack([_interp(z, self.heights_m, c) for c in self._columns], axis=-1)
 
+    def shear(self, height_m) -> np.ndarray:
+        """d(wind)/d(height) (N, 3) 1/s at heights ``height_m`` (N,): the slope of the row pair around each
+        height, 0 beyond the ends (where the wind is held)."""
+        z = np.asarray(height_m, dtype=float).reshape(-1)
+        h = self.heights_m
+        if h.size < 2:
+            return np.zeros((z.size, 3))
+        seg = np.clip(np.searchsorted(h, z, side="right") - 1, 0, h.size - 2)
+        slope = np.diff(self.wind_mps, axis=0) / np.diff(h)[:, None]
+        inside = (z >= h[0]) & (z <= h[-1])
+        return np.where(inside[:, None], slope[seg], 0.0)
+
 
 def _wind_rows(wind, idx):
     """The wind of rounds ``idx`` of a batch: a profile or one constant wind is every round's."""

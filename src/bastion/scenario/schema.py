@@ -601,32 +601,41 @@ class Environment(Strict):
 
     ``wind_profile`` (instead of ``wind_mps``) is a wind that varies with height, as rows [height m above
     the site, east m/s, north m/s], heights increasing: linear between rows, the end rows' wind beyond
-    them (a ballistic met message's zones, or a sheared boundary layer). The engine flies rounds in one
-    constant wind: with a profile and no ``met_wind_mps``, the profile's lowest row (a surface station's
-    wind)."""
+    them (a sheared boundary layer). ``met_wind_profile`` (instead of ``met_wind_mps``) is a met message
+    that gives the wind by height (a ballistic met message's zones), in the same rows; with neither, the
+    engine is told the true wind, profile or not."""
 
     night: bool = False
     wind_mps: Point3 = [0.0, 0.0, 0.0]
     wind_profile: Annotated[list[Point3], Field(min_length=2)] | None = None
     met_wind_mps: Point3 | None = None
+    met_wind_profile: Annotated[list[Point3], Field(min_length=2)] | None = None
     met_wind_sd_mps: Annotated[float, Field(ge=0.0, le=30.0)] = 0.0
     visibility_km: PositiveFloat | None = None
 
     @model_validator(mode="after")
     def _one_wind(self) -> Environment:
-        if self.wind_profile is not None:
-            if any(self.wind_mps):
-                raise ValueError("give wind_mps or wind_profile, not both")
-            heights = [row[0] for row in self.wind_profile]
+        if self.wind_profile is not None and any(self.wind_mps):
+            raise ValueError("give wind_mps or wind_profile, not both")
+        if self.met_wind_profile is not None and self.met_wind_mps is not None:
+            raise ValueError("give met_wind_mps or met_wind_profile, not both")
+        for name in ("wind_profile", "met_wind_profile"):
+            rows = getattr(self, name)
+            heights = [] if rows is None else [row[0] for row in rows]
             if any(b <= a for a, b in zip(heights, heights[1:], strict=False)):
-                raise ValueError("wind_profile: heights (each row's first number) must increase")
+                raise ValueError(f"{name}: heights (each row's first number) must increase")
         return self
 
-    def surface_wind_mps(self) -> tuple[float, float, float]:
-        """The wind at the ground (east, north, up m/s): ``wind_mps``, or the profile's lowest row."""
-        if self.wind_profile is None:
-            return (float(self.wind_mps[0]), float(self.wind_mps[1]), float(self.wind_mps[2]))
-        return (float(self.wind_profile[0][1]), float(self.wind_profile[0][2]), 0.0)
+    def met(self) -> tuple[tuple[float, float, float], list[list[float]] | None]:
+        """What the engine is told of the wind: a constant wind (east, north, up m/s) and, when the met
+        report gives the wind by height, its rows [height, east, north] (the constant then the lowest row's)."""
+        rows = self.met_wind_profile
+        if rows is None and self.met_wind_mps is None:
+            rows = self.wind_profile
+        if rows is not None:
+            return (float(rows[0][1]), float(rows[0][2]), 0.0), [list(map(float, r)) for r in rows]
+        wind = self.met_wind_mps if self.met_wind_mps is not None else self.wind_mps
+        return (float(wind[0]), float(wind[1]), float(wind[2])), None
 
 
 class Scenario(Strict):

@@ -47,6 +47,9 @@ class TrackerConfig:
         sound_speed: speed of sound (m/s) for the Mach number: ISA sea level; within 2.3 % up to 2 km.
         wind_mps: the wind (east, north, up m/s; the base's met report, constant with height): the ballistic
             model's drag acts on the round's speed through the air, v - wind.
+        wind_profile: a met report that gives the wind by height, rows (height m, east m/s, north m/s) with
+            increasing heights (linear between, held beyond the ends); when given it is the wind, not
+            ``wind_mps``.
         ballistic_substep_s: integration step (s) of the ballistic prediction, up to
             ``ballistic_max_substeps`` steps; a longer coast takes that many longer steps, so that one
             long-coasting track does not multiply the prediction cost of every scan. One Heun step is
@@ -156,6 +159,7 @@ class TrackerConfig:
     drag_factor: tuple[float, ...] = GENERIC_DRAG_CURVE.factor
     sound_speed: float = 340.294
     wind_mps: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    wind_profile: tuple[tuple[float, float, float], ...] = ()
     ballistic_substep_s: float = 1.0
     ballistic_max_substeps: int = 1
     ballistic_min_energy_speed: float = 60.0
@@ -194,6 +198,7 @@ class TrackerConfig:
             value = getattr(self, name)
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
+        object.__setattr__(self, "wind_profile", tuple(tuple(float(v) for v in row) for row in self.wind_profile))
 
     def check(self) -> None:
         """Raise ValueError on an inconsistent configuration."""
@@ -226,6 +231,10 @@ class TrackerConfig:
             raise ValueError("gate_prob must lie in (0, 1)")
         if len(self.wind_mps) != 3 or not all(math.isfinite(w) for w in self.wind_mps):
             raise ValueError(f"wind_mps must be three finite numbers (east, north, up m/s), got {self.wind_mps}")
+        rows = self.wind_profile
+        if rows and (any(len(r) != 3 or not all(math.isfinite(v) for v in r) for r in rows)
+                     or any(b[0] <= a[0] for a, b in zip(rows, rows[1:], strict=False))):
+            raise ValueError("wind_profile: rows (height, east, north) of finite numbers, heights increasing")
 
     def priors(self) -> tuple[float, ...]:
         """Initial model probabilities, normalised to sum to one."""

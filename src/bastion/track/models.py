@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from bastion.physics.ballistic import DragCurve, energy_speed
+from bastion.physics.ballistic import DragCurve, WindProfile, energy_speed
 from bastion.track.config import TrackerConfig
 
 STATE_DIM = 8
@@ -116,7 +116,10 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     parameter, f the configured Mach law), with the partial derivatives w.r.t. altitude u (K, 3), velocity
     (K, 3, 3) and k (K, 3)."""
     rho = cfg.rho0 * np.exp(-np.maximum(p[:, 2], -1000.0) / cfg.scale_height)
-    if any(cfg.wind_mps):
+    profile = _wind_profile(cfg.wind_profile) if cfg.wind_profile else None
+    if profile is not None:  # the wind at each body's height; its shear enters the altitude derivative
+        v = v - profile.at(p[:, 2])
+    elif any(cfg.wind_mps):
         v = v - np.asarray(cfg.wind_mps, float)
     speed = np.sqrt(np.add.reduce(v * v, axis=1))  # np.linalg.norm's own sum, without its overhead
     # Drag is computed at no more than 3 km/s: beyond any round this tracker follows, and it keeps a
@@ -135,7 +138,16 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
     # d(f |v| v)/dv = f (|v| I + v v'/|v|) + (df/d|v|) |v| (v v'/|v|)
     da_dv = -(0.5 * k * rho)[:, None, None] * (
         (f * speed)[:, None, None] * _EYE3 + (f + df_ds * speed)[:, None, None] * vv)
+    if profile is not None:  # v_a = v - w(u): d a / d u gains -(d a / d v_a) (d w / d u)
+        da_du = da_du - np.einsum("kij,kj->ki", da_dv, profile.shear(p[:, 2]) * slow[:, None])
     return a, da_du, da_dv, da_dk
+
+
+@functools.lru_cache(maxsize=8)
+def _wind_profile(rows: tuple[tuple[float, float, float], ...]) -> WindProfile:
+    """The met report's wind by height (rows height, east, north) as a profile, built once per report."""
+    table = np.asarray(rows, float)
+    return WindProfile(table[:, 0], np.column_stack([table[:, 1:3], np.zeros(len(table))]))
 
 
 def ballistic_energy_loglik(x: np.ndarray, cfg: TrackerConfig) -> np.ndarray:
