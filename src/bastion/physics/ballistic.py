@@ -76,11 +76,18 @@ class WindProfile:
         object.__setattr__(self, "heights_m", h)
         object.__setattr__(self, "wind_mps", w)
         object.__setattr__(self, "_columns", tuple(np.ascontiguousarray(w[:, i]) for i in range(3)))
+        object.__setattr__(self, "_level", bool(np.all(w[:, 2] == 0.0)))
 
     def at(self, height_m) -> np.ndarray:
         """The wind (N, 3) ENU m/s at heights ``height_m`` (N,) m above the site origin."""
+        # In the integrator's hot path (four calls per step): filled in place, np.stack's overhead was
+        # most of the cost; a level wind (no vertical rows) needs no third lookup.
         z = np.asarray(height_m, dtype=float).reshape(-1)
-        return np.stack([_interp(z, self.heights_m, c) for c in self._columns], axis=-1)
+        out = np.empty((z.size, 3))
+        out[:, 0] = _interp(z, self.heights_m, self._columns[0])
+        out[:, 1] = _interp(z, self.heights_m, self._columns[1])
+        out[:, 2] = 0.0 if self._level else _interp(z, self.heights_m, self._columns[2])
+        return out
 
     def shear(self, height_m) -> np.ndarray:
         """d(wind)/d(height) (N, 3) 1/s at heights ``height_m`` (N,): the slope of the row pair around each
