@@ -278,23 +278,30 @@ def build_scenario(seed: int, mix: Mix = Mix()) -> Scenario:
     objects += _quadcopters(seed, mix)
     objects += _artillery(seed, mix)
     wind = run_wind(seed, mix.wind_mps)
-    if mix.wind_shear == 0.0:
-        return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                             mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, wind,
-                             *_met(seed, wind, mix))
-    rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m)
-    if mix.met_by_height and mix.met_report:
-        # The run's one error (drawn as for a single wind) on every row of the message.
-        off = np.subtract(met_report(seed, (0.0, 0.0, 0.0), mix.met_error_mps) or (0.0, 0.0, 0.0), 0.0)
-        message = [[h, e + float(off[0]), n + float(off[1])] for h, e, n in rows]
-        sd = mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
-        return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                             mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, (0.0, 0.0, 0.0),
-                             None, sd, wind_profile=rows, met_wind_profile=message)
-    at_met = _profile_at(rows, mix.met_height_m)
     return base_scenario(f"montecarlo-{seed}", seed, mix.duration_s, objects, mix.sensor_overrides,
-                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, (0.0, 0.0, 0.0),
-                         *_met(seed, at_met, mix, true_is_constant=False), wind_profile=rows)
+                         mix.time_to_shelter_s, mix.class_priors, mix.dropped_sensors, **_winds(seed, wind, mix))
+
+
+def _winds(seed: int, wind: tuple[float, float, float], mix: Mix) -> dict[str, Any]:
+    """The run's wind and met report as :func:`base_scenario`'s keywords: ``wind`` (east, north, up m/s)
+    constant, or with ``mix.wind_shear`` the 10 m wind of a power-law profile; the report its wind (None:
+    the true one) or, by height, its rows, each off by the run's one error, and the error it states."""
+    sd = mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
+    if mix.wind_shear == 0.0:
+        if not mix.met_report:
+            return {"wind_mps": wind, "met_wind_mps": (0.0, 0.0, 0.0)}
+        return {"wind_mps": wind, "met_wind_mps": met_report(seed, wind, mix.met_error_mps), "met_wind_sd_mps": sd}
+    rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m)
+    if not mix.met_report:
+        return {"wind_profile": rows, "met_wind_mps": (0.0, 0.0, 0.0)}
+    if not mix.met_by_height:  # the wind at the report's height, off by the run's error
+        at_met = _profile_at(rows, mix.met_height_m)
+        return {"wind_profile": rows, "met_wind_mps": met_report(seed, at_met, mix.met_error_mps) or at_met,
+                "met_wind_sd_mps": sd}
+    # A message by height: the run's one error (drawn as for a single wind) on every row.
+    err = met_report(seed, (0.0, 0.0, 0.0), mix.met_error_mps) or (0.0, 0.0, 0.0)
+    return {"wind_profile": rows, "met_wind_profile": [[h, e + err[0], n + err[1]] for h, e, n in rows],
+            "met_wind_sd_mps": sd}
 
 
 #: Reference height (m) of a power-law wind profile: the anemometer's standard 10 m.
@@ -317,18 +324,6 @@ def _profile_at(rows: list[list[float]], height_m: float) -> tuple[float, float,
     table = np.asarray(rows, float)
     east, north = (float(np.interp(height_m, table[:, 0], table[:, k])) for k in (1, 2))
     return (east, north, 0.0)
-
-
-def _met(seed: int, wind: tuple[float, float, float], mix: Mix,
-         true_is_constant: bool = True) -> tuple[tuple[float, float, float] | None, float]:
-    """The run's met report (its wind, None for the true one) and the error it states (m/s); ``wind`` is the
-    wind the report measures (with a sheared profile, the wind at the report's height: given, not None)."""
-    if not mix.met_report:
-        return (0.0, 0.0, 0.0), 0.0
-    report = met_report(seed, wind, mix.met_error_mps)
-    if report is None and not true_is_constant:
-        report = wind
-    return report, mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:
