@@ -1,6 +1,6 @@
 """How close the young rocket tracks' impact predictions come to what the radar plots allow at all.
 
-    python benchmarks/impact_bound.py [--quick] [--seeds N] [--velocity-sd FRACTION] [--json FILE]
+    python benchmarks/impact_bound.py [--quick] [--seeds N] [--velocity-sd FRACTION] [--shells] [--json FILE]
 
 One rocket at a time, fired at the centre of the Monte Carlo test base (``bastion.evaluate.montecarlo``:
 its surveillance and counter-mortar radars, no aim error) from the north, for each preset and launch
@@ -23,6 +23,10 @@ range rates: run on all those plots (not only the ones the engine's track holds)
 bound it comes. The same fit and bound on the positions alone, beside them, show what the range rate is
 worth. The bound's 99 % ellipse semi-major axis is set beside the 1 km warning zones: an ellipse that
 long touches several zones whatever the estimator.
+
+``--shells`` measures the 105 mm howitzer's shells instead (fired low angle at the crew's charge for the
+distance, ``choose_charge``), the bound's round the shell at that charge and the fit the gun's seven
+charges, at times after launch that reach the zones' deadlines (a shell's flight at 3-8 km is 14-26 s).
 """
 
 from __future__ import annotations
@@ -43,19 +47,25 @@ from bastion.assess.launch_fit import combine, fit_round, flight_table  # noqa: 
 from bastion.evaluate.montecarlo import Mix, base_scenario  # noqa: E402
 from bastion.evaluate.summary import match_tracks  # noqa: E402
 from bastion.events import ImpactPredicted  # noqa: E402
-from bastion.physics.rounds import PRESETS  # noqa: E402
+from bastion.physics.rounds import (
+    PRESETS,  # noqa: E402
+    gun_rounds,  # noqa: E402
+)
 from bastion.scenario.schema import Scenario  # noqa: E402
 from bastion.sense.radar import RadarModel  # noqa: E402
 from bastion.sim import Simulation  # noqa: E402
 from bastion.track.measure import predict_measurement, to_cartesian  # noqa: E402
 from bastion.track.plots import Plots  # noqa: E402
-from bastion.world.munitions import aim, dispersed, fly  # noqa: E402
+from bastion.world.munitions import aim, choose_charge, dispersed, fly  # noqa: E402
 from bench_args import non_negative_int, positive_int  # noqa: E402
 
 ROCKETS = tuple(m for m in PRESETS.values() if m.kind == "rocket")
 CASES = (("rocket_107mm", 3000.0), ("rocket_107mm", 5000.0), ("rocket_107mm", 7000.0),
          ("rocket_122mm", 4000.0), ("rocket_122mm", 6000.0), ("rocket_122mm", 8000.0))
 TIMES_S = (3.0, 4.0, 5.0, 6.0, 8.0)  # after launch
+SHELL = "howitzer_105mm"
+SHELL_CASES = ((SHELL, 3000.0), (SHELL, 5000.0), (SHELL, 7000.0), (SHELL, 8000.0))
+SHELL_TIMES_S = (3.0, 4.0, 6.0, 8.0, 10.0, 12.0)
 T_LAUNCH_S = 5.0
 MAX_AGE_S = 0.5  # a prediction older than this at the time asked for is not taken
 CHI2_2DOF_99 = 9.210340371976184
@@ -66,12 +76,14 @@ FLY_DT_S = 0.005
 
 
 def scenario_for(preset: str, range_m: float, seed: int, velocity_sd: float = VELOCITY_SD) -> Scenario:
-    """The test base with one rocket fired from ``range_m`` north of the centre at it, its velocity
-    dispersed by ``velocity_sd`` (a fraction)."""
-    flight_s = 60.0 if preset == "rocket_122mm" else 45.0
-    rocket = {"kind": "rocket", "name": "rocket", "preset": preset, "launch": [0.0, range_m, 0.0],
-              "target": [0.0, 0.0, 0.0], "t_launch_s": T_LAUNCH_S, "aim_error_m": 0.0,
-              "velocity_sd": velocity_sd}
+    """The test base with one rocket (or, for the howitzer's ``"<preset>/<charge>"``, its shell at that
+    charge) fired from ``range_m`` north of the centre at it, its velocity dispersed by ``velocity_sd`` (a
+    fraction)."""
+    flight_s = 60.0 if preset in ("rocket_122mm", SHELL) or preset.startswith(SHELL + "/") else 45.0
+    gun, _, charge = preset.partition("/")
+    rocket = {"kind": "artillery" if charge else "rocket", "name": "rocket", "preset": gun,
+              "launch": [0.0, range_m, 0.0], "target": [0.0, 0.0, 0.0], "t_launch_s": T_LAUNCH_S,
+              "aim_error_m": 0.0, "velocity_sd": velocity_sd, **({"charge": int(charge)} if charge else {})}
     return base_scenario(f"impact-bound-{preset}-{int(range_m)}-{seed}", seed, T_LAUNCH_S + flight_s, [rocket])
 
 
@@ -169,9 +181,10 @@ def positions_only(plots):
             for t, k, s, z, R in plots]
 
 
-def fit_all(plots, t_abs: float):
+def fit_all(plots, t_abs: float, library: tuple[str, ...] | None = None):
     """The threat-library fit (``bastion.assess.launch_fit``) to every plot the radars made of the rocket
-    up to ``t_abs`` (s): what the engine's fit would give if its track held them all."""
+    up to ``t_abs`` (s): what the engine's fit would give if its track held them all; ``library`` the
+    rounds fitted (default the rockets)."""
     mine = [p for p in plots if p[0] <= t_abs]
     if not mine:
         return None
@@ -181,32 +194,37 @@ def fit_all(plots, t_abs: float):
     rr = np.array([z[3] if d else np.nan for d, (_, _, _, z, _) in zip(doppler, mine, strict=True)])
     rr_var = np.array([R[3, 3] if d else np.nan for d, (_, _, _, _, R) in zip(doppler, mine, strict=True)])
     plots = Plots.of(t, np.concatenate(pos), np.concatenate(cov), rr, rr_var, np.stack([p[2] for p in mine]))
-    return combine([fit_round(flight_table(m.name), plots) for m in ROCKETS])
+    library = tuple(m.name for m in ROCKETS) if library is None else library
+    return combine([fit_round(flight_table(name), plots) for name in library], library)
 
 
-def measure(seeds: int, first_seed: int, velocity_sd: float = VELOCITY_SD) -> list[dict]:
+def measure(seeds: int, first_seed: int, velocity_sd: float = VELOCITY_SD, shells: bool = False) -> list[dict]:
     rows = []
-    for preset, range_m in CASES:
+    cases, times = (SHELL_CASES, SHELL_TIMES_S) if shells else (CASES, TIMES_S)
+    library = gun_rounds() if shells else None
+    for preset, range_m in cases:
+        if shells:  # the crew's charge for the distance, as in the Monte Carlo raids
+            preset = f"{preset}/{choose_charge(preset, range_m)}"
         bound = Bound(preset, range_m)
         flight = float(bound.flights[0].t[-1])
         per_time: dict[float, dict[str, list[float]]] = {
             t: {"err": [], "bound_rms": [], "bound_major": [], "fit_err": [], "fit_pos_err": [], "bound_pos_rms": [],
                 "bound_known_rms": []}
-            for t in TIMES_S}
+            for t in times}
         for seed in range(first_seed, first_seed + seeds):
             plots, preds, truth = run_one(preset, range_m, seed, velocity_sd)
             plain = positions_only(plots)
-            for t_after in TIMES_S:
+            for t_after in times:
                 if t_after >= flight:
                     continue
                 t_abs = T_LAUNCH_S + t_after
                 held = [p for tp, p in preds if t_abs - MAX_AGE_S <= tp <= t_abs]
                 if held:
                     per_time[t_after]["err"].append(float(np.linalg.norm(held[-1] - truth)))
-                fit = fit_all(plots, t_abs)
+                fit = fit_all(plots, t_abs, library)
                 if fit is not None:
                     per_time[t_after]["fit_err"].append(float(np.linalg.norm(fit.impact - truth)))
-                fit_pos = fit_all(plain, t_abs)
+                fit_pos = fit_all(plain, t_abs, library)
                 if fit_pos is not None:
                     per_time[t_after]["fit_pos_err"].append(float(np.linalg.norm(fit_pos.impact - truth)))
                 C = bound.covariance(plots, t_after, velocity_sd)
@@ -219,7 +237,7 @@ def measure(seeds: int, first_seed: int, velocity_sd: float = VELOCITY_SD) -> li
                 C_pos = bound.covariance(plain, t_after, velocity_sd)
                 if C_pos is not None:
                     per_time[t_after]["bound_pos_rms"].append(float(np.sqrt(np.trace(C_pos))))
-        for t_after in TIMES_S:
+        for t_after in times:
             if t_after >= flight:
                 continue
             d = per_time[t_after]
@@ -270,6 +288,7 @@ def main(argv=None) -> int:
     ap.add_argument("--velocity-sd", type=float, default=VELOCITY_SD, metavar="FRACTION",
                     help="the rockets' round-to-round velocity dispersion and the bound's prior on it (default "
                     "0.005; 0: nominal rockets, the velocity known)")
+    ap.add_argument("--shells", action="store_true", help="the 105 mm howitzer's shells instead of the rockets")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = ap.parse_args(argv)
     seeds = 4 if args.quick else args.seeds
@@ -278,11 +297,12 @@ def main(argv=None) -> int:
     if not 0.0 <= args.velocity_sd <= 0.1:
         ap.error("--velocity-sd must be a fraction from 0 to 0.1 (0.005 is 0.5 %)")
     t0 = time.perf_counter()
-    rows = measure(seeds, args.first_seed, args.velocity_sd)
+    rows = measure(seeds, args.first_seed, args.velocity_sd, args.shells)
     wall = time.perf_counter() - t0
-    print(f"Runs: {len(CASES)} cases x {seeds} seeds (from {args.first_seed}), {wall:.0f} s on "
+    cases, what = (SHELL_CASES, "Shells") if args.shells else (CASES, "Rockets")
+    print(f"Runs: {len(cases)} cases x {seeds} seeds (from {args.first_seed}), {wall:.0f} s on "
           f"{platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Rockets' velocity dispersion: "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. {what}' velocity dispersion: "
           f"{100 * args.velocity_sd:g} %.\n")
     print(table(rows))
     print("\nBound: Cramer-Rao on the plots each run's radars made of the rocket, for an estimator that knows "
@@ -296,7 +316,8 @@ def main(argv=None) -> int:
         clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
                  for r in rows]  # NaN (no prediction yet) is not JSON
         args.json.write_text(json.dumps({"rows": clean, "seeds": seeds, "first_seed": args.first_seed,
-                                         "elapsed_s": wall, "velocity_sd": args.velocity_sd}, indent=1))
+                                         "elapsed_s": wall, "velocity_sd": args.velocity_sd,
+                                         "shells": args.shells}, indent=1))
     return 0
 
 
