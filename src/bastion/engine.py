@@ -85,8 +85,7 @@ class Engine:
         # impact and origin predictions fly rounds in.
         # With a report by height (``met_rows``), the profile is the wind and ``self.wind`` its lowest row.
         self.wind, met_rows = env.met()
-        self.met_profile = None if met_rows is None else WindProfile(
-            [r[0] for r in met_rows], [[r[1], r[2], 0.0] for r in met_rows])
+        self.met_profile = None if met_rows is None else WindProfile.from_rows(met_rows)
         self.tracker = Tracker(dataclasses.replace(
             tracker_config or TrackerConfig(), wind_mps=self.wind,
             wind_profile=() if met_rows is None else tuple(tuple(r) for r in met_rows)))

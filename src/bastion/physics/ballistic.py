@@ -77,6 +77,14 @@ class WindProfile:
         object.__setattr__(self, "wind_mps", w)
         object.__setattr__(self, "_columns", tuple(np.ascontiguousarray(w[:, i]) for i in range(3)))
         object.__setattr__(self, "_level", bool(np.all(w[:, 2] == 0.0)))
+        object.__setattr__(self, "_slopes", np.diff(w, axis=0) / np.diff(h)[:, None] if h.size > 1 else None)
+
+    @classmethod
+    def from_rows(cls, rows) -> WindProfile:
+        """A level wind from rows [height m, east m/s, north m/s] (a scenario's ``wind_profile``, a met
+        report by height)."""
+        table = np.asarray(rows, dtype=float).reshape(-1, 3)
+        return cls(table[:, 0], np.column_stack([table[:, 1:3], np.zeros(len(table))]))
 
     def at(self, height_m) -> np.ndarray:
         """The wind (N, 3) ENU m/s at heights ``height_m`` (N,) m above the site origin."""
@@ -94,12 +102,11 @@ class WindProfile:
         height, 0 beyond the ends (where the wind is held)."""
         z = np.asarray(height_m, dtype=float).reshape(-1)
         h = self.heights_m
-        if h.size < 2:
+        if self._slopes is None:
             return np.zeros((z.size, 3))
         seg = np.clip(np.searchsorted(h, z, side="right") - 1, 0, h.size - 2)
-        slope = np.diff(self.wind_mps, axis=0) / np.diff(h)[:, None]
         inside = (z >= h[0]) & (z <= h[-1])
-        return np.where(inside[:, None], slope[seg], 0.0)
+        return np.where(inside[:, None], self._slopes[seg], 0.0)
 
 
 def _wind_rows(wind, idx):

@@ -146,8 +146,7 @@ def ballistic_accel(p: np.ndarray, v: np.ndarray, k: np.ndarray, cfg: TrackerCon
 @functools.lru_cache(maxsize=8)
 def _wind_profile(rows: tuple[tuple[float, float, float], ...]) -> WindProfile:
     """The met report's wind by height (rows height, east, north) as a profile, built once per report."""
-    table = np.asarray(rows, float)
-    return WindProfile(table[:, 0], np.column_stack([table[:, 1:3], np.zeros(len(table))]))
+    return WindProfile.from_rows(rows)
 
 
 def ballistic_energy_loglik(x: np.ndarray, cfg: TrackerConfig) -> np.ndarray:

@@ -124,8 +124,7 @@ class World:
         if env.wind_profile is None:
             wind = np.asarray(env.wind_mps, float)
         else:  # rows [height, east, north]: a wind that varies with height
-            rows = np.asarray(env.wind_profile, float)
-            wind = WindProfile(rows[:, 0], np.column_stack([rows[:, 1:3], np.zeros(len(rows))]))
+            wind = WindProfile.from_rows(env.wind_profile)
         out = {}
         for preset, rounds in groups.items():
             launches = np.array([r[1] for r in rounds])
