@@ -78,6 +78,10 @@ class TrackerConfig:
             dense runs, 59 on bird flocks, 4 declared hostile; with 3 m/s, 1 in 8 runs, docs/tracking.md).
             It widens the gate only: the update still weighs the range rate by the radar's own noise.
         association: ``"gnn"`` (global nearest neighbour per cluster) or ``"jpda"``.
+        update_iterations: most EKF steps of one update with a polar or angle plot (iterated EKF,
+            ``bastion.track.imm.update``); the steps after the first are taken only where the first
+            one's linearisation misjudged the plot (a young track's wide prediction near the radar).
+            1: the plain EKF. JPDA's combined pseudo-measurement is always updated in one step.
         pd: detection probability assumed by JPDA.
         clutter_density: clutter spatial density (1/m^3) assumed by JPDA.
 
@@ -169,6 +173,7 @@ class TrackerConfig:
     gate_sigmas: float = 5.0
     range_rate_gate_extra_mps: float = 3.0
     association: str = "gnn"
+    update_iterations: int = 5
     pd: float = 0.9
     clutter_density: float = 1e-9
 
@@ -210,6 +215,8 @@ class TrackerConfig:
             raise ValueError("mode_prior and sojourn_s need one entry per model")
         if self.association not in ("gnn", "jpda"):
             raise ValueError(f"association must be 'gnn' or 'jpda', got {self.association!r}")
+        if not 1 <= self.update_iterations <= 20:
+            raise ValueError(f"update_iterations must be 1 to 20, got {self.update_iterations}")
         if not 1 <= self.confirm_m <= self.confirm_n <= 62:
             raise ValueError("need 1 <= confirm_m <= confirm_n <= 62")
         if not 0 <= self.fast_confirm_m <= self.confirm_n:

@@ -2,8 +2,8 @@
 
 Kinds (see ``bastion.sense.detections``): ``cartesian`` [e, n, u] (m); ``radar`` [range (m), azimuth
 (rad, compass), elevation (rad)]; ``radar_doppler`` [range, azimuth, elevation, range rate (m/s,
-+ = opening)]; ``bearing`` [azimuth, elevation] (angle-only). Updates are extended Kalman (EKF): the
-Jacobians are analytic.
++ = opening)]; ``bearing`` [azimuth, elevation] (angle-only). Updates are extended Kalman (EKF), iterated
+where one step misjudges the plot (``bastion.track.imm.update``): the Jacobians are analytic.
 """
 
 from __future__ import annotations

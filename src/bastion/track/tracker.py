@@ -436,7 +436,7 @@ class Tracker:
             # Forward from the gating time to each detection's time: for white-noise dynamics the two
             # steps compose exactly into one; model switching over this short span is neglected.
             xa, Pa = imm.predict_models(xa, Pa, t_det - t_gate, self.model_names, self.config)
-        xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos)
+        xu, Pu, mu, _ = imm.update(xa, Pa, ca, batch.kind, z, R, batch.sensor_pos, self.config.update_iterations)
         self._write_rows(at, xu, Pu, mu, t_det)
 
     def _energy_rule(self, xu: np.ndarray, mu: np.ndarray) -> np.ndarray:
