@@ -14,6 +14,7 @@ from scipy.optimize import minimize
 from bastion.geo import enu_to_rae, rae_to_enu
 from bastion.track.config import TrackerConfig
 from bastion.track.imm import update
+from bastion.track.measure import predict_measurement
 
 SITE = np.zeros(3)
 R_RADAR = np.diag([10.0**2, 0.01**2, 0.01**2])  # range 10 m, azimuth and elevation 10 mrad
@@ -122,3 +123,14 @@ def test_well_linearised_updates_are_plain_ekf(kind):
 def test_update_iterations_checked():
     with pytest.raises(ValueError, match="update_iterations"):
         TrackerConfig(update_iterations=0).check()
+
+
+@pytest.mark.parametrize("kind", ["cartesian", "radar", "radar_doppler", "bearing"])
+def test_measurement_without_jacobian_is_the_same(kind):
+    rng = np.random.default_rng(3)
+    x = np.hstack([rng.uniform(-5000.0, 5000.0, (20, 3)), rng.normal(0.0, 200.0, (20, 3))])
+    site = np.array([100.0, -50.0, 10.0])
+    full, H = predict_measurement(kind, x, site)
+    bare, none = predict_measurement(kind, x, site, jacobian=False)
+    assert none is None and H.shape == (20, full.shape[1], 6)
+    np.testing.assert_array_equal(full, bare)

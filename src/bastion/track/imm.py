@@ -199,7 +199,7 @@ def _iterate(kind: str, xf: np.ndarray, Pf: np.ndarray, z: np.ndarray, R: np.nda
     J(x) = |x - xf|^2_P^-1 + |z - h(x)|^2_R^-1 linearised at the current iterate (Bell and Cathey, "The
     iterated Kalman filter update as a Gauss-Newton method", IEEE Trans. Automatic Control 38(2), 1993);
     a step is kept only if it lowers J, so an iteration never makes the estimate worse."""
-    zhat1, H1 = predict_measurement(kind, x1, sensor_pos)
+    zhat1, _ = predict_measurement(kind, x1, sensor_pos, jacobian=False)
     sd = np.sqrt(np.diagonal(R, axis1=1, axis2=2))
     # The first step's linear forecast of its residual against the residual it really left.
     forecast = nu0 - np.einsum("kmd,kd->km", H0, x1 - xf)
@@ -236,7 +236,7 @@ def _iterate(kind: str, xf: np.ndarray, Pf: np.ndarray, z: np.ndarray, R: np.nda
         S_a = HPHt_a + R_r[a]
         y_a = np.linalg.solve(S_a, r_a[:, :, None])[:, :, 0]
         x_new = xf_r[a] + np.einsum("kdm,km->kd", PHt, y_a)
-        zhat_new, _ = predict_measurement(kind, x_new, sensor_pos)
+        zhat_new, _ = predict_measurement(kind, x_new, sensor_pos, jacobian=False)
         j_new = cost(y_a, HPHt_a, innovation(kind, z_r[a], zhat_new), Rinv[a])
         better = j_new < j_cur[a]
         b = a[better]

@@ -16,11 +16,14 @@ from bastion.geo import rae_to_enu, wrap_angle
 AZIMUTH_INDEX = {"cartesian": None, "radar": 1, "radar_doppler": 1, "bearing": 0}
 
 
-def predict_measurement(kind: str, x: np.ndarray, sensor_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def predict_measurement(kind: str, x: np.ndarray, sensor_pos: np.ndarray,
+                        jacobian: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Predicted measurements (K, m) and Jacobians (K, m, D) for states x (K, D>=6) seen from
-    ``sensor_pos`` (3,) ENU metres."""
+    ``sensor_pos`` (3,) ENU metres; ``jacobian=False`` skips the Jacobians (returned as None)."""
     K, D = x.shape
     if kind == "cartesian":
+        if not jacobian:
+            return x[:, :3].copy(), None
         H = np.zeros((K, 3, D))
         H[:, [0, 1, 2], [0, 1, 2]] = 1.0
         return x[:, :3].copy(), H
@@ -32,6 +35,11 @@ def predict_measurement(kind: str, x: np.ndarray, sensor_pos: np.ndarray) -> tup
     r = np.sqrt(r2)
     az = np.arctan2(de, dn)
     el = np.arctan2(du, rho)
+    if not jacobian:
+        cols = [az, el] if kind == "bearing" else [r, az, el]
+        if kind == "radar_doppler":
+            cols.append(np.einsum("ki,ki->k", d, x[:, 3:6]) / r)
+        return np.stack(cols, axis=1), None
     daz = np.stack([dn / rho2, -de / rho2, np.zeros(K)], axis=1)
     delv = np.stack([-de * du / (rho * r2), -dn * du / (rho * r2), rho / r2], axis=1)
     if kind == "bearing":
