@@ -4,8 +4,8 @@ over Monte Carlo runs of many-object scenarios (bastion.evaluate.montecarlo) aga
     python benchmarks/assess_warn.py [--quick] [--seeds N] [--workers W] [--dense] [--json FILE]
         [--set SENSOR.FIELD=VALUE ...] [--drop SENSOR ...] [--tracker FIELD=VALUE ...] [--shelter-s SECONDS]
         [--prior CLASS=VALUE ...] [--artillery N] [--velocity-sd FRACTION] [--wind SPEED] [--met-error SD]
-        [--met-sd SD] [--no-met] [--wind-shear EXPONENT] [--wind-top METRES] [--met-height METRES]
-        [--met-by-height]
+        [--met-sd SD] [--no-met] [--wind-shear EXPONENT] [--wind-top METRES] [--wind-veer DEG]
+        [--met-height METRES] [--met-by-height]
 
 ``--dense`` packs more of each class into every run (50 rockets and mortars, 20 artillery shells, 20 drones,
 20 quadcopters, 20 birds, 20 airliners, 20 helicopters) so that 53 runs give the issue's 1,000 tracks per
@@ -19,9 +19,10 @@ engine's met report gives it (default 0: the true wind), which the report states
 says otherwise (0: a report taken as exact); ``--no-met`` tells the engine nothing of the wind
 (its rounds flown in still air, as before 2026-12-07). ``--wind-shear EXPONENT`` makes the wind grow with
 height, ``--wind`` being the wind at 10 m, as the power law up to ``--wind-top`` (default 300 m), constant
-above; the met report then gives the wind at ``--met-height`` (default 10 m, a surface station's) and the
-engine flies rounds in that one wind, or with ``--met-by-height`` the wind by height (a ballistic met
-message, every row off by the run's one error).
+above; ``--wind-veer DEG`` turns it clockwise (seen from above) by that many degrees from 10 m to
+``--wind-top`` (the Ekman spiral; negative: backing). With either, the met report gives the wind at
+``--met-height`` (default 10 m, a surface station's) and the engine flies rounds in that one wind, or with
+``--met-by-height`` the wind by height (a ballistic met message, every row off by the run's one error).
 
 A benchmark, not a test: it prints the tables (markdown) beside each goal.
 """
@@ -260,8 +261,9 @@ def _markdown(res: dict) -> str:
              + (f"the met report's error {res.get('met_error_mps', 0.0):g} m/s per component (stated: "
                 f"{res.get('met_sd_mps', res.get('met_error_mps', 0.0)):g} m/s)."
                 if res.get("met_report", True) else "the engine told nothing of it (no met report).")
-             + ("" if not res.get("wind_shear") else
+             + ("" if not (res.get("wind_shear") or res.get("wind_veer_deg")) else
                 f" Sheared: the wind grows as (height / 10 m) ^ {res['wind_shear']:g} up to {res['wind_top_m']:g} m,"
+                + (f" veering {res['wind_veer_deg']:g} deg from 10 m to there," if res.get("wind_veer_deg") else "")
                 + (" the met report giving it by height." if res.get("met_by_height") else
                    f" the met report giving it at {res['met_height_m']:g} m.")),
              "",
@@ -432,11 +434,14 @@ def main(argv=None) -> int:
                     "10 m wind (default 0: the same at every height; 1/7 is neutral air over open land)")
     ap.add_argument("--wind-top", type=float, default=None, metavar="METRES",
                     help="the height above which a sheared wind stops growing (default 300 m)")
+    ap.add_argument("--wind-veer", type=float, default=None, metavar="DEG",
+                    help="the wind turns clockwise seen from above by DEG from 10 m to --wind-top (default 0; "
+                    "negative: backing; 20-40 is typical over land)")
     ap.add_argument("--met-height", type=float, default=None, metavar="METRES",
                     help="the height whose wind the met report gives, with --wind-shear (default 10 m)")
     ap.add_argument("--met-by-height", action="store_true",
-                    help="with --wind-shear: the met report gives the wind by height (off by --met-error on "
-                    "every row), not the wind at --met-height")
+                    help="with --wind-shear or --wind-veer: the met report gives the wind by height (off by "
+                    "--met-error on every row), not the wind at --met-height")
     ap.add_argument("--no-met", action="store_true",
                     help="tell the engine nothing of the wind (a met report of 0: still air, as before 2026-12-07)")
     args = ap.parse_args(argv)
@@ -463,6 +468,10 @@ def main(argv=None) -> int:
             if not 0.0 <= value <= top:
                 raise UserError(f"--{option.replace('_', '-')} {value}: {what}")
             mix = dataclasses.replace(mix, **{field_name: value})
+        if args.wind_veer is not None:
+            if not -90.0 <= args.wind_veer <= 90.0:
+                raise UserError(f"--wind-veer {args.wind_veer}: a turn from -90 to 90 deg")
+            mix = dataclasses.replace(mix, wind_veer_deg=args.wind_veer)
         if args.no_met:
             mix = dataclasses.replace(mix, met_report=False)
         if args.met_by_height:
@@ -503,7 +512,7 @@ def main(argv=None) -> int:
         "dropped_sensors": list(args.drop), "velocity_sd": mix.velocity_sd,
         "wind_mps": mix.wind_mps, "met_error_mps": mix.met_error_mps, "met_report": mix.met_report,
         "wind_shear": mix.wind_shear, "wind_top_m": mix.wind_top_m, "met_height_m": mix.met_height_m,
-        "met_by_height": mix.met_by_height,
+        "met_by_height": mix.met_by_height, "wind_veer_deg": mix.wind_veer_deg,
         "met_sd_mps": mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps,
     }
     print(_markdown(res))

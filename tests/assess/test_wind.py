@@ -264,6 +264,38 @@ def test_a_sheared_wind_the_world_flies_its_rounds_in_and_the_engine_is_told_at_
     assert np.all(off[:, 0] == 0.0) and np.allclose(off[:, 1:], off[0, 1:]) and np.any(off[0, 1:] != 0.0)
 
 
+def test_a_veering_wind_turns_clockwise_with_log_height_and_a_mortar_laid_for_it_lands_on_aim():
+    """``veer_deg``: a wind blowing toward the north at 10 m (0, 8) m/s veering 30 deg by the 1 km top
+    blows toward 30 deg east of north there, at the power law's speed (hand computed: 8 x 100 ^ 0.2 =
+    20.1 m/s, so (20.1 sin 30, 20.1 cos 30) = (10.05, 17.4)); half-way in log height (100 m) it has turned
+    15 deg; the speed at each height is the unturned profile's. A mortar bomb laid for the profile lands
+    on its aim point, and the Monte Carlo mix builds the profile from ``wind_veer_deg`` even in a wind
+    of one speed (``wind_shear`` 0)."""
+    from bastion.evaluate.montecarlo import shear_profile
+    from bastion.world.truth import World
+
+    rows = np.asarray(shear_profile((0.0, 8.0, 0.0), 0.2, 1000.0, veer_deg=30.0))
+    plain = np.asarray(shear_profile((0.0, 8.0, 0.0), 0.2, 1000.0))
+    top = 8.0 * 100.0 ** 0.2
+    assert rows[-1, 0] == 1000.0 and rows[-1, 1:] == pytest.approx([top * 0.5, top * math.sqrt(3.0) / 2.0])
+    assert rows[0].tolist() == [0.0, 0.0, 8.0]
+    np.testing.assert_allclose(np.hypot(rows[:, 1], rows[:, 2]), np.hypot(plain[:, 1], plain[:, 2]), rtol=1e-12)
+    compass = np.degrees(np.arctan2(rows[:, 1], rows[:, 2]))
+    assert np.interp(100.0, rows[:, 0], compass) == pytest.approx(15.0, abs=0.5)
+    assert np.all(np.diff(compass) >= 0.0)  # clockwise seen from above, never back
+    assert np.all(np.asarray(shear_profile((0.0, 8.0, 0.0), 0.2, 1000.0, veer_deg=-30.0))[-1, 1] < 0.0)
+    mortar = {"kind": "mortar", "name": "m", "preset": "mortar_120mm", "launch": [0.0, 6000.0, 0.0],
+              "target": [200.0, 0.0, 0.0], "t_launch_s": 5.0, "aim_error_m": 0.0}
+    veering = base_scenario("veer", 1, 60.0, [mortar], wind_profile=rows.tolist())
+    impact = np.asarray(World(veering, 1).objects[0].meta["impact_point"], float)
+    assert math.hypot(impact[0] - 200.0, impact[1]) < 1.0
+    built = build_scenario(7000, dataclasses.replace(Mix(), wind_mps=8.0, wind_veer_deg=30.0)).environment
+    table = np.asarray(built.wind_profile)
+    turned = np.degrees(np.arctan2(table[-1, 1], table[-1, 2]) - np.arctan2(table[1, 1], table[1, 2]))
+    assert (turned + 180.0) % 360.0 - 180.0 == pytest.approx(30.0)
+    assert np.hypot(table[:, 1], table[:, 2]) == pytest.approx(8.0)
+
+
 @pytest.mark.parametrize(("name", "el_deg"), [("rocket_122mm", 20.0), ("howitzer_105mm/7", 30.0)])
 def test_a_round_in_a_sheared_crosswind_is_fitted_in_its_ballistic_wind_from_a_report_by_height(name, el_deg):
     """A crosswind of 2 m/s at the ground growing to 16 m/s at 1.5 km (the rounds climb to 1.3-1.8 km), plots

@@ -157,6 +157,12 @@ class Mix:
     # report gives the wind at ``met_height_m`` (10 m: a surface station's), with ``met_error_mps``.
     wind_shear: float = 0.0
     wind_top_m: float = 300.0
+    # The wind's turn with height (deg, clockwise seen from above: veering, as the Ekman spiral turns it in
+    # the northern hemisphere; negative: backing), from 10 m to ``wind_top_m``, linear in log height
+    # (``shear_profile``). The surface wind blows 20-40 deg across the wind above the boundary layer over
+    # land (Holton, "An Introduction to Dynamic Meteorology", the planetary boundary layer chapter;
+    # Wikipedia, "Ekman spiral"). 0: every height's wind blows the same way.
+    wind_veer_deg: float = 0.0
     met_height_m: float = 10.0
     # With a sheared wind: True, the met report gives the wind by height (the profile, every row off by the
     # run's one error: a ballistic met message), instead of the wind at ``met_height_m``.
@@ -287,11 +293,11 @@ def _winds(seed: int, wind: tuple[float, float, float], mix: Mix) -> dict[str, A
     constant, or with ``mix.wind_shear`` the 10 m wind of a power-law profile; the report its wind (None:
     the true one) or, by height, its rows, each off by the run's one error, and the error it states."""
     sd = mix.met_error_mps if mix.met_sd_mps is None else mix.met_sd_mps
-    if mix.wind_shear == 0.0:
+    if mix.wind_shear == 0.0 and mix.wind_veer_deg == 0.0:
         if not mix.met_report:
             return {"wind_mps": wind, "met_wind_mps": (0.0, 0.0, 0.0)}
         return {"wind_mps": wind, "met_wind_mps": met_report(seed, wind, mix.met_error_mps), "met_wind_sd_mps": sd}
-    rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m)
+    rows = shear_profile(wind, mix.wind_shear, mix.wind_top_m, mix.wind_veer_deg)
     if not mix.met_report:
         return {"wind_profile": rows, "met_wind_mps": (0.0, 0.0, 0.0)}
     if not mix.met_by_height:  # the wind at the report's height, off by the run's error
@@ -308,15 +314,25 @@ def _winds(seed: int, wind: tuple[float, float, float], mix: Mix) -> dict[str, A
 SHEAR_REF_HEIGHT_M = 10.0
 
 
-def shear_profile(wind_10m: tuple[float, float, float], exponent: float, top_m: float) -> list[list[float]]:
+def shear_profile(wind_10m: tuple[float, float, float], exponent: float, top_m: float,
+                  veer_deg: float = 0.0) -> list[list[float]]:
     """Rows [height m, east, north m/s] of a wind ``wind_10m`` at 10 m that grows as (height / 10 m) ^
     ``exponent`` (the power law; 1/7 is the classic figure for neutral air over open land, larger in the
     stable air of a night: Wikipedia, "Wind profile power law") up to ``top_m``, constant above; below
-    10 m it is taken as the 10 m wind (the last metres of a flight)."""
+    10 m it is taken as the 10 m wind (the last metres of a flight). With ``veer_deg`` the wind also turns
+    clockwise seen from above (veers; negative: backs) by that many degrees from 10 m to ``top_m``, linearly
+    in log height."""
     top = max(float(top_m), SHEAR_REF_HEIGHT_M)
     heights = np.unique(np.concatenate([[0.0], np.geomspace(SHEAR_REF_HEIGHT_M, top, 24)]))
     scale = (np.maximum(heights, SHEAR_REF_HEIGHT_M) / SHEAR_REF_HEIGHT_M) ** exponent
-    return [[float(h), float(wind_10m[0] * k), float(wind_10m[1] * k)] for h, k in zip(heights, scale, strict=True)]
+    # Fraction of the turn reached at each height: 0 at and below 10 m, 1 at and above the top.
+    depth = np.log(top / SHEAR_REF_HEIGHT_M)
+    reached = np.clip(np.log(np.maximum(heights, SHEAR_REF_HEIGHT_M) / SHEAR_REF_HEIGHT_M) / depth, 0.0, 1.0) \
+        if depth > 0.0 else np.zeros_like(heights)
+    turn = np.radians(veer_deg) * reached
+    east = scale * (wind_10m[0] * np.cos(turn) + wind_10m[1] * np.sin(turn))
+    north = scale * (-wind_10m[0] * np.sin(turn) + wind_10m[1] * np.cos(turn))
+    return [[float(h), float(e), float(n)] for h, e, n in zip(heights, east, north, strict=True)]
 
 
 def _profile_at(rows: list[list[float]], height_m: float) -> tuple[float, float, float]:
