@@ -188,7 +188,7 @@ RELINEARISE_SIGMA = 0.1
 
 def _iterate(kind: str, xf: np.ndarray, Pf: np.ndarray, z: np.ndarray, R: np.ndarray, sensor_pos: np.ndarray,
              nu0: np.ndarray, H0: np.ndarray, x1: np.ndarray, gain0: np.ndarray, iterations: int):
-    """Iterated EKF steps for the rows (of xf (R, D), Pf, z, R) whose first update ``x1`` left the
+    """Iterated EKF steps for the rows (of xf (K, D), Pf, z, R) whose first update ``x1`` left the
     linearisation's validity; returns (x, gain, H) with the iterated rows replaced.
 
     Why: a young track's prediction can lie hundreds of metres and tens of degrees of azimuth from a plot
