@@ -35,6 +35,7 @@ from bastion.events import (
     TrackConfirmed,
 )
 from bastion.geometry import points_in_polygon, polygon_area
+from bastion.physics.ballistic import WindProfile
 from bastion.scenario.load import validation_problems
 from bastion.scenario.schema import ROUND_KINDS, Scenario
 from bastion.sim import Simulation
@@ -301,7 +302,7 @@ def _winds(seed: int, wind: tuple[float, float, float], mix: Mix) -> dict[str, A
     if not mix.met_report:
         return {"wind_profile": rows, "met_wind_mps": (0.0, 0.0, 0.0)}
     if not mix.met_by_height:  # the wind at the report's height, off by the run's error
-        at_met = _profile_at(rows, mix.met_height_m)
+        at_met = tuple(float(w) for w in WindProfile.from_rows(rows).at([mix.met_height_m])[0])
         return {"wind_profile": rows, "met_wind_mps": met_report(seed, at_met, mix.met_error_mps) or at_met,
                 "met_wind_sd_mps": sd}
     # A message by height: the run's one error (drawn as for a single wind) on every row.
@@ -333,13 +334,6 @@ def shear_profile(wind_10m: tuple[float, float, float], exponent: float, top_m: 
     east = scale * (wind_10m[0] * np.cos(turn) + wind_10m[1] * np.sin(turn))
     north = scale * (-wind_10m[0] * np.sin(turn) + wind_10m[1] * np.cos(turn))
     return [[float(h), float(e), float(n)] for h, e, n in zip(heights, east, north, strict=True)]
-
-
-def _profile_at(rows: list[list[float]], height_m: float) -> tuple[float, float, float]:
-    """The wind (east, north, up m/s) of profile ``rows`` at ``height_m`` (linear between rows)."""
-    table = np.asarray(rows, float)
-    east, north = (float(np.interp(height_m, table[:, 0], table[:, k])) for k in (1, 2))
-    return (east, north, 0.0)
 
 
 def run_wind(seed: int, speed_mps: float) -> tuple[float, float, float]:

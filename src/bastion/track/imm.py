@@ -205,10 +205,9 @@ def _iterate(kind: str, xf: np.ndarray, Pf: np.ndarray, z: np.ndarray, R: np.nda
     forecast = nu0 - np.einsum("kmd,kd->km", H0, x1 - xf)
     actual = innovation(kind, z, zhat1)
     rows = np.flatnonzero(np.any(np.abs(actual - forecast) > RELINEARISE_SIGMA * sd, axis=1))
-    x, gain, H = x1, gain0, H0
     if rows.size == 0:
-        return x, gain, H
-    x, gain, H = x.copy(), gain.copy(), H.copy()
+        return x1, gain0, H0
+    x, gain, H = x1.copy(), gain0.copy(), H0.copy()
     xf_r, P_r, z_r, R_r = xf[rows], Pf[rows], z[rows], R[rows]
     Rinv = np.linalg.inv(R_r)
 
