@@ -41,8 +41,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import chdtri
 
+from bastion.assess.wind_weights import wind_weights
 from bastion.diskcache import load_or_build
-from bastion.physics.atmosphere import G0, density_and_sound_speed
+from bastion.physics.atmosphere import G0
 from bastion.physics.ballistic import DEFAULT_T_MAX, WindProfile, trajectory_to_ground
 from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
@@ -854,37 +855,53 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
     return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
-#: Samples along a flight for its ballistic wind, and how far (rad) a fit's elevation may move from the
-#: one its ballistic wind was taken at before the wind is taken again (1 deg).
-BALLISTIC_WIND_SAMPLES = 64
+#: How far (rad) a fit's elevation (1 deg) or azimuth (2 deg) may move from the one its ballistic wind was
+#: taken at before the wind is taken again.
 BALLISTIC_WIND_EL_TOL_RAD = math.radians(1.0)
+BALLISTIC_WIND_AZ_TOL_RAD = math.radians(2.0)
 
 
-def ballistic_wind(table: FlightTable, el: float, profile: WindProfile, site_alt_m: float = 0.0) -> np.ndarray:
-    """The one constant wind (east, north m/s) that moves the round of ``table`` fired at elevation ``el``
-    (rad) as the wind by height ``profile`` does: the profile along the round's nominal flight, each
-    instant s weighted by how much of a wind felt then is still in the round's drift at impact, 1 -
-    exp(-int_s^T c dt) with c = rho |v| f(M) / (2 beta) the rate at which drag brings the round to the
-    air's velocity (the linear lag model of wind drift; the artillery met message's "ballistic wind"
-    weights its height zones by the same idea). A round with little drag (c T small) feels early wind
-    longest; a draggy one weighs its whole flight alike. Approximations: the coasting round's beta also
-    during a rocket's burn, one weighting for the along and cross components."""
-    m = munition(table.name)
-    _, t_flight, _, _ = table.impact(el)
-    if not t_flight > 0.0:  # a flight the table does not land (a gun laid flat on the ground): the ground's wind
-        return profile.at([0.0])[0, :2]
-    t = np.linspace(0.0, t_flight, BALLISTIC_WIND_SAMPLES)
-    _, z, vx, vz, *_ = table.at(t, np.full(t.shape, el))
-    speed = np.hypot(vx, vz)
-    rho, sound = density_and_sound_speed(np.maximum(z, 0.0) + site_alt_m)
-    rate = rho * speed * m.drag_curve(speed / sound) / (2.0 * m.beta)
-    # int_s^T c dt by the trapezoid rule, from the end backwards
-    seg = 0.5 * (rate[1:] + rate[:-1]) * np.diff(t)
-    remaining = np.concatenate([np.cumsum(seg[::-1])[::-1], [0.0]])
-    weight = 1.0 - np.exp(-remaining)
-    if not weight.sum() > 0.0:  # vacuum: no drag, no drift from any wind
-        weight = np.ones_like(weight)
-    return (weight @ profile.at(z)[:, :2]) / weight.sum()
+def ballistic_winds(table: FlightTable, el: float, profile: WindProfile,
+                    site_alt_m: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The range and the deflection ballistic winds (east, north m/s each) of the round of ``table`` fired
+    at elevation ``el`` (rad) through the wind by height ``profile``: the profile along the round's nominal
+    flight weighted by how much a wind felt at each instant moves the impact along the line of fire, and
+    across it (:mod:`bastion.assess.wind_weights`). A constant wind of the first's along-range component
+    moves the impact's range as the profile does, of the second's cross component its drift, to first
+    order. A flight the table does not land takes the ground's wind for both."""
+    weights = wind_weights(table, el, site_alt_m)
+    if weights is None:
+        ground = profile.at([0.0])[0, :2]
+        return ground, ground.copy()
+    winds = profile.at(weights.height)[:, :2]
+    out = []
+    for g in (weights.range, weights.deflection):
+        qg = weights.quad * g
+        total = float(qg.sum())
+        # A weighting whose parts cancel (none here: the test rounds' range and drift grow with any wind)
+        # would divide by nearly nothing: the flight's plain mean wind instead.
+        if not total > 0.1 * float(np.abs(qg).sum()):
+            qg, total = weights.quad, float(weights.quad.sum())
+        out.append(qg @ winds / total)
+    return out[0], out[1]
+
+
+def ballistic_wind(range_wind: np.ndarray, deflection_wind: np.ndarray, az: float) -> np.ndarray:
+    """The one constant wind (east, north m/s) for a line of fire of azimuth ``az`` (rad from north): the
+    range wind's component along it and the deflection wind's across it (:func:`ballistic_winds`)."""
+    sa, ca = math.sin(az), math.cos(az)
+    along = float(range_wind[0]) * sa + float(range_wind[1]) * ca
+    right = float(deflection_wind[0]) * ca - float(deflection_wind[1]) * sa
+    return np.array([along * sa + right * ca, along * ca - right * sa])
+
+
+def _heading(plots: Plots) -> float | None:
+    """The azimuth (rad) from a track's first plot to its last, None without two plots apart."""
+    pos = plots.pos[np.all(np.isfinite(plots.pos), axis=1)]
+    if len(pos) < 2:
+        return None
+    d = pos[-1, :2] - pos[0, :2]
+    return math.atan2(float(d[0]), float(d[1])) if float(np.hypot(*d)) > 1.0 else None
 
 
 class LaunchFitter:
@@ -902,12 +919,12 @@ class LaunchFitter:
         """``wind``: the base's met wind (east, north m/s; None: still air), in which every round is
         fitted; ``wind_sd``: the report's uncertainty (m/s per component; 0: exact), within which each fit
         frees the wind; ``profile``: a met report by height, which replaces ``wind``: each round is then
-        fitted in its :func:`ballistic_wind` at its fitted elevation."""
+        fitted in its ballistic wind at its fitted elevation and azimuth (:func:`ballistic_winds`)."""
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
         self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
         self.profile = profile
-        self._ballistic: dict[tuple[str, int], np.ndarray] = {}
+        self._ballistic: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
@@ -937,30 +954,41 @@ class LaunchFitter:
                 fits[name] = fit
         return fits
 
-    def wind_for(self, table: FlightTable, el: float) -> np.ndarray | None:
-        """The wind (east, north m/s) the round of ``table`` is fitted in at elevation ``el`` (rad): the met
-        report's, or with a report by height the round's ballistic wind (kept per 0.1 deg)."""
+    def wind_for(self, table: FlightTable, el: float, az: float | None) -> np.ndarray | None:
+        """The wind (east, north m/s) the round of ``table`` is fitted in at elevation ``el`` and azimuth
+        ``az`` (rad; None: not known yet, the range weighting is taken for both components): the met
+        report's, or with a report by height the round's ballistic wind (its weightings kept per 0.1 deg)."""
         if self.profile is None:
             return self.wind
         # A wild trial elevation (a fit gone astray) takes the table's nearest one, a non-finite its middle.
         el = float(np.clip(el, table.el[0], table.el[-1])) if math.isfinite(el) else float(np.mean(table.el[[0, -1]]))
         key = (table.name, int(round(math.degrees(el) * 10.0)))
-        wind = self._ballistic.get(key)
-        if wind is None:
-            wind = self._ballistic[key] = ballistic_wind(table, math.radians(key[1] / 10.0), self.profile,
-                                                         self.site_alt_m)
-        return wind
+        pair = self._ballistic.get(key)
+        if pair is None:
+            pair = self._ballistic[key] = ballistic_winds(table, math.radians(key[1] / 10.0), self.profile,
+                                                          self.site_alt_m)
+        if az is None or not math.isfinite(az):
+            return pair[0].copy()
+        return ballistic_wind(pair[0], pair[1], az)
 
     def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:
         """:func:`fit_round` in the round's wind; with a report by height the wind is the ballistic wind at
-        the start's elevation (a search: the table's middle one), and once more at the fitted elevation if
-        that lies more than ``BALLISTIC_WIND_EL_TOL_RAD`` away (from the first fit's parameters)."""
+        the start's elevation and azimuth (a search: the table's middle elevation and the plots' heading),
+        and once more at the fitted ones if they lie more than ``BALLISTIC_WIND_EL_TOL_RAD`` or
+        ``BALLISTIC_WIND_AZ_TOL_RAD`` away (from the first fit's parameters)."""
         if self.profile is None:
             return fit_round(table, plots, start, self.wind, self.wind_sd)
-        el = float(start[3]) if start is not None else float(0.5 * (table.el[0] + table.el[-1]))
-        fit = fit_round(table, plots, start, self.wind_for(table, el), self.wind_sd)
-        if fit is not None and abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
-            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3])), self.wind_sd)
+        if start is not None:
+            el, az = float(start[3]), float(start[2])
+        else:
+            el, az = float(0.5 * (table.el[0] + table.el[-1])), _heading(plots)
+        fit = fit_round(table, plots, start, self.wind_for(table, el, az), self.wind_sd)
+        if fit is None:
+            return None
+        turned = az is None or abs(math.remainder(float(fit.theta[2]) - az, math.tau)) > BALLISTIC_WIND_AZ_TOL_RAD
+        if turned or abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
+            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3]), float(fit.theta[2])),
+                              self.wind_sd)
             fit = again if again is not None else fit
         return fit
 
@@ -973,7 +1001,8 @@ class LaunchFitter:
             return cand
         best = fits[max(result.weights, key=result.weights.get)]
         table = flight_table(best.round, self.site_alt_m)
-        f, jac = _model(table, best.theta, lt[cand], wind=self.wind_for(table, float(best.theta[3])))
+        f, jac = _model(table, best.theta, lt[cand],
+                        wind=self.wind_for(table, float(best.theta[3]), float(best.theta[2])))
         innov_cov = lcov[cand] + jac @ best.cov @ np.swapaxes(jac, 1, 2)
         r = lpos[cand] - f
         try:
