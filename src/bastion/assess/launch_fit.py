@@ -41,12 +41,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import chdtri
 
-from bastion.assess.wind_weights import wind_weights
+from bastion.assess.wind_weights import FlightWinds, flight_winds
 from bastion.diskcache import load_or_build
 from bastion.physics.atmosphere import G0
 from bastion.physics.ballistic import DEFAULT_T_MAX, WindProfile, trajectory_to_ground
 from bastion.physics.rounds import munition
 from bastion.track.plots import Plots
+
+#: The wind a round is fitted in: None (still air), one wind (east, north m/s), or a report by height's
+#: ballistic winds along the round's flight.
+Wind = np.ndarray | FlightWinds | None
 
 ELEVATION_STEP_RAD = math.radians(0.25)
 TABLE_DT_S = 0.2  # longest flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
@@ -405,10 +409,33 @@ def _fitted_wind(theta: np.ndarray, wind: np.ndarray | None) -> np.ndarray | Non
     return w if np.any(w != 0.0) else None
 
 
-def _along_and_across(wind_en: np.ndarray, sa: float, ca: float) -> tuple[float, float]:
+def _winds_on_flight(theta: np.ndarray, wind: Wind, tau: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The winds (east, north m/s) a fit with parameters ``theta`` flies its round's positions and
+    velocities in at times ``tau`` (s) since launch: one wind for all (:func:`_fitted_wind`), or with a
+    report by height (``FlightWinds``) each instant's ballistic winds on the fitted azimuth, (n, 2) each,
+    plus the fitted error (a report's error is taken to be the same at every height)."""
+    if isinstance(wind, FlightWinds):
+        pos, vel = wind.at(tau, float(theta[2]))
+        if theta.size == N_PARAMS_FREE_WIND:
+            pos, vel = pos + theta[6:8], vel + theta[6:8]
+        return pos, vel
+    w = _fitted_wind(theta, wind)
+    return w, w
+
+
+def _impact_wind(theta: np.ndarray, wind: Wind) -> np.ndarray | None:
+    """The wind (east, north m/s) that moves the fitted round's impact: :func:`_fitted_wind`, or with a
+    report by height the impact's ballistic winds on the fitted azimuth plus the fitted error."""
+    if isinstance(wind, FlightWinds):
+        w = wind.impact(float(theta[2]))
+        return w + theta[6:8] if theta.size == N_PARAMS_FREE_WIND else w
+    return _fitted_wind(theta, wind)
+
+
+def _along_and_across(wind_en: np.ndarray, sa: float, ca: float) -> tuple:
     """A wind's components (m/s) along a line of fire of azimuth sin ``sa``, cos ``ca`` (a tail wind) and
-    toward its right."""
-    return float(wind_en[0]) * sa + float(wind_en[1]) * ca, float(wind_en[0]) * ca - float(wind_en[1]) * sa
+    toward its right; ``wind_en`` (2,) or (n, 2) east, north."""
+    return wind_en[..., 0] * sa + wind_en[..., 1] * ca, wind_en[..., 0] * ca - wind_en[..., 1] * sa
 
 
 def _wind_error_columns(along, right, sa: float, ca: float) -> tuple:
@@ -420,28 +447,30 @@ def _wind_error_columns(along, right, sa: float, ca: float) -> tuple:
 
 
 def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
-           sensor: np.ndarray | None = None, wind: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+           sensor: np.ndarray | None = None, wind: Wind = None) -> tuple[np.ndarray, np.ndarray]:
     """Predicted plot positions (n, 3) at times ``t`` (s) and their Jacobian (n, 3, p) in ``theta`` (p
     of them: launcher east, north, azimuth, elevation, launch time, velocity factor less 1, and with 8 the
     wind's error from the met report, east and north m/s); with ``sensor`` (n, 3) ENU positions (m), the
     range rate (m/s) seen from each as a fourth column: (n, 4) and (n, 4, p); ``wind`` (east, north m/s;
-    None: still air) the met report's wind. The velocity and the wind enter to first order (the tables'
-    slopes), their cross terms with each other and with the launch time left out (a percent of a
-    percent); the wind's components along and across the line of fire turn with the azimuth."""
+    None: still air) the met report's wind, or a report by height's ballistic winds along the flight
+    (``FlightWinds``). The velocity and the wind enter to first order (the tables' slopes), their cross
+    terms with each other and with the launch time left out (a percent of a percent); the wind's
+    components along and across the line of fire turn with the azimuth (the ballistic winds' own change
+    with the azimuth and the launch time left out)."""
     f, jacobian = _model_lazy(table, theta, t, sensor, wind)
     return f, jacobian()
 
 
 def _model_lazy(table: FlightTable, theta: np.ndarray, t: np.ndarray, sensor: np.ndarray | None = None,
-                wind: np.ndarray | None = None) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
+                wind: Wind = None) -> tuple[np.ndarray, Callable[[], np.ndarray]]:
     """:func:`_model`'s predictions, and a function that computes their Jacobian when called: a fit's
     trial step needs only the predictions, and most trial steps are not taken."""
     e0, n0, az, el, t0, dv = theta[:6]
     n_par = theta.size
     free_wind = n_par == N_PARAMS_FREE_WIND
-    wind = _fitted_wind(theta, wind)
+    wind_pos, wind_vel = _winds_on_flight(theta, wind, t - t0)
     sa, ca = math.sin(az), math.cos(az)
-    windy = wind is not None
+    windy = wind_pos is not None
     n = t.size
     y = vy = y_el = vy_el = ay = np.zeros(n)  # the drift to the right of the line of fire (only in wind)
     if sensor is None:
@@ -453,16 +482,17 @@ def _model_lazy(table: FlightTable, theta: np.ndarray, t: np.ndarray, sensor: np
     # d/daz of the along (x, z) and cross (y) wind terms: the components turn with the line of fire.
     dx_az = dz_az = dy_az = dvx_az = dvz_az = dvy_az = np.zeros(n)
     if windy:
-        w_a, w_c = _along_and_across(wind, sa, ca)
+        w_a, w_c = _along_and_across(wind_pos, sa, ca)
+        v_a, v_c = _along_and_across(wind_vel, sa, ca)  # the same but with a report by height
         x_w, z_w, y_w, vx_w, vz_w, vy_w, x_w_el, z_w_el, y_w_el = w_parts[:9]
-        x, z, vx, vz = x + w_a * x_w, z + w_a * z_w, vx + w_a * vx_w, vz + w_a * vz_w
-        y, vy = w_c * y_w, w_c * vy_w
+        x, z, vx, vz = x + w_a * x_w, z + w_a * z_w, vx + v_a * vx_w, vz + v_a * vz_w
+        y, vy = w_c * y_w, v_c * vy_w
         x_el, z_el, y_el = x_el + w_a * x_w_el, z_el + w_a * z_w_el, w_c * y_w_el
         dx_az, dz_az, dy_az = w_c * x_w, w_c * z_w, -w_a * y_w
-        dvx_az, dvz_az, dvy_az = w_c * vx_w, w_c * vz_w, -w_a * vy_w
+        dvx_az, dvz_az, dvy_az = v_c * vx_w, v_c * vz_w, -v_a * vy_w
         if sensor is not None:
             ax_w, az_w, ay_w = w_parts[9:12]
-            ax, az_, ay = ax + w_a * ax_w, az_ + w_a * az_w, w_c * ay_w
+            ax, az_, ay = ax + v_a * ax_w, az_ + v_a * az_w, v_c * ay_w
             # the velocity's elevation slopes of the wind terms are left out (second order)
     m = 3 if sensor is None else 4
     f = np.empty((n, m))
@@ -605,11 +635,11 @@ def _prior_weights(n_par: int, wind_sd: float | None) -> np.ndarray:
 
 
 def _refine(table: FlightTable, theta: np.ndarray, t: np.ndarray, obs: np.ndarray, weight: np.ndarray,
-            sensor: np.ndarray | None, wind: np.ndarray | None = None,
+            sensor: np.ndarray | None, wind: Wind = None,
             wind_sd: float | None = None, give_up_chi2: float = math.inf) -> tuple[np.ndarray, float]:
     """Levenberg-Marquardt from ``theta`` on the observations ``obs`` (n, m) weighted by ``weight``
     (n, m, m) (see :func:`_observations`) and the priors (:func:`_prior_weights`), in the met report's
-    ``wind`` (east, north m/s); the fitted parameters and their chi-square (the priors' terms included:
+    ``wind`` (:func:`_model`); the fitted parameters and their chi-square (the priors' terms included:
     each is one more observation for one more parameter). A fit still above ``give_up_chi2`` that, at
     its last step's rate of descent, could not get below it in the iterations left stops there: the
     wrong round's fit is ruled out whether it crawls on or not."""
@@ -695,11 +725,12 @@ def _observations(plots: Plots, w_pos: np.ndarray,
 
 
 def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
-              wind: np.ndarray | None = None, wind_sd: float | None = None) -> RoundFit | None:
+              wind: Wind = None, wind_sd: float | None = None) -> RoundFit | None:
     """Fit ``table``'s round to ``plots`` (positions and, where a Doppler radar gave them, range rates),
     from ``start`` (a previous fit's parameters, or the first five or six of them) or a grid search, in the
-    met report's ``wind`` (east, north m/s; None: still air), taken as exact, or with ``wind_sd`` (m/s, > 0)
-    its error on each component is fitted too (8 parameters) with that prior. None with too few plots or
+    met report's ``wind`` (east, north m/s; None: still air; a report by height's ballistic winds along
+    the flight, ``FlightWinds``), taken as exact, or with ``wind_sd`` (m/s, > 0) its error on each
+    component (the same at every height) is fitted too (8 parameters) with that prior. None with too few plots or
     an information matrix that cannot be inverted."""
     plots = _usable(plots)
     if len(plots) < MIN_PLOTS:
@@ -751,7 +782,7 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
     x_v, t_v = table.impact_velocity_slopes(el)
     x_imp, t_flight = x_imp + dv * x_v, t_flight + dv * t_v
     sa, ca = math.sin(az), math.cos(az)
-    w_en = _fitted_wind(theta, wind)
+    w_en = _impact_wind(theta, wind)
     y_imp = dx_az = dy_az = dt_az = 0.0  # the drift to the right, and the wind terms' turn with the azimuth
     wind_cols = None
     if w_en is not None:
@@ -855,53 +886,9 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
     return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
-#: How far (rad) a fit's elevation (1 deg) or azimuth (2 deg) may move from the one its ballistic wind was
-#: taken at before the wind is taken again.
+#: How far (rad) a fit's elevation may move from the one its ballistic winds were taken at before they are
+#: taken again (1 deg).
 BALLISTIC_WIND_EL_TOL_RAD = math.radians(1.0)
-BALLISTIC_WIND_AZ_TOL_RAD = math.radians(2.0)
-
-
-def ballistic_winds(table: FlightTable, el: float, profile: WindProfile,
-                    site_alt_m: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """The range and the deflection ballistic winds (east, north m/s each) of the round of ``table`` fired
-    at elevation ``el`` (rad) through the wind by height ``profile``: the profile along the round's nominal
-    flight weighted by how much a wind felt at each instant moves the impact along the line of fire, and
-    across it (:mod:`bastion.assess.wind_weights`). A constant wind of the first's along-range component
-    moves the impact's range as the profile does, of the second's cross component its drift, to first
-    order. A flight the table does not land takes the ground's wind for both."""
-    weights = wind_weights(table, el, site_alt_m)
-    if weights is None:
-        ground = profile.at([0.0])[0, :2]
-        return ground, ground.copy()
-    winds = profile.at(weights.height)[:, :2]
-    out = []
-    for g in (weights.range, weights.deflection):
-        qg = weights.quad * g
-        total = float(qg.sum())
-        # A weighting whose parts cancel (none here: the test rounds' range and drift grow with any wind)
-        # would divide by nearly nothing: the flight's plain mean wind instead.
-        if not total > 0.1 * float(np.abs(qg).sum()):
-            qg, total = weights.quad, float(weights.quad.sum())
-        out.append(qg @ winds / total)
-    return out[0], out[1]
-
-
-def ballistic_wind(range_wind: np.ndarray, deflection_wind: np.ndarray, az: float) -> np.ndarray:
-    """The one constant wind (east, north m/s) for a line of fire of azimuth ``az`` (rad from north): the
-    range wind's component along it and the deflection wind's across it (:func:`ballistic_winds`)."""
-    sa, ca = math.sin(az), math.cos(az)
-    along = float(range_wind[0]) * sa + float(range_wind[1]) * ca
-    right = float(deflection_wind[0]) * ca - float(deflection_wind[1]) * sa
-    return np.array([along * sa + right * ca, along * ca - right * sa])
-
-
-def _heading(plots: Plots) -> float | None:
-    """The azimuth (rad) from a track's first plot to its last, None without two plots apart."""
-    pos = plots.pos[np.all(np.isfinite(plots.pos), axis=1)]
-    if len(pos) < 2:
-        return None
-    d = pos[-1, :2] - pos[0, :2]
-    return math.atan2(float(d[0]), float(d[1])) if float(np.hypot(*d)) > 1.0 else None
 
 
 class LaunchFitter:
@@ -919,12 +906,12 @@ class LaunchFitter:
         """``wind``: the base's met wind (east, north m/s; None: still air), in which every round is
         fitted; ``wind_sd``: the report's uncertainty (m/s per component; 0: exact), within which each fit
         frees the wind; ``profile``: a met report by height, which replaces ``wind``: each round is then
-        fitted in its ballistic wind at its fitted elevation and azimuth (:func:`ballistic_winds`)."""
+        fitted in its ballistic winds at its fitted elevation (:func:`bastion.assess.wind_weights.flight_winds`)."""
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
         self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
         self.profile = profile
-        self._ballistic: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._ballistic: dict[tuple[str, int], FlightWinds] = {}
         self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
@@ -954,41 +941,31 @@ class LaunchFitter:
                 fits[name] = fit
         return fits
 
-    def wind_for(self, table: FlightTable, el: float, az: float | None) -> np.ndarray | None:
-        """The wind (east, north m/s) the round of ``table`` is fitted in at elevation ``el`` and azimuth
-        ``az`` (rad; None: not known yet, the range weighting is taken for both components): the met
-        report's, or with a report by height the round's ballistic wind (its weightings kept per 0.1 deg)."""
+    def wind_for(self, table: FlightTable, el: float) -> np.ndarray | FlightWinds | None:
+        """The wind the round of ``table`` is fitted in at elevation ``el`` (rad): the met report's (east,
+        north m/s), or with a report by height the round's ballistic winds along its flight (kept per 0.1
+        deg of elevation)."""
         if self.profile is None:
             return self.wind
         # A wild trial elevation (a fit gone astray) takes the table's nearest one, a non-finite its middle.
         el = float(np.clip(el, table.el[0], table.el[-1])) if math.isfinite(el) else float(np.mean(table.el[[0, -1]]))
         key = (table.name, int(round(math.degrees(el) * 10.0)))
-        pair = self._ballistic.get(key)
-        if pair is None:
-            pair = self._ballistic[key] = ballistic_winds(table, math.radians(key[1] / 10.0), self.profile,
-                                                          self.site_alt_m)
-        if az is None or not math.isfinite(az):
-            return pair[0].copy()
-        return ballistic_wind(pair[0], pair[1], az)
+        winds = self._ballistic.get(key)
+        if winds is None:
+            winds = self._ballistic[key] = flight_winds(table, math.radians(key[1] / 10.0), self.profile,
+                                                        self.site_alt_m)
+        return winds
 
     def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:
-        """:func:`fit_round` in the round's wind; with a report by height the wind is the ballistic wind at
-        the start's elevation and azimuth (a search: the table's middle elevation and the plots' heading),
-        and once more at the fitted ones if they lie more than ``BALLISTIC_WIND_EL_TOL_RAD`` or
-        ``BALLISTIC_WIND_AZ_TOL_RAD`` away (from the first fit's parameters)."""
+        """:func:`fit_round` in the round's wind; with a report by height the ballistic winds at the
+        start's elevation (a search: the table's middle one), and once more at the fitted elevation if that
+        lies more than ``BALLISTIC_WIND_EL_TOL_RAD`` away (from the first fit's parameters)."""
         if self.profile is None:
             return fit_round(table, plots, start, self.wind, self.wind_sd)
-        if start is not None:
-            el, az = float(start[3]), float(start[2])
-        else:
-            el, az = float(0.5 * (table.el[0] + table.el[-1])), _heading(plots)
-        fit = fit_round(table, plots, start, self.wind_for(table, el, az), self.wind_sd)
-        if fit is None:
-            return None
-        turned = az is None or abs(math.remainder(float(fit.theta[2]) - az, math.tau)) > BALLISTIC_WIND_AZ_TOL_RAD
-        if turned or abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
-            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3]), float(fit.theta[2])),
-                              self.wind_sd)
+        el = float(start[3]) if start is not None else float(0.5 * (table.el[0] + table.el[-1]))
+        fit = fit_round(table, plots, start, self.wind_for(table, el), self.wind_sd)
+        if fit is not None and abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
+            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3])), self.wind_sd)
             fit = again if again is not None else fit
         return fit
 
@@ -1001,8 +978,7 @@ class LaunchFitter:
             return cand
         best = fits[max(result.weights, key=result.weights.get)]
         table = flight_table(best.round, self.site_alt_m)
-        f, jac = _model(table, best.theta, lt[cand],
-                        wind=self.wind_for(table, float(best.theta[3]), float(best.theta[2])))
+        f, jac = _model(table, best.theta, lt[cand], wind=self.wind_for(table, float(best.theta[3])))
         innov_cov = lcov[cand] + jac @ best.cov @ np.swapaxes(jac, 1, 2)
         r = lpos[cand] - f
         try:

@@ -1,24 +1,27 @@
-"""Range and deflection weighting of a wind by height along a round's flight (the ballistic wind).
+"""The winds by height a round meets, as the constant winds that move it alike (ballistic winds).
 
-A round's impact moves with the wind it meets; how much a wind felt at one instant of the flight moves it
-differs along the flight and differs between the range (a wind along the line of fire) and the deflection
-(a wind across it). Artillery firing tables give these as "weighting factors" per height zone of the
-ballistic met message, and the met's ballistic wind is the zones' winds weighted by them, one set for
-range and one for deflection (FM 6-40, *Tactics, Techniques, and Procedures for Field Artillery Manual
-Cannon Gunnery*, ch. 11, "ballistic wind"; the factors come from the linearised equations of motion).
+A round's flight moves with the wind it meets; how much a wind felt at one instant moves it later differs
+along the flight and differs between the range (a wind along the line of fire) and the deflection (a wind
+across it). Artillery firing tables give this as "weighting factors" per height zone of the ballistic met
+message, and the met's ballistic wind is the zones' winds weighted by them, one set for range and one for
+deflection (FM 6-40, *Tactics, Techniques, and Procedures for Field Artillery Manual Cannon Gunnery*,
+ch. 11; the factors come from the linearised equations of motion).
 
-Here they are computed the same way, from the linearised equations of motion about the round's nominal
-still-air flight (its flight table): the adjoint of the perturbation equations, integrated backwards from
-the impact, gives the impact's sensitivity to a velocity change at each instant, and a wind w acting for
-dt changes the velocity by D w dt, D the drag acceleration's derivative with the air velocity. So the
-along-range weight g_r(t) = lambda_v(t) . D(t) e_along (m of range per m/s of tail wind per s) and the
-deflection weight g_d(t) = mu(t) K(t) |v(t)| (m of drift per m/s of crosswind per s); their integrals over
-the flight are the table's constant-wind slopes (``FlightTable.x_impact_w``, ``y_impact_w``), which the
-tests check. Units: SI (m, s, m/s, rad).
+Here the same comes from the linearised equations of motion about the round's nominal still-air flight
+(its flight table): the perturbation of the flight by a wind w(t) obeys d(ds)/dt = A(t) ds + B(t) w(t),
+A the Jacobian of the equations of motion and B the drag acceleration's derivative with the air
+velocity, integrated forward along the flight once for a wind of 1 m/s at every height and once for the
+profile's east and north components. At each instant the ratio of the profile's displacement to the unit
+wind's is the constant wind that puts the round where the profile does (to first order): the range and
+deflection ballistic winds of the position then, of its velocity, and of the impact (the ground crossing
+included). The unit wind's displacements are the flight table's constant-wind slopes, which the tests
+check over the whole flight. Units: SI (m, s, m/s, rad).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,51 +29,30 @@ import numpy as np
 from bastion.physics.atmosphere import density_and_sound_speed
 from bastion.physics.rounds import munition
 
-#: RK4 steps of the backward (adjoint) integration over a whole flight, shared out between the boost and
-#: the coast in proportion to their durations (at least 8 in a boost).
-ADJOINT_STEPS = 400
+#: RK4 steps of the perturbation equations over a whole flight, shared out between the boost and the
+#: coast in proportion to their durations (at least 8 in a boost).
+FLIGHT_STEPS = 400
+#: Where a wind of 1 m/s at every height moves a round's position by less than this (m; its first instants,
+#: and the instant in a rocket's boost where a tail wind's effect changes sign), or its velocity by less
+#: than ``MIN_VELOCITY_SLOPE`` (m/s), the ballistic wind there is the local wind: the profile moves the
+#: round by less than this times the winds' spread, and the ratio of two small numbers is noise.
+MIN_POSITION_SLOPE = 0.05
+MIN_VELOCITY_SLOPE = 0.005
 #: Height step (m) of the central differences of the air density and speed of sound.
 _DZ_M = 1.0
-
-
-@dataclass(frozen=True)
-class WindWeights:
-    """A round's wind weighting along its nominal flight at one elevation.
-
-    Attributes:
-        t: (K,) times since launch (s), 0 to the time of flight.
-        height: (K,) the round's height above the launch site (m) at each.
-        range: (K,) metres of impact range per m/s of tail wind felt for one second at each time.
-        deflection: (K,) metres of drift to the right per m/s of wind toward the right, per second.
-        quad: (K,) trapezoid weights (s) of the samples, so that ``quad @ f`` integrates f over the flight.
-    """
-
-    t: np.ndarray
-    height: np.ndarray
-    range: np.ndarray
-    deflection: np.ndarray
-    quad: np.ndarray
-
-    def range_slope(self) -> float:
-        """Metres of range per m/s of a tail wind at every height (the flight table's ``x_impact_w``)."""
-        return float(self.quad @ self.range)
-
-    def deflection_slope(self) -> float:
-        """Metres of drift per m/s of a crosswind at every height (the flight table's ``y_impact_w``)."""
-        return float(self.quad @ self.deflection)
 
 
 def _grid(t_flight: float, burn_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Step ends (S + 1,) over [0, ``t_flight``] with the burnout on a step end, and each step's burning
     flag (S,)."""
     if 0.0 < burn_s < t_flight:
-        n_burn = max(8, int(round(ADJOINT_STEPS * burn_s / t_flight)))
-        n_coast = max(8, ADJOINT_STEPS - n_burn)
+        n_burn = max(8, int(round(FLIGHT_STEPS * burn_s / t_flight)))
+        n_coast = max(8, FLIGHT_STEPS - n_burn)
         t = np.concatenate([np.linspace(0.0, burn_s, n_burn + 1), np.linspace(burn_s, t_flight, n_coast + 1)[1:]])
         burning = np.arange(t.size - 1) < n_burn
     else:
-        t = np.linspace(0.0, t_flight, ADJOINT_STEPS + 1)
-        burning = np.full(ADJOINT_STEPS, burn_s >= t_flight)
+        t = np.linspace(0.0, t_flight, FLIGHT_STEPS + 1)
+        burning = np.full(FLIGHT_STEPS, burn_s >= t_flight)
     return t, burning
 
 
@@ -116,61 +98,136 @@ def _linearised(name: str, site_alt_m: float, t: np.ndarray, z: np.ndarray, vx: 
     return jac, along, iso - thrust_turn, iso
 
 
-def wind_weights(table, el: float, site_alt_m: float = 0.0) -> WindWeights | None:
-    """The range and deflection weights of the round of flight table ``table`` (a
-    ``bastion.assess.launch_fit.FlightTable``) fired at elevation ``el`` (rad) from a site at ``site_alt_m``
-    (m above mean sea level); None for a flight the table does not land."""
+
+
+def wind_responses(table, el: float, winds_at: Callable[[np.ndarray], np.ndarray], site_alt_m: float = 0.0):
+    """How winds move the round of flight table ``table`` (a ``bastion.assess.launch_fit.FlightTable``)
+    fired at elevation ``el`` (rad) from a site at ``site_alt_m`` (m above mean sea level), to first order.
+    ``winds_at(z)`` gives C wind components (m/s, (len(z), C)) at heights ``z`` (m), each taken in turn as
+    the wind along the line of fire and as the wind toward its right. Returns the times (K,) since launch
+    (s, 0 to the time of flight), the heights (K,) there, the in-plane displacements (K, 4, C) of downrange,
+    height and their rates (m, m/s) by each along-range wind, the drift and its rate (K, 2, C) by each
+    wind toward the right, and the impact's range and drift (C,) each (m). None for a flight the table
+    does not land."""
     _, t_flight, _, _ = table.impact(el)
     if not t_flight > 0.0:
         return None
     boost = munition(table.name).boost
     t, burning = _grid(t_flight, 0.0 if boost is None else boost.burn_time_s)
     h = np.diff(t)
-    # Each step's start, middle and end; the step's own burning flag at all three (a step never straddles
-    # the burnout).
-    pts = np.concatenate([t[:-1], t[:-1] + 0.5 * h, t[1:]])
-    burn3 = np.tile(burning, 3)
-    _, z, vx, vz, *_ = table.at(pts, np.full(pts.shape, el))
-    jac, along, cross_a, cross_b = _linearised(table.name, site_alt_m, pts, z, vx, vz, burn3)
     n = h.size
-    jac = jac.reshape(3, n, 2, 4)
-    # Backwards from the impact: lam = d(impact range)/d(x, z, vx, vz), dlam/dt = -lam A with A's rows
-    # (vx, vz, ax, az); at the ground the impact range moves by dx - (vx / vz) dz. mu = d(drift)/d(vy):
-    # dmu/dt = -1 + a mu, 0 at the impact.
+    # Each step's start, middle and end, with the step's own burning flag at all three (a step never
+    # straddles the burnout).
+    pts = np.concatenate([t[:-1], t[:-1] + 0.5 * h, t[1:]])
+    _, z, vx, vz, *_ = table.at(pts, np.full(pts.shape, el))
+    jac, along, cross_a, cross_b = _linearised(table.name, site_alt_m, pts, z, vx, vz, np.tile(burning, 3))
+    u = np.asarray(winds_at(z), dtype=float)
+    c = u.shape[1]
+    jac, along, cross_a, cross_b, u = (a.reshape((3, n) + a.shape[1:]) for a in (jac, along, cross_a, cross_b, u))
+    plane = np.zeros((n + 1, 4, c))
+    cross = np.zeros((n + 1, 2, c))
+    p, q = plane[0].copy(), cross[0].copy()
+
+    def dp(p_now: np.ndarray, k: int, i: int) -> np.ndarray:
+        # d/dt (x, z, vx, vz) = (vx, vz, A_v (x, z, vx, vz)) + (0, 0, B w)
+        return np.concatenate([p_now[2:], jac[k, i] @ p_now + along[k, i][:, None] * u[k, i][None, :]])
+
+    def dq(q_now: np.ndarray, k: int, i: int) -> np.ndarray:
+        return np.stack([q_now[1], -cross_a[k, i] * q_now[1] + cross_b[k, i] * u[k, i]])
+
+    for i in range(n):
+        hh = h[i]
+        k1, l1 = dp(p, 0, i), dq(q, 0, i)
+        k2, l2 = dp(p + 0.5 * hh * k1, 1, i), dq(q + 0.5 * hh * l1, 1, i)
+        k3, l3 = dp(p + 0.5 * hh * k2, 1, i), dq(q + 0.5 * hh * l2, 1, i)
+        k4, l4 = dp(p + hh * k3, 2, i), dq(q + hh * l3, 2, i)
+        p = p + hh / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        q = q + hh / 6.0 * (l1 + 2.0 * l2 + 2.0 * l3 + l4)
+        plane[i + 1], cross[i + 1] = p, q
+    # At the ground the impact's range moves by dx - (vx / vz) dz (the drift's rate is 0 on the nominal).
     _, _, vx_end, vz_end, *_ = table.at(np.array([t_flight]), np.array([el]))
-    lam = np.array([1.0, -float(vx_end[0]) / min(float(vz_end[0]), -1e-6), 0.0, 0.0])
-    mu = 0.0
-    lam_v = np.empty((n + 1, 2))
-    mus = np.empty(n + 1)
-    lam_v[n], mus[n] = lam[2:], mu
-    a = cross_a.reshape(3, n)
+    impact_range = p[0] - float(vx_end[0]) / min(float(vz_end[0]), -1e-6) * p[1]
+    heights = np.concatenate([z.reshape(3, n)[0], z.reshape(3, n)[2, -1:]])
+    return t, heights, plane, cross, impact_range, q[0].copy()
 
-    def dlam(lam_now: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return -np.array([0.0, lam_now[2:] @ j[:, 1], lam_now[0] + lam_now[2:] @ j[:, 2],
-                          lam_now[1] + lam_now[2:] @ j[:, 3]])
 
-    for i in range(n - 1, -1, -1):
-        hh = -h[i]  # a step back in time
-        j_end, j_mid, j_start = jac[2, i], jac[1, i], jac[0, i]
-        k1 = dlam(lam, j_end)
-        k2 = dlam(lam + 0.5 * hh * k1, j_mid)
-        k3 = dlam(lam + 0.5 * hh * k2, j_mid)
-        k4 = dlam(lam + hh * k3, j_start)
-        lam = lam + hh / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-        a_end, a_mid, a_start = a[2, i], a[1, i], a[0, i]
-        m1 = -1.0 + a_end * mu
-        m2 = -1.0 + a_mid * (mu + 0.5 * hh * m1)
-        m3 = -1.0 + a_mid * (mu + 0.5 * hh * m2)
-        m4 = -1.0 + a_start * (mu + hh * m3)
-        mu = mu + hh / 6.0 * (m1 + 2.0 * m2 + 2.0 * m3 + m4)
-        lam_v[i], mus[i] = lam[2:], mu
-    # Weights at the step ends: the coefficients at each step's start (and the last step's end); at the
-    # burnout the coast's (the sample starts the coasting step), which the trapezoid rule spreads evenly.
-    along_s = np.concatenate([along.reshape(3, n, 2)[0], along.reshape(3, n, 2)[2, -1:]])
-    b_s = np.concatenate([cross_b.reshape(3, n)[0], cross_b.reshape(3, n)[2, -1:]])
-    z_s = np.concatenate([z.reshape(3, n)[0], z.reshape(3, n)[2, -1:]])
-    quad = np.zeros(n + 1)
-    quad[:-1] += 0.5 * h
-    quad[1:] += 0.5 * h
-    return WindWeights(t=t, height=z_s, range=np.einsum("ki,ki->k", lam_v, along_s), deflection=mus * b_s,
-                       quad=quad)
+def _ratio(moved: np.ndarray, unit: np.ndarray, local: np.ndarray, floor: float, lo: np.ndarray,
+           hi: np.ndarray) -> np.ndarray:
+    """The constant winds (..., 2) that move a quantity as the profile's east and north components do
+    (``moved`` (..., 2)) given the unit wind's ``unit`` (...); the ``local`` wind where ``unit`` is below
+    ``floor``; within the profile's range of winds [``lo``, ``hi``] on the flight."""
+    unit = np.asarray(unit, dtype=float)[..., None]
+    big = np.abs(unit) >= floor
+    ratio = np.where(big, moved / np.where(big, unit, 1.0), local)
+    return np.clip(ratio, lo, hi)
+
+
+def _along_across(range_wind: np.ndarray, deflection_wind: np.ndarray, sa: float, ca: float) -> np.ndarray:
+    """(..., 2) east, north: the range winds' components along a line of fire of azimuth sin ``sa``, cos
+    ``ca`` and the deflection winds' across it."""
+    along = range_wind[..., 0] * sa + range_wind[..., 1] * ca
+    right = deflection_wind[..., 0] * ca - deflection_wind[..., 1] * sa
+    return np.stack([along * sa + right * ca, along * ca - right * sa], axis=-1)
+
+
+@dataclass(frozen=True)
+class FlightWinds:
+    """The ballistic winds of one round fired at one elevation through a wind by height: at each instant
+    of its flight the constant winds (east, north m/s) that put its position, and its velocity, where the
+    profile does (along the line of fire the range winds, across it the deflection winds), and those of
+    its impact.
+
+    Attributes:
+        t: (K,) times since launch (s).
+        position_range, position_deflection, velocity_range, velocity_deflection: (K, 2) each.
+        impact_range, impact_deflection: (2,) each.
+    """
+
+    t: np.ndarray
+    position_range: np.ndarray
+    position_deflection: np.ndarray
+    velocity_range: np.ndarray
+    velocity_deflection: np.ndarray
+    impact_range: np.ndarray
+    impact_deflection: np.ndarray
+
+    def at(self, tau: np.ndarray, az: float) -> tuple[np.ndarray, np.ndarray]:
+        """The winds (n, 2) east, north (m/s) of the positions and of the velocities at times ``tau`` (n,)
+        since launch (s; held within the flight) on a line of fire of azimuth ``az`` (rad)."""
+        tau = np.asarray(tau, dtype=float)
+        cols = np.column_stack([self.position_range, self.position_deflection, self.velocity_range,
+                                self.velocity_deflection])
+        k = np.clip(np.searchsorted(self.t, tau, side="right") - 1, 0, self.t.size - 2)
+        w = np.clip((tau - self.t[k]) / (self.t[k + 1] - self.t[k]), 0.0, 1.0)[:, None]
+        v = (1.0 - w) * cols[k] + w * cols[k + 1]
+        sa, ca = math.sin(az), math.cos(az)
+        return _along_across(v[:, 0:2], v[:, 2:4], sa, ca), _along_across(v[:, 4:6], v[:, 6:8], sa, ca)
+
+    def impact(self, az: float) -> np.ndarray:
+        """The wind (2,) east, north (m/s) that moves the impact as the profile does, azimuth ``az`` (rad)."""
+        return _along_across(self.impact_range, self.impact_deflection, math.sin(az), math.cos(az))
+
+
+def flight_winds(table, el: float, profile, site_alt_m: float = 0.0) -> FlightWinds:
+    """The :class:`FlightWinds` of the round of ``table`` fired at elevation ``el`` (rad) through the wind by
+    height ``profile`` (a ``bastion.physics.ballistic.WindProfile``); for a flight the table does not land,
+    the ground's wind throughout."""
+    def winds_at(z: np.ndarray) -> np.ndarray:
+        w = profile.at(z)
+        return np.column_stack([np.ones(z.size), w[:, 0], w[:, 1]])
+
+    out = wind_responses(table, el, winds_at, site_alt_m)
+    if out is None:
+        ground = np.tile(profile.at([0.0])[0, :2], (2, 1))
+        return FlightWinds(np.array([0.0, 1.0]), ground, ground, ground, ground, ground[0], ground[0].copy())
+    t, heights, plane, cross, impact_range, impact_drift = out
+    local = profile.at(heights)[:, :2]
+    lo, hi = local.min(axis=0), local.max(axis=0)
+    pos_r = _ratio(plane[:, 0, 1:], plane[:, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
+    vel_r = _ratio(plane[:, 2, 1:], plane[:, 2, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
+    pos_d = _ratio(cross[:, 0, 1:], cross[:, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
+    vel_d = _ratio(cross[:, 1, 1:], cross[:, 1, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
+    mean = local.mean(axis=0)
+    imp_r = _ratio(impact_range[1:], impact_range[0], mean, MIN_POSITION_SLOPE, lo, hi)
+    imp_d = _ratio(impact_drift[1:], impact_drift[0], mean, MIN_POSITION_SLOPE, lo, hi)
+    return FlightWinds(t, pos_r, pos_d, vel_r, vel_d, imp_r, imp_d)
