@@ -26,7 +26,9 @@ def test_a_wind_at_every_height_moves_the_flight_as_the_tables_slopes_say(name, 
     line, so its difference there is not the slope.)"""
     table = flight_table(name)
     el = math.radians(el_deg)
-    t, _, plane, cross, impact_range, impact_drift = wind_responses(table, el, lambda z: np.ones((z.size, 1)))
+    t, _, plane, cross, impact_range, impact_drift, lands = (
+        a[0] for a in wind_responses(table, np.array([el]), lambda z: np.ones((z.size, 1))))
+    assert lands
     (_, _, _, _, _, _, _, _, _, _, x_w, z_w, y_w, vx_w, vz_w, vy_w, *_) = table.at(t, np.full(t.shape, el),
                                                                                   velocity=True, wind=True)
     flying = t < t[-1] - 0.2
@@ -58,7 +60,7 @@ def test_the_ballistic_winds_move_the_flight_and_the_impact_as_a_sheared_wind_do
         d = np.array([*direction, 0.0])
         profile = WindProfile([0.0, 2000.0], np.array([0.2 * d, 3.0 * d]))
         flown = fly(name, np.zeros(3), az, el, dt=0.01, wind=profile)
-        winds = flight_winds(table, el, profile)
+        winds = flight_winds(table, np.array([el]), profile)[0]
         # along the flight, every 0.5 s up to the earlier landing
         tau = np.arange(0.5, min(still.t[-1], flown.t[-1]) - 0.5, 0.5)
         moved = np.array([np.interp(tau, flown.t, flown.pos[:, i]) - np.interp(tau, still.t, still.pos[:, i])
@@ -89,7 +91,7 @@ def test_the_ballistic_wind_takes_the_range_wind_along_the_line_of_fire_and_the_
     assert np.allclose(pos, [[1.0, 2.0]] * 3, atol=1e-12) and np.allclose(vel, pos)
     same = np.array([3.0, -4.0])
     flat = WindProfile([0.0, 3000.0], [[3.0, -4.0, 0.0], [3.0, -4.0, 0.0]])
-    one = flight_winds(flight_table("howitzer_105mm/7"), math.radians(30.0), flat)
+    one = flight_winds(flight_table("howitzer_105mm/7"), np.array([math.radians(30.0)]), flat)[0]
     for az in (0.0, 1.0, 2.5, -2.0):
         assert np.allclose(one.impact(az), same, atol=1e-9)
         pos, vel = one.at(np.array([0.0, 5.0, 20.0]), az)

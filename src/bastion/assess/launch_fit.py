@@ -887,8 +887,11 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
 
 
 #: How far (rad) a fit's elevation may move from the one its ballistic winds were taken at before they are
-#: taken again (1 deg).
+#: taken again (1 deg); the winds are computed at every this many table elevations (0.5 deg: a 0.25 deg
+#: change of a flight's elevation changes its ballistic winds by at most 0.02 of the winds' spread over
+#: height: measured on rockets and shells in the deep veering shear of the benchmark).
 BALLISTIC_WIND_EL_TOL_RAD = math.radians(1.0)
+BALLISTIC_WIND_ROW_STRIDE = 2
 
 
 class LaunchFitter:
@@ -911,7 +914,7 @@ class LaunchFitter:
         self.site_alt_m = float(site_alt_m)
         self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
         self.profile = profile
-        self._ballistic: dict[tuple[str, int], FlightWinds] = {}
+        self._ballistic: dict[str, list[FlightWinds]] = {}
         self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
@@ -943,18 +946,19 @@ class LaunchFitter:
 
     def wind_for(self, table: FlightTable, el: float) -> np.ndarray | FlightWinds | None:
         """The wind the round of ``table`` is fitted in at elevation ``el`` (rad): the met report's (east,
-        north m/s), or with a report by height the round's ballistic winds along its flight (kept per 0.1
-        deg of elevation)."""
+        north m/s), or with a report by height the round's ballistic winds along its flight at the nearest
+        of every ``BALLISTIC_WIND_ROW_STRIDE``-th table elevation (all computed in one batch the first time
+        the round is fitted)."""
         if self.profile is None:
             return self.wind
-        # A wild trial elevation (a fit gone astray) takes the table's nearest one, a non-finite its middle.
-        el = float(np.clip(el, table.el[0], table.el[-1])) if math.isfinite(el) else float(np.mean(table.el[[0, -1]]))
-        key = (table.name, int(round(math.degrees(el) * 10.0)))
-        winds = self._ballistic.get(key)
-        if winds is None:
-            winds = self._ballistic[key] = flight_winds(table, math.radians(key[1] / 10.0), self.profile,
-                                                        self.site_alt_m)
-        return winds
+        rows = self._ballistic.get(table.name)
+        if rows is None:
+            rows = self._ballistic[table.name] = flight_winds(table, table.el[::BALLISTIC_WIND_ROW_STRIDE],
+                                                              self.profile, self.site_alt_m)
+        # A wild trial elevation (a fit gone astray) takes the nearest row, a non-finite the middle one.
+        step = table.el_step * BALLISTIC_WIND_ROW_STRIDE
+        u = (el - table.el[0]) / step if math.isfinite(el) else 0.5 * (len(rows) - 1)
+        return rows[int(np.clip(round(u), 0, len(rows) - 1))]
 
     def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:
         """:func:`fit_round` in the round's wind; with a report by height the ballistic winds at the

@@ -29,9 +29,10 @@ import numpy as np
 from bastion.physics.atmosphere import density_and_sound_speed
 from bastion.physics.rounds import munition
 
-#: RK4 steps of the perturbation equations over a whole flight, shared out between the boost and the
-#: coast in proportion to their durations (at least 8 in a boost).
+#: RK4 steps of the perturbation equations over a whole flight, of which a rocket's burn takes
+#: ``BOOST_STEPS`` (its thrust and mass change fastest there; a 122 mm rocket's 1.8 s in 40 steps).
 FLIGHT_STEPS = 400
+BOOST_STEPS = 40
 #: Where a wind of 1 m/s at every height moves a round's position by less than this (m; its first instants,
 #: and the instant in a rocket's boost where a tail wind's effect changes sign), or its velocity by less
 #: than ``MIN_VELOCITY_SLOPE`` (m/s), the ballistic wind there is the local wind: the profile moves the
@@ -42,17 +43,20 @@ MIN_VELOCITY_SLOPE = 0.005
 _DZ_M = 1.0
 
 
-def _grid(t_flight: float, burn_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Step ends (S + 1,) over [0, ``t_flight``] with the burnout on a step end, and each step's burning
-    flag (S,)."""
-    if 0.0 < burn_s < t_flight:
-        n_burn = max(8, int(round(FLIGHT_STEPS * burn_s / t_flight)))
-        n_coast = max(8, FLIGHT_STEPS - n_burn)
-        t = np.concatenate([np.linspace(0.0, burn_s, n_burn + 1), np.linspace(burn_s, t_flight, n_coast + 1)[1:]])
-        burning = np.arange(t.size - 1) < n_burn
-    else:
-        t = np.linspace(0.0, t_flight, FLIGHT_STEPS + 1)
-        burning = np.full(FLIGHT_STEPS, burn_s >= t_flight)
+def _grids(t_flight: np.ndarray, burn_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Step ends (E, S + 1) over [0, ``t_flight``] (E,) of each flight, with the burnout on a step end
+    (``BOOST_STEPS`` steps over the burn, the rest over the coast), and each step's burning flag (E, S)."""
+    n = FLIGHT_STEPS
+    frac = np.linspace(0.0, 1.0, n + 1)
+    t = t_flight[:, None] * frac[None, :]
+    burning = np.zeros((t_flight.size, n), bool)
+    if burn_s > 0.0:
+        long = t_flight > burn_s
+        nb = BOOST_STEPS
+        t[long, :nb + 1] = burn_s * np.linspace(0.0, 1.0, nb + 1)[None, :]
+        t[long, nb:] = burn_s + (t_flight[long, None] - burn_s) * np.linspace(0.0, 1.0, n - nb + 1)[None, :]
+        burning[long, :nb] = True
+        burning[~long] = True  # a flight that ends in its burn
     return t, burning
 
 
@@ -100,55 +104,93 @@ def _linearised(name: str, site_alt_m: float, t: np.ndarray, z: np.ndarray, vx: 
 
 
 
-def wind_responses(table, el: float, winds_at: Callable[[np.ndarray], np.ndarray], site_alt_m: float = 0.0):
+def _nominal(table, el: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nominal flight's height, downrange and up velocity (m, m/s) at times ``tau`` (E, ...) since
+    launch at elevations ``el`` (E,) (rad): linear between the table's two nearest elevations as in
+    ``FlightTable.at``, in time a cubic Hermite for the height and linear for the velocities (the samples
+    0.2 s apart at most, the burnout on one). Cheaper than ``at``, which interpolates every column."""
+    n_el, n_t = table.z.shape
+    u = np.clip((el - table.el[0]) / table.el_step, 0.0, n_el - 1 - 1e-9)
+    i = u.astype(np.int64)
+    w = (u - i).reshape((-1,) + (1,) * (tau.ndim - 1))
+    v = np.clip(tau / table.dt, 0.0, n_t - 1 - 1e-9)
+    k = v.astype(np.int64)
+    s = v - k
+    rows = i.reshape((-1,) + (1,) * (tau.ndim - 1))
+    h00, h10, h01, h11 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s, -2 * s**3 + 3 * s**2, s**3 - s**2
+    out = []
+    for rr in (rows, rows + 1):
+        z0, z1, vz0, vz1 = table.z[rr, k], table.z[rr, k + 1], table.vz[rr, k], table.vz[rr, k + 1]
+        vx0, vx1 = table.vx[rr, k], table.vx[rr, k + 1]
+        out.append((h00 * z0 + h10 * table.dt * vz0 + h01 * z1 + h11 * table.dt * vz1,
+                    (1 - s) * vx0 + s * vx1, (1 - s) * vz0 + s * vz1))
+    return tuple((1 - w) * a + w * b for a, b in zip(*out, strict=True))
+
+
+def wind_responses(table, el, winds_at: Callable[[np.ndarray], np.ndarray], site_alt_m: float = 0.0):
     """How winds move the round of flight table ``table`` (a ``bastion.assess.launch_fit.FlightTable``)
-    fired at elevation ``el`` (rad) from a site at ``site_alt_m`` (m above mean sea level), to first order.
-    ``winds_at(z)`` gives C wind components (m/s, (len(z), C)) at heights ``z`` (m), each taken in turn as
-    the wind along the line of fire and as the wind toward its right. Returns the times (K,) since launch
-    (s, 0 to the time of flight), the heights (K,) there, the in-plane displacements (K, 4, C) of downrange,
-    height and their rates (m, m/s) by each along-range wind, the drift and its rate (K, 2, C) by each
-    wind toward the right, and the impact's range and drift (C,) each (m). None for a flight the table
-    does not land."""
-    _, t_flight, _, _ = table.impact(el)
-    if not t_flight > 0.0:
-        return None
+    fired at elevations ``el`` (E,) (rad) from a site at ``site_alt_m`` (m above mean sea level), to first
+    order, all elevations in one batch. ``winds_at(z)`` gives C wind components (m/s, (len(z), C)) at
+    heights ``z`` (m), each taken in turn as the wind along the line of fire and as the wind toward its
+    right. Returns, per elevation, the times (E, K) since launch (s, 0 to the time of flight), the heights
+    (E, K) there, the in-plane displacements (E, K, 4, C) of downrange, height and their rates (m, m/s) by
+    each along-range wind, the drift and its rate (E, K, 2, C) by each wind toward the right, the impact's
+    range and drift (E, C) each (m), and whether the table lands the flight (E,); a flight it does not land
+    is given a 1 s flight (its values are not to be used)."""
+    el = np.atleast_1d(np.asarray(el, dtype=float))
+    n_el = el.size
+    t_flight = np.array([table.impact(float(e))[1] for e in el])
+    lands = t_flight > 0.0
+    t_flight = np.where(lands, t_flight, 1.0)
     boost = munition(table.name).boost
-    t, burning = _grid(t_flight, 0.0 if boost is None else boost.burn_time_s)
-    h = np.diff(t)
-    n = h.size
+    t, burning = _grids(t_flight, 0.0 if boost is None else boost.burn_time_s)
+    h = np.diff(t, axis=1)  # (E, n)
+    n = h.shape[1]
     # Each step's start, middle and end, with the step's own burning flag at all three (a step never
-    # straddles the burnout).
-    pts = np.concatenate([t[:-1], t[:-1] + 0.5 * h, t[1:]])
-    _, z, vx, vz, *_ = table.at(pts, np.full(pts.shape, el))
-    jac, along, cross_a, cross_b = _linearised(table.name, site_alt_m, pts, z, vx, vz, np.tile(burning, 3))
+    # straddles the burnout): (3, E, n).
+    pts = np.stack([t[:, :-1], t[:, :-1] + 0.5 * h, t[:, 1:]])
+    z, vx, vz = (np.moveaxis(a, 0, 1).ravel() for a in _nominal(table, el, np.moveaxis(pts, 1, 0)))
+    jac, along, cross_a, cross_b = _linearised(table.name, site_alt_m, pts.ravel(), z, vx, vz,
+                                               np.broadcast_to(burning[None], pts.shape).ravel())
     u = np.asarray(winds_at(z), dtype=float)
     c = u.shape[1]
-    jac, along, cross_a, cross_b, u = (a.reshape((3, n) + a.shape[1:]) for a in (jac, along, cross_a, cross_b, u))
-    plane = np.zeros((n + 1, 4, c))
-    cross = np.zeros((n + 1, 2, c))
-    p, q = plane[0].copy(), cross[0].copy()
+    # Per step i and stage k (start, middle, end), contiguous: the Jacobian (E, 2, 4), the winds' forcing
+    # B w of the in-plane rates (E, 2, C), the drift rate's damping (E, 1) and forcing (E, C).
+    def per_step(a: np.ndarray) -> np.ndarray:
+        a = a.reshape((3, n_el, n) + a.shape[1:])
+        return np.ascontiguousarray(np.moveaxis(a, 2, 0))
 
-    def dp(p_now: np.ndarray, k: int, i: int) -> np.ndarray:
-        # d/dt (x, z, vx, vz) = (vx, vz, A_v (x, z, vx, vz)) + (0, 0, B w)
-        return np.concatenate([p_now[2:], jac[k, i] @ p_now + along[k, i][:, None] * u[k, i][None, :]])
+    jac = per_step(jac)
+    forcing = per_step(along[:, :, None] * u[:, None, :])
+    damping = per_step(cross_a)[..., None]
+    drift_forcing = per_step(cross_b[:, None] * u)
+    plane = np.zeros((n_el, n + 1, 4, c))
+    cross = np.zeros((n_el, n + 1, 2, c))
+    p, q = plane[:, 0].copy(), cross[:, 0].copy()
 
-    def dq(q_now: np.ndarray, k: int, i: int) -> np.ndarray:
-        return np.stack([q_now[1], -cross_a[k, i] * q_now[1] + cross_b[k, i] * u[k, i]])
+    def dp(p_now: np.ndarray, i: int, k: int) -> np.ndarray:
+        # d/dt (x, z, vx, vz) = (vx, vz, A_v (x, z, vx, vz) + B w)
+        return np.concatenate([p_now[:, 2:], jac[i, k] @ p_now + forcing[i, k]], axis=1)
+
+    def dq(q_now: np.ndarray, i: int, k: int) -> np.ndarray:
+        # d/dt (y, vy) = (vy, -a vy + b w)
+        return np.stack([q_now[:, 1], drift_forcing[i, k] - damping[i, k] * q_now[:, 1]], axis=1)
 
     for i in range(n):
-        hh = h[i]
-        k1, l1 = dp(p, 0, i), dq(q, 0, i)
-        k2, l2 = dp(p + 0.5 * hh * k1, 1, i), dq(q + 0.5 * hh * l1, 1, i)
-        k3, l3 = dp(p + 0.5 * hh * k2, 1, i), dq(q + 0.5 * hh * l2, 1, i)
-        k4, l4 = dp(p + hh * k3, 2, i), dq(q + hh * l3, 2, i)
+        hh = h[:, i][:, None, None]
+        k1, l1 = dp(p, i, 0), dq(q, i, 0)
+        k2, l2 = dp(p + 0.5 * hh * k1, i, 1), dq(q + 0.5 * hh * l1, i, 1)
+        k3, l3 = dp(p + 0.5 * hh * k2, i, 1), dq(q + 0.5 * hh * l2, i, 1)
+        k4, l4 = dp(p + hh * k3, i, 2), dq(q + hh * l3, i, 2)
         p = p + hh / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
         q = q + hh / 6.0 * (l1 + 2.0 * l2 + 2.0 * l3 + l4)
-        plane[i + 1], cross[i + 1] = p, q
+        plane[:, i + 1], cross[:, i + 1] = p, q
     # At the ground the impact's range moves by dx - (vx / vz) dz (the drift's rate is 0 on the nominal).
-    _, _, vx_end, vz_end, *_ = table.at(np.array([t_flight]), np.array([el]))
-    impact_range = p[0] - float(vx_end[0]) / min(float(vz_end[0]), -1e-6) * p[1]
-    heights = np.concatenate([z.reshape(3, n)[0], z.reshape(3, n)[2, -1:]])
-    return t, heights, plane, cross, impact_range, q[0].copy()
+    _, vx_end, vz_end = _nominal(table, el, t_flight)
+    impact_range = p[:, 0] - (vx_end / np.minimum(vz_end, -1e-6))[:, None] * p[:, 1]
+    z = z.reshape(3, n_el, n)
+    heights = np.concatenate([z[0], z[2][:, -1:]], axis=1)
+    return t, heights, plane, cross, impact_range, q[:, 0].copy(), lands
 
 
 def _ratio(moved: np.ndarray, unit: np.ndarray, local: np.ndarray, floor: float, lo: np.ndarray,
@@ -208,26 +250,27 @@ class FlightWinds:
         return _along_across(self.impact_range, self.impact_deflection, math.sin(az), math.cos(az))
 
 
-def flight_winds(table, el: float, profile, site_alt_m: float = 0.0) -> FlightWinds:
-    """The :class:`FlightWinds` of the round of ``table`` fired at elevation ``el`` (rad) through the wind by
-    height ``profile`` (a ``bastion.physics.ballistic.WindProfile``); for a flight the table does not land,
-    the ground's wind throughout."""
+def flight_winds(table, el, profile, site_alt_m: float = 0.0) -> list[FlightWinds]:
+    """The :class:`FlightWinds` of the round of ``table`` fired at each of elevations ``el`` (E,) (rad)
+    through the wind by height ``profile`` (a ``bastion.physics.ballistic.WindProfile``), in one batch;
+    for a flight the table does not land, the ground's wind throughout."""
     def winds_at(z: np.ndarray) -> np.ndarray:
         w = profile.at(z)
         return np.column_stack([np.ones(z.size), w[:, 0], w[:, 1]])
 
-    out = wind_responses(table, el, winds_at, site_alt_m)
-    if out is None:
-        ground = np.tile(profile.at([0.0])[0, :2], (2, 1))
-        return FlightWinds(np.array([0.0, 1.0]), ground, ground, ground, ground, ground[0], ground[0].copy())
-    t, heights, plane, cross, impact_range, impact_drift = out
-    local = profile.at(heights)[:, :2]
-    lo, hi = local.min(axis=0), local.max(axis=0)
-    pos_r = _ratio(plane[:, 0, 1:], plane[:, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
-    vel_r = _ratio(plane[:, 2, 1:], plane[:, 2, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
-    pos_d = _ratio(cross[:, 0, 1:], cross[:, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
-    vel_d = _ratio(cross[:, 1, 1:], cross[:, 1, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
-    mean = local.mean(axis=0)
-    imp_r = _ratio(impact_range[1:], impact_range[0], mean, MIN_POSITION_SLOPE, lo, hi)
-    imp_d = _ratio(impact_drift[1:], impact_drift[0], mean, MIN_POSITION_SLOPE, lo, hi)
-    return FlightWinds(t, pos_r, pos_d, vel_r, vel_d, imp_r, imp_d)
+    t, heights, plane, cross, impact_range, impact_drift, lands = wind_responses(table, el, winds_at, site_alt_m)
+    n_el, k = heights.shape
+    local = profile.at(heights.ravel())[:, :2].reshape(n_el, k, 2)
+    lo, hi = local.min(axis=1, keepdims=True), local.max(axis=1, keepdims=True)
+    pos_r = _ratio(plane[:, :, 0, 1:], plane[:, :, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
+    pos_d = _ratio(cross[:, :, 0, 1:], cross[:, :, 0, 0], local, MIN_POSITION_SLOPE, lo, hi)
+    vel_r = _ratio(plane[:, :, 2, 1:], plane[:, :, 2, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
+    vel_d = _ratio(cross[:, :, 1, 1:], cross[:, :, 1, 0], local, MIN_VELOCITY_SLOPE, lo, hi)
+    mean, lo, hi = local.mean(axis=1), lo[:, 0], hi[:, 0]
+    imp_r = _ratio(impact_range[:, 1:], impact_range[:, 0], mean, MIN_POSITION_SLOPE, lo, hi)
+    imp_d = _ratio(impact_drift[:, 1:], impact_drift[:, 0], mean, MIN_POSITION_SLOPE, lo, hi)
+    ground = profile.at([0.0])[0, :2]
+    still = np.tile(ground, (2, 1))
+    return [FlightWinds(t[j], pos_r[j], pos_d[j], vel_r[j], vel_d[j], imp_r[j], imp_d[j]) if lands[j] else
+            FlightWinds(np.array([0.0, 1.0]), still, still, still, still, ground.copy(), ground.copy())
+            for j in range(n_el)]
