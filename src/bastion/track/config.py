@@ -101,7 +101,7 @@ class TrackerConfig:
         fast_confirm_m: hits among the last ``confirm_n`` opportunities that confirm a tentative track
             started by a pair surely faster than ``boost_min_speed`` and still that fast (most likely a
             round; the boost allowance's candidates, so it needs ``boost_accel_sd`` > 0); 0: such tracks
-            need ``confirm_m`` like any other. Off by default: see benchmarks/README.md, "Faster
+            need ``confirm_m`` like any other. Off by default: see benchmarks/history.md, "Faster
             confirmation of fast tracks", for what 3 buys and costs on the test base.
         boost_accel_sd: along-track acceleration (m/s^2, standard deviation) a tentative track faster than
             ``boost_min_speed`` may have: a rocket in boost. Its predictions get the spread of a random
