@@ -321,8 +321,8 @@ def test_a_round_in_a_sheared_crosswind_is_fitted_in_its_ballistic_wind_from_a_r
         d = ground.impact - flight.pos[-1, :2]
         assert d @ np.linalg.solve(ground.impact_cov, d) > CHI2_2DOF_999
     flat = WindProfile([0.0, 3000.0], [[5.0, -4.0, 0.0], [5.0, -4.0, 0.0]])
-    assert np.allclose(LaunchFitter((name,), profile=flat).wind_for(table, math.radians(el_deg)).impact(0.7),
-                       [5.0, -4.0], rtol=0, atol=1e-9)
+    winds = LaunchFitter((name,), profile=flat).wind_for(table)
+    assert np.allclose(winds.impact(0.7, math.radians(el_deg)), [5.0, -4.0], rtol=0, atol=1e-9)
 
 
 def test_the_trackers_drag_in_a_wind_by_height_and_its_altitude_derivative():

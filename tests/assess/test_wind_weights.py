@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bastion.assess.launch_fit import flight_table
-from bastion.assess.wind_weights import FlightWinds, flight_winds, wind_responses
+from bastion.assess.wind_weights import FlightWinds, ballistic_winds, flight_winds, wind_responses
 from bastion.physics.ballistic import WindProfile
 from bastion.world.munitions import fly
 
@@ -96,3 +96,23 @@ def test_the_ballistic_wind_takes_the_range_wind_along_the_line_of_fire_and_the_
         assert np.allclose(one.impact(az), same, atol=1e-9)
         pos, vel = one.at(np.array([0.0, 5.0, 20.0]), az)
         assert np.allclose(pos, same, atol=1e-9) and np.allclose(vel, same, atol=1e-9)
+
+
+def test_the_ballistic_winds_of_an_elevation_between_two_rows_are_their_blend():
+    """The rows are every second table elevation (0.5 deg); a fit at a row's elevation flies in that row's
+    winds, a quarter of the way to the next in 3/4 and 1/4 of each, and beyond the table in its last."""
+    table = flight_table("howitzer_105mm/7")
+    profile = WindProfile([0.0, 10.0, 1000.0], [[1.0, 2.0, 0.0], [1.0, 2.0, 0.0], [9.0, -4.0, 0.0]])
+    winds = ballistic_winds(table, profile)
+    assert np.allclose(np.diff(winds.el), 2.0 * table.el_step)
+    j = 60
+    a, b = winds.rows[j], winds.rows[j + 1]
+    tau = np.array([1.0, 7.5, 20.0])
+    for az in (0.3, 2.0):
+        assert np.allclose(winds.impact(az, winds.el[j]), a.impact(az), atol=1e-12)
+        el = winds.el[j] + 0.25 * (winds.el[j + 1] - winds.el[j])
+        assert np.allclose(winds.impact(az, el), 0.75 * a.impact(az) + 0.25 * b.impact(az), atol=1e-12)
+        pos, vel = winds.at(tau, az, el)
+        (pa, va), (pb, vb) = a.at(tau, az), b.at(tau, az)
+        assert np.allclose(pos, 0.75 * pa + 0.25 * pb, atol=1e-12) and np.allclose(vel, 0.75 * va + 0.25 * vb)
+        assert np.allclose(winds.impact(az, 3.0), winds.rows[-1].impact(az), atol=1e-12)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import chdtri
 
-from bastion.assess.wind_weights import FlightWinds, flight_winds
+from bastion.assess.wind_weights import BallisticWinds, ballistic_winds
 from bastion.diskcache import load_or_build
 from bastion.physics.atmosphere import G0
 from bastion.physics.ballistic import DEFAULT_T_MAX, WindProfile, trajectory_to_ground
@@ -50,7 +50,7 @@ from bastion.track.plots import Plots
 
 #: The wind a round is fitted in: None (still air), one wind (east, north m/s), or a report by height's
 #: ballistic winds along the round's flight.
-Wind = np.ndarray | FlightWinds | None
+Wind = np.ndarray | BallisticWinds | None
 
 ELEVATION_STEP_RAD = math.radians(0.25)
 TABLE_DT_S = 0.2  # longest flight-table sample interval (s): Hermite interpolation keeps within 0.5 m (tests)
@@ -412,10 +412,11 @@ def _fitted_wind(theta: np.ndarray, wind: np.ndarray | None) -> np.ndarray | Non
 def _winds_on_flight(theta: np.ndarray, wind: Wind, tau: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The winds (east, north m/s) a fit with parameters ``theta`` flies its round's positions and
     velocities in at times ``tau`` (s) since launch: one wind for all (:func:`_fitted_wind`), or with a
-    report by height (``FlightWinds``) each instant's ballistic winds on the fitted azimuth, (n, 2) each,
-    plus the fitted error (a report's error is taken to be the same at every height)."""
-    if isinstance(wind, FlightWinds):
-        pos, vel = wind.at(tau, float(theta[2]))
+    report by height (``BallisticWinds``) each instant's ballistic winds at the fitted azimuth and
+    elevation, (n, 2) each, plus the fitted error (a report's error is taken to be the same at every
+    height)."""
+    if isinstance(wind, BallisticWinds):
+        pos, vel = wind.at(tau, float(theta[2]), float(theta[3]))
         if theta.size == N_PARAMS_FREE_WIND:
             pos, vel = pos + theta[6:8], vel + theta[6:8]
         return pos, vel
@@ -425,9 +426,10 @@ def _winds_on_flight(theta: np.ndarray, wind: Wind, tau: np.ndarray) -> tuple[np
 
 def _impact_wind(theta: np.ndarray, wind: Wind) -> np.ndarray | None:
     """The wind (east, north m/s) that moves the fitted round's impact: :func:`_fitted_wind`, or with a
-    report by height the impact's ballistic winds on the fitted azimuth plus the fitted error."""
-    if isinstance(wind, FlightWinds):
-        w = wind.impact(float(theta[2]))
+    report by height the impact's ballistic winds at the fitted azimuth and elevation plus the fitted
+    error."""
+    if isinstance(wind, BallisticWinds):
+        w = wind.impact(float(theta[2]), float(theta[3]))
         return w + theta[6:8] if theta.size == N_PARAMS_FREE_WIND else w
     return _fitted_wind(theta, wind)
 
@@ -453,10 +455,10 @@ def _model(table: FlightTable, theta: np.ndarray, t: np.ndarray,
     wind's error from the met report, east and north m/s); with ``sensor`` (n, 3) ENU positions (m), the
     range rate (m/s) seen from each as a fourth column: (n, 4) and (n, 4, p); ``wind`` (east, north m/s;
     None: still air) the met report's wind, or a report by height's ballistic winds along the flight
-    (``FlightWinds``). The velocity and the wind enter to first order (the tables' slopes), their cross
+    (``BallisticWinds``). The velocity and the wind enter to first order (the tables' slopes), their cross
     terms with each other and with the launch time left out (a percent of a percent); the wind's
     components along and across the line of fire turn with the azimuth (the ballistic winds' own change
-    with the azimuth and the launch time left out)."""
+    with the azimuth, the elevation and the launch time left out)."""
     f, jacobian = _model_lazy(table, theta, t, sensor, wind)
     return f, jacobian()
 
@@ -729,7 +731,7 @@ def fit_round(table: FlightTable, plots: Plots, start: np.ndarray | None = None,
     """Fit ``table``'s round to ``plots`` (positions and, where a Doppler radar gave them, range rates),
     from ``start`` (a previous fit's parameters, or the first five or six of them) or a grid search, in the
     met report's ``wind`` (east, north m/s; None: still air; a report by height's ballistic winds along
-    the flight, ``FlightWinds``), taken as exact, or with ``wind_sd`` (m/s, > 0) its error on each
+    the flight, ``BallisticWinds``), taken as exact, or with ``wind_sd`` (m/s, > 0) its error on each
     component (the same at every height) is fitted too (8 parameters) with that prior. None with too few plots or
     an information matrix that cannot be inverted."""
     plots = _usable(plots)
@@ -886,11 +888,8 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
     return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
-#: How far (rad) a fit's elevation may move from the one its ballistic winds were taken at before they are
-#: taken again (1 deg); the winds are computed at every this many table elevations (0.5 deg: a 0.25 deg
-#: change of a flight's elevation changes its ballistic winds by at most 0.02 of the winds' spread over
-#: height: measured on rockets and shells in the deep veering shear of the benchmark).
-BALLISTIC_WIND_EL_TOL_RAD = math.radians(1.0)
+#: A report by height's ballistic winds are computed at every this many table elevations (0.5 deg) and
+#: blended between them (``bastion.assess.wind_weights.ballistic_winds``).
 BALLISTIC_WIND_ROW_STRIDE = 2
 
 
@@ -909,12 +908,12 @@ class LaunchFitter:
         """``wind``: the base's met wind (east, north m/s; None: still air), in which every round is
         fitted; ``wind_sd``: the report's uncertainty (m/s per component; 0: exact), within which each fit
         frees the wind; ``profile``: a met report by height, which replaces ``wind``: each round is then
-        fitted in its ballistic winds at its fitted elevation (:func:`bastion.assess.wind_weights.flight_winds`)."""
+        fitted in its ballistic winds (:func:`bastion.assess.wind_weights.ballistic_winds`)."""
         self.rounds = rounds
         self.site_alt_m = float(site_alt_m)
         self.wind = None if wind is None else np.asarray(wind, float)[:2].copy()
         self.profile = profile
-        self._ballistic: dict[str, list[FlightWinds]] = {}
+        self._ballistic: dict[str, BallisticWinds] = {}
         self.wind_sd = float(wind_sd) if wind_sd and wind_sd > 0.0 else None
         # track id -> (plots key, fits by round, combined fit, claimed plots)
         self._cache: dict[int, tuple[tuple[int, float], dict[str, RoundFit], ImpactFit | None, Plots]] = {}
@@ -944,34 +943,21 @@ class LaunchFitter:
                 fits[name] = fit
         return fits
 
-    def wind_for(self, table: FlightTable, el: float) -> np.ndarray | FlightWinds | None:
-        """The wind the round of ``table`` is fitted in at elevation ``el`` (rad): the met report's (east,
-        north m/s), or with a report by height the round's ballistic winds along its flight at the nearest
-        of every ``BALLISTIC_WIND_ROW_STRIDE``-th table elevation (all computed in one batch the first time
-        the round is fitted)."""
+    def wind_for(self, table: FlightTable) -> np.ndarray | BallisticWinds | None:
+        """The wind the round of ``table`` is fitted in: the met report's (east, north m/s), or with a
+        report by height the round's ballistic winds, which follow the fit's elevation and azimuth
+        (computed in one batch the first time the round is fitted)."""
         if self.profile is None:
             return self.wind
-        rows = self._ballistic.get(table.name)
-        if rows is None:
-            rows = self._ballistic[table.name] = flight_winds(table, table.el[::BALLISTIC_WIND_ROW_STRIDE],
-                                                              self.profile, self.site_alt_m)
-        # A wild trial elevation (a fit gone astray) takes the nearest row, a non-finite the middle one.
-        step = table.el_step * BALLISTIC_WIND_ROW_STRIDE
-        u = (el - table.el[0]) / step if math.isfinite(el) else 0.5 * (len(rows) - 1)
-        return rows[int(np.clip(round(u), 0, len(rows) - 1))]
+        winds = self._ballistic.get(table.name)
+        if winds is None:
+            winds = self._ballistic[table.name] = ballistic_winds(table, self.profile, self.site_alt_m,
+                                                                  BALLISTIC_WIND_ROW_STRIDE)
+        return winds
 
     def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:
-        """:func:`fit_round` in the round's wind; with a report by height the ballistic winds at the
-        start's elevation (a search: the table's middle one), and once more at the fitted elevation if that
-        lies more than ``BALLISTIC_WIND_EL_TOL_RAD`` away (from the first fit's parameters)."""
-        if self.profile is None:
-            return fit_round(table, plots, start, self.wind, self.wind_sd)
-        el = float(start[3]) if start is not None else float(0.5 * (table.el[0] + table.el[-1]))
-        fit = fit_round(table, plots, start, self.wind_for(table, el), self.wind_sd)
-        if fit is not None and abs(float(fit.theta[3]) - el) > BALLISTIC_WIND_EL_TOL_RAD:
-            again = fit_round(table, plots, fit.theta, self.wind_for(table, float(fit.theta[3])), self.wind_sd)
-            fit = again if again is not None else fit
-        return fit
+        """:func:`fit_round` in the round's wind (:meth:`wind_for`)."""
+        return fit_round(table, plots, start, self.wind_for(table), self.wind_sd)
 
     def _claim(self, fits: dict[str, RoundFit], result: ImpactFit, t: np.ndarray, loose: Plots) -> np.ndarray:
         """Indices of the loose plots whose positions lie on the likeliest round's fitted flight."""
@@ -982,7 +968,7 @@ class LaunchFitter:
             return cand
         best = fits[max(result.weights, key=result.weights.get)]
         table = flight_table(best.round, self.site_alt_m)
-        f, jac = _model(table, best.theta, lt[cand], wind=self.wind_for(table, float(best.theta[3])))
+        f, jac = _model(table, best.theta, lt[cand], wind=self.wind_for(table))
         innov_cov = lcov[cand] + jac @ best.cov @ np.swapaxes(jac, 1, 2)
         r = lpos[cand] - f
         try:
