@@ -23,11 +23,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bastion.physics.atmosphere import density_and_sound_speed
+from bastion.physics.ballistic import WindProfile
 from bastion.physics.rounds import munition
+
+if TYPE_CHECKING:  # the flight table's module imports this one
+    from bastion.assess.launch_fit import FlightTable
 
 #: RK4 steps of the perturbation equations over a whole flight, of which a rocket's burn takes
 #: ``BOOST_STEPS`` (its thrust and mass change fastest there; a 122 mm rocket's 1.8 s in 40 steps).
@@ -72,7 +77,7 @@ def _linearised(name: str, site_alt_m: float, t: np.ndarray, z: np.ndarray, vx: 
     alt = np.maximum(z, 0.0) + site_alt_m
     rho, sound = density_and_sound_speed(alt)
     rho_hi, sound_hi = density_and_sound_speed(alt + _DZ_M)
-    rho_lo, sound_lo = density_and_sound_speed(np.maximum(alt - _DZ_M, site_alt_m - 1e3))
+    rho_lo, sound_lo = density_and_sound_speed(alt - _DZ_M)
     rho_z, sound_z = (rho_hi - rho_lo) / (2.0 * _DZ_M), (sound_hi - sound_lo) / (2.0 * _DZ_M)
     mach = speed / sound
     f, f_m = m.drag_curve.value_and_slope(mach)
@@ -102,9 +107,7 @@ def _linearised(name: str, site_alt_m: float, t: np.ndarray, z: np.ndarray, vx: 
     return jac, along, iso - thrust_turn, iso
 
 
-
-
-def _nominal(table, el: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _nominal(table: FlightTable, el: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The nominal flight's height, downrange and up velocity (m, m/s) at times ``tau`` (E, ...) since
     launch at elevations ``el`` (E,) (rad): linear between the table's two nearest elevations as in
     ``FlightTable.at``, in time a cubic Hermite for the height and linear for the velocities (the samples
@@ -127,15 +130,15 @@ def _nominal(table, el: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.nda
     return tuple((1 - w) * a + w * b for a, b in zip(*out, strict=True))
 
 
-def wind_responses(table, el, winds_at: Callable[[np.ndarray], np.ndarray], site_alt_m: float = 0.0):
-    """How winds move the round of flight table ``table`` (a ``bastion.assess.launch_fit.FlightTable``)
-    fired at elevations ``el`` (E,) (rad) from a site at ``site_alt_m`` (m above mean sea level), to first
-    order, all elevations in one batch. ``winds_at(z)`` gives C wind components (m/s, (len(z), C)) at
-    heights ``z`` (m), each taken in turn as the wind along the line of fire and as the wind toward its
-    right. Returns, per elevation, the times (E, K) since launch (s, 0 to the time of flight), the heights
-    (E, K) there, the in-plane displacements (E, K, 4, C) of downrange, height and their rates (m, m/s) by
-    each along-range wind, the drift and its rate (E, K, 2, C) by each wind toward the right, the impact's
-    range and drift (E, C) each (m), and whether the table lands the flight (E,); a flight it does not land
+def wind_responses(table: FlightTable, el: np.ndarray, winds_at: Callable[[np.ndarray], np.ndarray],
+                   site_alt_m: float = 0.0) -> tuple[np.ndarray, ...]:
+    """How winds move the round of flight table ``table`` fired at elevations ``el`` (E,) (rad) from a site at
+    ``site_alt_m`` (m above mean sea level), to first order, all elevations in one batch. ``winds_at(z)`` gives C
+    wind components (m/s, (len(z), C)) at heights ``z`` (m), each taken in turn as the wind along the line of fire
+    and as the wind toward its right. Returns, per elevation, the times (E, K) since launch (s, 0 to the time of
+    flight), the heights (E, K) there, the in-plane displacements (E, K, 4, C) of downrange, height and their rates
+    (m, m/s) by each along-range wind, the drift and its rate (E, K, 2, C) by each wind toward the right, the
+    impact's range and drift (E, C) each (m), and whether the table lands the flight (E,); a flight it does not land
     is given a 1 s flight (its values are not to be used)."""
     el = np.atleast_1d(np.asarray(el, dtype=float))
     n_el = el.size
@@ -154,6 +157,7 @@ def wind_responses(table, el, winds_at: Callable[[np.ndarray], np.ndarray], site
                                                np.broadcast_to(burning[None], pts.shape).ravel())
     u = np.asarray(winds_at(z), dtype=float)
     c = u.shape[1]
+
     # Per step i and stage k (start, middle, end), contiguous: the Jacobian (E, 2, 4), the winds' forcing
     # B w of the in-plane rates (E, 2, C), the drift rate's damping (E, 1) and forcing (E, C).
     def per_step(a: np.ndarray) -> np.ndarray:
@@ -250,9 +254,10 @@ class FlightWinds:
         return _along_across(self.impact_range, self.impact_deflection, math.sin(az), math.cos(az))
 
 
-def flight_winds(table, el, profile, site_alt_m: float = 0.0) -> list[FlightWinds]:
+def flight_winds(table: FlightTable, el: np.ndarray, profile: WindProfile,
+                 site_alt_m: float = 0.0) -> list[FlightWinds]:
     """The :class:`FlightWinds` of the round of ``table`` fired at each of elevations ``el`` (E,) (rad)
-    through the wind by height ``profile`` (a ``bastion.physics.ballistic.WindProfile``), in one batch;
+    through the wind by height ``profile``, in one batch;
     for a flight the table does not land, the ground's wind throughout."""
     def winds_at(z: np.ndarray) -> np.ndarray:
         w = profile.at(z)
@@ -309,7 +314,8 @@ class BallisticWinds:
         return out if w == 0.0 else (1.0 - w) * out + w * self.rows[i + 1].impact(az)
 
 
-def ballistic_winds(table, profile, site_alt_m: float = 0.0, stride: int = 2) -> BallisticWinds:
+def ballistic_winds(table: FlightTable, profile: WindProfile, site_alt_m: float = 0.0,
+                    stride: int = 2) -> BallisticWinds:
     """The :class:`BallisticWinds` of the round of ``table`` through the wind by height ``profile`` at every
     ``stride``-th elevation of its table, in one batch (0.5 deg with the default: a 0.25 deg change of a
     flight's elevation changes its ballistic winds by at most 0.02 of the winds' spread over height,
