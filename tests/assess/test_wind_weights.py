@@ -22,7 +22,7 @@ ROUNDS = [("rocket_122mm", 35.0), ("rocket_107mm", 20.0), ("mortar_81mm", 60.0),
 def test_a_wind_at_every_height_moves_the_flight_as_the_tables_slopes_say(name, el_deg):
     """The perturbation equations with a wind of 1 m/s at every height, along and across the line of fire,
     give the flight table's wind slopes (central differences of flights in a +-wind: an independent
-    integration) at every instant and at the impact (measured: the impact's within 0.3 %). (The
+    integration) at every instant and at the impact (measured: the impact's within 0.1 %). (The
     last 0.2 s are left out: past its own impact each of the table's +-wind flights goes on in a straight
     line, so its difference there is not the slope.)"""
     table = flight_table(name)
