@@ -178,14 +178,8 @@ class FlightTable:
         ``velocity``) then the wind slopes X_w, Z_w, Y_w, their rates VX_w, VZ_w, VY_w and their elevation
         slopes X_w_el, Z_w_el, Y_w_el (and with ``rates`` the rates' rates AX_w, AZ_w, AY_w). Times are held
         within [0, last sample], elevations within the table."""
-        tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
-        n_el, n_t = self.x.shape
-        u = np.clip((el - self.el[0]) / self.el_step, 0.0, n_el - 1 - 1e-9)
-        i = u.astype(np.int64)
-        w = (u - i)[..., None]
-        v = np.clip(tau / self.dt, 0.0, n_t - 1 - 1e-9)
-        k = v.astype(np.int64)
-        s = v - k
+        i, w, k, s = self._cell(tau, el)
+        w = w[..., None]
         s2, s3 = s * s, s * s * s
         # Cubic Hermite basis, its derivative (and second derivative), for value and tangent at both ends
         # of the interval: q (bases, ..., 4).
@@ -222,6 +216,35 @@ class FlightTable:
             if rates:
                 out += (acc[..., 4], acc[..., 5], acc[..., 6])
         return out
+
+    def _cell(self, tau, el) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The interpolation cell of times ``tau`` (s) and elevations ``el`` (rad), broadcast together:
+        the elevation row at or below each and the next one's weight, the time sample at or below each and
+        the fraction of the interval past it (times held within [0, last sample], elevations within the
+        table)."""
+        tau, el = np.broadcast_arrays(np.asarray(tau, float), np.asarray(el, float))
+        n_el, n_t = self.x.shape
+        u = np.clip((el - self.el[0]) / self.el_step, 0.0, n_el - 1 - 1e-9)
+        i = u.astype(np.int64)
+        v = np.clip(tau / self.dt, 0.0, n_t - 1 - 1e-9)
+        k = v.astype(np.int64)
+        return i, u - i, k, v - k
+
+    def height_and_velocity(self, tau: np.ndarray, el: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Height, downrange and up velocity (m, m/s) of the nominal flight at times ``tau`` (s) and
+        elevations ``el`` (rad), broadcast together: linear between elevation rows as :meth:`at`, in time
+        the cubic Hermite for the height and linear for the velocities (samples 0.2 s apart at most, a
+        rocket's burnout on one). For the perturbation equations along many flights
+        (``bastion.assess.wind_weights``): :meth:`at` interpolates every column, several times the cost."""
+        i, w, k, s = self._cell(tau, el)
+        h00, h10, h01, h11 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s, -2 * s**3 + 3 * s**2, s**3 - s**2
+        out = []
+        for rr in (i, i + 1):
+            z0, z1, vz0, vz1 = self.z[rr, k], self.z[rr, k + 1], self.vz[rr, k], self.vz[rr, k + 1]
+            vx0, vx1 = self.vx[rr, k], self.vx[rr, k + 1]
+            out.append((h00 * z0 + h10 * self.dt * vz0 + h01 * z1 + h11 * self.dt * vz1,
+                        (1 - s) * vx0 + s * vx1, (1 - s) * vz0 + s * vz1))
+        return tuple((1 - w) * a + w * b for a, b in zip(*out, strict=True))
 
     def _bracket(self, el: float) -> tuple[int, float]:
         """The table elevation at or below ``el`` (rad, held within the table) and the weight of the next."""
@@ -888,11 +911,6 @@ def _combine_current(fits: dict[str, RoundFit], plots: Plots, rounds: tuple[str,
     return combine([f for f in fits.values() if f.n_plots == n], rounds)
 
 
-#: A report by height's ballistic winds are computed at every this many table elevations (0.5 deg) and
-#: blended between them (``bastion.assess.wind_weights.ballistic_winds``).
-BALLISTIC_WIND_ROW_STRIDE = 2
-
-
 class LaunchFitter:
     """The library rounds (rockets, a gun's charges) fitted to each young rocket or artillery track,
     refitted only when the track has new plots (from the previous fit's parameters: a few iterations).
@@ -956,8 +974,7 @@ class LaunchFitter:
             return self.wind
         winds = self._ballistic.get(table.name)
         if winds is None:
-            winds = self._ballistic[table.name] = ballistic_winds(table, self.profile, self.site_alt_m,
-                                                                  BALLISTIC_WIND_ROW_STRIDE)
+            winds = self._ballistic[table.name] = ballistic_winds(table, self.profile, self.site_alt_m)
         return winds
 
     def _fit(self, table: FlightTable, plots: Plots, start: np.ndarray | None) -> RoundFit | None:

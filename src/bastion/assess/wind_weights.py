@@ -20,6 +20,7 @@ check over the whole flight. Units: SI (m, s, m/s, rad).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ BOOST_STEPS = 40
 #: round by less than this times the winds' spread, and the ratio of two small numbers is noise.
 MIN_POSITION_SLOPE = 0.05
 MIN_VELOCITY_SLOPE = 0.005
+#: Ballistic winds are computed at every this many flight-table elevations (0.5 deg: a 0.25 deg change of a
+#: flight's elevation changes them by at most 0.02 of the winds' spread over height, measured on rockets
+#: and shells in the deep veering shear of the assessment benchmark) and blended between them.
+ROW_STRIDE = 2
 #: Height step (m) of the central differences of the air density and speed of sound.
 _DZ_M = 1.0
 
@@ -107,29 +112,6 @@ def _linearised(name: str, site_alt_m: float, t: np.ndarray, z: np.ndarray, vx: 
     return jac, along, iso - thrust_turn, iso
 
 
-def _nominal(table: FlightTable, el: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The nominal flight's height, downrange and up velocity (m, m/s) at times ``tau`` (E, ...) since
-    launch at elevations ``el`` (E,) (rad): linear between the table's two nearest elevations as in
-    ``FlightTable.at``, in time a cubic Hermite for the height and linear for the velocities (the samples
-    0.2 s apart at most, the burnout on one). Cheaper than ``at``, which interpolates every column."""
-    n_el, n_t = table.z.shape
-    u = np.clip((el - table.el[0]) / table.el_step, 0.0, n_el - 1 - 1e-9)
-    i = u.astype(np.int64)
-    w = (u - i).reshape((-1,) + (1,) * (tau.ndim - 1))
-    v = np.clip(tau / table.dt, 0.0, n_t - 1 - 1e-9)
-    k = v.astype(np.int64)
-    s = v - k
-    rows = i.reshape((-1,) + (1,) * (tau.ndim - 1))
-    h00, h10, h01, h11 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s, -2 * s**3 + 3 * s**2, s**3 - s**2
-    out = []
-    for rr in (rows, rows + 1):
-        z0, z1, vz0, vz1 = table.z[rr, k], table.z[rr, k + 1], table.vz[rr, k], table.vz[rr, k + 1]
-        vx0, vx1 = table.vx[rr, k], table.vx[rr, k + 1]
-        out.append((h00 * z0 + h10 * table.dt * vz0 + h01 * z1 + h11 * table.dt * vz1,
-                    (1 - s) * vx0 + s * vx1, (1 - s) * vz0 + s * vz1))
-    return tuple((1 - w) * a + w * b for a, b in zip(*out, strict=True))
-
-
 def wind_responses(table: FlightTable, el: np.ndarray, winds_at: Callable[[np.ndarray], np.ndarray],
                    site_alt_m: float = 0.0) -> tuple[np.ndarray, ...]:
     """How winds move the round of flight table ``table`` fired at elevations ``el`` (E,) (rad) from a site at
@@ -152,7 +134,7 @@ def wind_responses(table: FlightTable, el: np.ndarray, winds_at: Callable[[np.nd
     # Each step's start, middle and end, with the step's own burning flag at all three (a step never
     # straddles the burnout): (3, E, n).
     pts = np.stack([t[:, :-1], t[:, :-1] + 0.5 * h, t[:, 1:]])
-    z, vx, vz = (np.moveaxis(a, 0, 1).ravel() for a in _nominal(table, el, np.moveaxis(pts, 1, 0)))
+    z, vx, vz = (a.ravel() for a in table.height_and_velocity(pts, el[None, :, None]))
     jac, along, cross_a, cross_b = _linearised(table.name, site_alt_m, pts.ravel(), z, vx, vz,
                                                np.broadcast_to(burning[None], pts.shape).ravel())
     u = np.asarray(winds_at(z), dtype=float)
@@ -190,7 +172,7 @@ def wind_responses(table: FlightTable, el: np.ndarray, winds_at: Callable[[np.nd
         q = q + hh / 6.0 * (l1 + 2.0 * l2 + 2.0 * l3 + l4)
         plane[:, i + 1], cross[:, i + 1] = p, q
     # At the ground the impact's range moves by dx - (vx / vz) dz (the drift's rate is 0 on the nominal).
-    _, vx_end, vz_end = _nominal(table, el, t_flight)
+    _, vx_end, vz_end = table.height_and_velocity(t_flight, el)
     impact_range = p[:, 0] - (vx_end / np.minimum(vz_end, -1e-6))[:, None] * p[:, 1]
     z = z.reshape(3, n_el, n)
     heights = np.concatenate([z[0], z[2][:, -1:]], axis=1)
@@ -241,13 +223,18 @@ class FlightWinds:
         """The winds (n, 2) east, north (m/s) of the positions and of the velocities at times ``tau`` (n,)
         since launch (s; held within the flight) on a line of fire of azimuth ``az`` (rad)."""
         tau = np.asarray(tau, dtype=float)
-        cols = np.column_stack([self.position_range, self.position_deflection, self.velocity_range,
-                                self.velocity_deflection])
+        cols = self._columns
         k = np.clip(np.searchsorted(self.t, tau, side="right") - 1, 0, self.t.size - 2)
         w = np.clip((tau - self.t[k]) / (self.t[k + 1] - self.t[k]), 0.0, 1.0)[:, None]
         v = (1.0 - w) * cols[k] + w * cols[k + 1]
         sa, ca = math.sin(az), math.cos(az)
         return _along_across(v[:, 0:2], v[:, 2:4], sa, ca), _along_across(v[:, 4:6], v[:, 6:8], sa, ca)
+
+    @functools.cached_property
+    def _columns(self) -> np.ndarray:
+        """(K, 8) the four winds side by side: :meth:`at` runs in every model evaluation of a fit."""
+        return np.column_stack([self.position_range, self.position_deflection, self.velocity_range,
+                                self.velocity_deflection])
 
     def impact(self, az: float) -> np.ndarray:
         """The wind (2,) east, north (m/s) that moves the impact as the profile does, azimuth ``az`` (rad)."""
@@ -314,11 +301,8 @@ class BallisticWinds:
         return out if w == 0.0 else (1.0 - w) * out + w * self.rows[i + 1].impact(az)
 
 
-def ballistic_winds(table: FlightTable, profile: WindProfile, site_alt_m: float = 0.0,
-                    stride: int = 2) -> BallisticWinds:
+def ballistic_winds(table: FlightTable, profile: WindProfile, site_alt_m: float = 0.0) -> BallisticWinds:
     """The :class:`BallisticWinds` of the round of ``table`` through the wind by height ``profile`` at every
-    ``stride``-th elevation of its table, in one batch (0.5 deg with the default: a 0.25 deg change of a
-    flight's elevation changes its ballistic winds by at most 0.02 of the winds' spread over height,
-    measured on rockets and shells in the deep veering shear of the assessment benchmark)."""
-    el = table.el[::stride]
+    ``ROW_STRIDE``-th elevation of its table, in one batch."""
+    el = table.el[::ROW_STRIDE]
     return BallisticWinds(el, tuple(flight_winds(table, el, profile, site_alt_m)))
