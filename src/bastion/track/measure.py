@@ -35,29 +35,24 @@ def predict_measurement(kind: str, x: np.ndarray, sensor_pos: np.ndarray,
     r = np.sqrt(r2)
     az = np.arctan2(de, dn)
     el = np.arctan2(du, rho)
+    v = x[:, 3:6]
+    rr = np.einsum("ki,ki->k", d, v) / r if kind == "radar_doppler" else None
+    zhat = np.stack([az, el] if kind == "bearing" else [r, az, el] if rr is None else [r, az, el, rr], axis=1)
     if not jacobian:
-        cols = [az, el] if kind == "bearing" else [r, az, el]
-        if kind == "radar_doppler":
-            cols.append(np.einsum("ki,ki->k", d, x[:, 3:6]) / r)
-        return np.stack(cols, axis=1), None
+        return zhat, None
     daz = np.stack([dn / rho2, -de / rho2, np.zeros(K)], axis=1)
     delv = np.stack([-de * du / (rho * r2), -dn * du / (rho * r2), rho / r2], axis=1)
     if kind == "bearing":
         H = np.zeros((K, 2, D))
         H[:, 0, :3], H[:, 1, :3] = daz, delv
-        return np.stack([az, el], axis=1), H
-    m = 4 if kind == "radar_doppler" else 3
-    H = np.zeros((K, m, D))
+        return zhat, H
+    H = np.zeros((K, zhat.shape[1], D))
     H[:, 0, :3] = d / r[:, None]
     H[:, 1, :3], H[:, 2, :3] = daz, delv
-    cols = [r, az, el]
-    if kind == "radar_doppler":
-        v = x[:, 3:6]
-        rr = np.einsum("ki,ki->k", d, v) / r
+    if rr is not None:
         H[:, 3, :3] = (v - (rr / r)[:, None] * d) / r[:, None]
         H[:, 3, 3:6] = d / r[:, None]
-        cols.append(rr)
-    return np.stack(cols, axis=1), H
+    return zhat, H
 
 
 def innovation(kind: str, z: np.ndarray, zhat: np.ndarray) -> np.ndarray:
