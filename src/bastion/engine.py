@@ -16,6 +16,7 @@ import numpy as np
 
 from bastion.assess.camera_cue import CameraTasker, CueCamera, RecognitionEvidence
 from bastion.assess.classify import BALLISTIC_CLASSES, CLASSES, Classifier, ClassifierConfig
+from bastion.assess.continuity import RoundContinuity, RoundNote
 from bastion.assess.identity import FRIEND, HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
@@ -48,6 +49,7 @@ from bastion.events import (
     RoeChanged,
     Tick,
     TrackConfirmed,
+    TrackContinued,
     TrackDeleted,
     TrackPicture,
 )
@@ -111,6 +113,8 @@ class Engine:
         self.asset_polygons = [np.asarray(a.polygon, float) for a in scenario.assets]
         self._class: dict[int, tuple[str, float]] = {}
         self.origins = OriginFuser()
+        # Which round tracks have landed unseen, and which new track carries on a lost one.
+        self.continuity = RoundContinuity()
         self.launch_fits = LaunchFitter(tuple(m.name for m in ROCKET_ROUNDS) + gun_rounds(), scenario.site.alt_m,
                                         self.wind[:2], env.met_wind_sd_mps, self.met_profile)
         # Per rocket or artillery track, the fits' log-likelihood of each class (``kind_log_evidence``), taken
@@ -187,6 +191,9 @@ class Engine:
                 for tid, r in zip(upd.confirmed, rows, strict=True)
             ]
         landed = set(upd.landed.tolist())
+        for tid in upd.deleted.tolist():
+            if tid not in landed:
+                self.continuity.lose(tid)
         out += [TrackDeleted(upd.time, int(tid), "landed" if tid in landed else "lost") for tid in upd.deleted.tolist()]
         return out
 
@@ -236,6 +243,14 @@ class Engine:
     def cycle(self, t: float) -> list[Record]:
         out: list[Record] = []
         tab = self.tracker.table
+        if len(tab):
+            # Rounds that their own last prediction has on the ground, with no plot since: landed.
+            down = self.continuity.landed(t, tab.id, tab.t_state)
+            if down.any():
+                gone = tab.id[down].tolist()
+                self.tracker.delete(gone)
+                out += [TrackDeleted(t, int(tid), "landed") for tid in gone]
+        self.continuity.forget(t, tab.id)
         show = np.isin(tab.status, (CONFIRMED, COASTING)) if len(tab) else np.zeros(0, bool)
         ids, x, P = self.tracker.predict(t, show)
         n = ids.size
@@ -318,6 +333,7 @@ class Engine:
             fused_o, fused_c = self.origins.update(ids[bal][ok], origin.impact[ok], origin.cov_en[ok], tb[ok])
             origin.impact[ok], origin.cov_en[ok] = fused_o, fused_c
             self._fitted_origins(fits, origin, tb)
+            out += self._continued_rounds(t, ids[bal], rows, tb, pred, origin)
             informative = origin_informative(origin.cov_en)
             landing = np.isfinite(pred.t_impact)
             at_risk = np.full(landing.size, np.nan)
@@ -451,6 +467,28 @@ class Engine:
                 origin.impact[j] = (fit.origin[0], fit.origin[1], 0.0)
                 origin.cov_en[j] = cov
                 origin.t_impact[j] = t_state[j] - fit.t_launch
+
+    def _continued_rounds(self, t: float, ids: np.ndarray, rows: np.ndarray, t_state: np.ndarray, pred,
+                          origin) -> list[Record]:
+        """Ties new round tracks ``ids`` (table ``rows``, states of times ``t_state``) to the lost rounds they
+        continue (``bastion.assess.continuity``), gives each track the lost track's point of origin where
+        that is the tighter (in ``origin``, in place), and notes every track's prediction for later."""
+        ties = self.continuity.link(ids, self.tracker.table.t_first[rows], pred.impact[:, :2], pred.cov_en,
+                                    pred.t_impact, pred.t_impact_sd)
+        for j, tid in enumerate(ids.tolist()):
+            own_cov = origin.cov_en[j] if np.isfinite(origin.t_impact[j]) else np.full((2, 2), np.nan)
+            lost = self.continuity.inherited_origin(tid, own_cov)
+            if lost is not None:
+                origin.impact[j] = (lost.origin[0], lost.origin[1], 0.0)
+                origin.cov_en[j] = lost.origin_cov
+                origin.t_impact[j] = t_state[j] - lost.launch_t
+            back = np.isfinite(origin.t_impact[j])
+            self.continuity.note(tid, RoundNote(
+                float(t_state[j]), pred.impact[j, :2].copy(), pred.cov_en[j].copy(), float(pred.t_impact[j]),
+                float(pred.t_impact_sd[j]), origin.impact[j, :2].copy() if back else np.full(2, np.nan),
+                origin.cov_en[j].copy() if back else np.full((2, 2), np.nan),
+                float(t_state[j] - origin.t_impact[j]) if back else np.nan))
+        return [TrackContinued(t, tid, lid, round(d2, 3)) for tid, lid, d2 in ties]
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
         """Per impact (means (N,2) m, covariances (N,2,2) m^2): asset value times the probability that it

@@ -84,6 +84,18 @@ class TrackDeleted(Record):
 
 
 @dataclass(frozen=True)
+class TrackContinued(Record):
+    """Round track ``track_id`` is the round of lost track ``previous_track_id``: their predicted impacts
+    agree (``impact_d2``: squared Mahalanobis distance of the two impact points under their summed
+    covariances) and it began after the lost track's last plot (``bastion.assess.continuity``)."""
+
+    KIND: ClassVar[str] = "track.continued"
+    track_id: int
+    previous_track_id: int
+    impact_d2: float
+
+
+@dataclass(frozen=True)
 class TrackPicture(Record):
     """The confirmed tracks at a decision cycle: ids, states [e, n, u, ve, vn, vu], classes, identities."""
 
