@@ -473,21 +473,22 @@ class Engine:
         """Ties new round tracks ``ids`` (table ``rows``, states of times ``t_state``) to the lost rounds they
         continue (``bastion.assess.continuity``), gives each track the lost track's point of origin where
         that is the tighter (in ``origin``, in place), and notes every track's prediction for later."""
+        back = np.isfinite(origin.t_impact)
+        own_cov = np.where(back[:, None, None], origin.cov_en, np.nan)
         ties = self.continuity.link(ids, self.tracker.table.t_first[rows], pred.impact[:, :2], pred.cov_en,
-                                    pred.t_impact, pred.t_impact_sd)
+                                    pred.t_impact, pred.t_impact_sd, origin.impact[:, :2], own_cov)
         for j, tid in enumerate(ids.tolist()):
-            own_cov = origin.cov_en[j] if np.isfinite(origin.t_impact[j]) else np.full((2, 2), np.nan)
-            lost = self.continuity.inherited_origin(tid, own_cov)
+            lost = self.continuity.inherited_origin(tid, own_cov[j])
             if lost is not None:
                 origin.impact[j] = (lost.origin[0], lost.origin[1], 0.0)
                 origin.cov_en[j] = lost.origin_cov
                 origin.t_impact[j] = t_state[j] - lost.launch_t
-            back = np.isfinite(origin.t_impact[j])
+            known = np.isfinite(origin.t_impact[j])
             self.continuity.note(tid, RoundNote(
                 float(t_state[j]), pred.impact[j, :2].copy(), pred.cov_en[j].copy(), float(pred.t_impact[j]),
-                float(pred.t_impact_sd[j]), origin.impact[j, :2].copy() if back else np.full(2, np.nan),
-                origin.cov_en[j].copy() if back else np.full((2, 2), np.nan),
-                float(t_state[j] - origin.t_impact[j]) if back else np.nan))
+                float(pred.t_impact_sd[j]), origin.impact[j, :2].copy() if known else np.full(2, np.nan),
+                origin.cov_en[j].copy() if known else np.full((2, 2), np.nan),
+                float(t_state[j] - origin.t_impact[j]) if known else np.nan))
         return [TrackContinued(t, tid, lid, round(d2, 3)) for tid, lid, d2 in ties]
 
     def _value_at_risk(self, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:

@@ -20,10 +20,13 @@ def _note(t_state=30.0, impact=(0.0, 0.0), sd=20.0, t_impact=50.0, t_sd=0.2, ori
                      np.eye(2) * origin_sd**2, launch_t)
 
 
-def _link(c: RoundContinuity, ids, t_first, impact, sd, t_impact, t_sd):
+def _link(c: RoundContinuity, ids, t_first, impact, sd, t_impact, t_sd, origin=(300.0, -3500.0), origin_sd=300.0):
+    # By default each track's own origin is a poor one (300 m sd) 540 m from the lost track's: they agree
+    # (d2 = 540^2 / (300^2 + 8^2) = 3.2).
     n = len(ids)
     return c.link(np.array(ids), np.array(t_first, float), np.array(impact, float).reshape(n, 2),
-                  np.array([np.eye(2) * s**2 for s in sd]), np.array(t_impact, float), np.array(t_sd, float))
+                  np.array([np.eye(2) * s**2 for s in sd]), np.array(t_impact, float), np.array(t_sd, float),
+                  np.tile(np.array(origin, float), (n, 1)), np.tile(np.eye(2) * origin_sd**2, (n, 1, 1)))
 
 
 def test_a_round_is_landed_once_its_own_prediction_has_it_down_with_no_plot_since():
@@ -66,6 +69,9 @@ def test_tracks_that_are_not_the_lost_round_are_not_tied_to_it():
     dt = 3.0 * np.hypot(0.2, 0.05) + TIME_GATE_S
     assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0 + dt + 0.01], [0.05]) == []
     assert len(_link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0 + dt - 0.01], [0.05])) == 1
+    # A round landing with it but fired from elsewhere: its own origin, 35 m sd, 4 km from the lost one's.
+    assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], (4000.0, -4000.0), 35.0) == []
+    assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], origin=(np.nan, np.nan)) == []
     # Impact points outside the 99.9 % gate: d2 = x^2 / 425 just over it, and just under.
     x = np.sqrt(CONTINUITY_GATE * 425.0)
     assert _link(lost(), [2], [48.0], [x + 0.1, 0.0], [5.0], [50.0], [0.05]) == []

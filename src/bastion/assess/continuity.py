@@ -16,9 +16,11 @@ Two things the tracker cannot know, because they need the round's predicted impa
   of them such late second tracks). A new round track is the same round when its predicted impact agrees
   with a lost round's (the impact points within the 99.9 % gate of their two ellipses, the impact times
   within 3 standard deviations plus ``TIME_GATE_S``), its ellipse is no larger than the lost track's (a
-  young track's wide one agrees with anything) and its first plot came after the lost track's last. It
-  keeps the lost track's point of origin where that is the tighter: a weapon-locating radar takes the
-  origin from the trajectory's early part, which the new track never saw.
+  young track's wide one agrees with anything), its own point of origin, however poor, agrees with the
+  lost track's within the same gate (two rounds may land together, but from one launcher only if they are
+  one salvo's) and its first plot came after the lost track's last. It keeps the lost track's point of
+  origin where that is the tighter: a weapon-locating radar takes the origin from the trajectory's early
+  part, which the new track never saw.
 
 Times in seconds from the scenario epoch; positions east-north metres; covariances m^2.
 """
@@ -59,6 +61,19 @@ def _tighter(cov: np.ndarray, than: np.ndarray) -> bool:
     if not np.all(np.isfinite(cov)):
         return False
     return not np.all(np.isfinite(than)) or np.linalg.det(cov) < np.linalg.det(than)
+
+
+def _agree(a: np.ndarray, cov_a: np.ndarray, b: np.ndarray, cov_b: np.ndarray) -> bool:
+    """Whether points ``a`` and ``b`` (2,) with covariances (2,2) lie within :data:`CONTINUITY_GATE` of
+    each other (False where either is missing)."""
+    d = np.asarray(a, float) - np.asarray(b, float)
+    c = np.asarray(cov_a, float) + np.asarray(cov_b, float)
+    if not (np.all(np.isfinite(d)) and np.all(np.isfinite(c))):
+        return False
+    try:
+        return float(d @ np.linalg.solve(c, d)) <= CONTINUITY_GATE
+    except np.linalg.LinAlgError:
+        return False
 
 
 class RoundContinuity:
@@ -105,12 +120,14 @@ class RoundContinuity:
             del self._lost[tid]
 
     def link(self, ids: np.ndarray, t_first: np.ndarray, impact: np.ndarray, impact_cov: np.ndarray,
-             t_impact: np.ndarray, t_impact_sd: np.ndarray) -> list[tuple[int, int, float]]:
+             t_impact: np.ndarray, t_impact_sd: np.ndarray, origin: np.ndarray,
+             origin_cov: np.ndarray) -> list[tuple[int, int, float]]:
         """Tie round tracks ``ids`` (N,) that do not yet continue a lost round to one, if their predicted
-        impacts (``impact`` (N,2), ``impact_cov`` (N,2,2), ``t_impact`` (N,), ``t_impact_sd`` (N,)) agree
-        and their first plots (``t_first`` (N,)) came after its last. Each lost round goes to at most one
-        track, the nearest first. Returns the new ties: (track id, lost track id, squared Mahalanobis
-        distance of the two impact points)."""
+        impacts (``impact`` (N,2), ``impact_cov`` (N,2,2), ``t_impact`` (N,), ``t_impact_sd`` (N,)) agree,
+        their own points of origin (``origin`` (N,2), ``origin_cov`` (N,2,2); NaN: none, and no tie) agree
+        with the lost round's, and their first plots (``t_first`` (N,)) came after its last. Each lost round
+        goes to at most one track, the nearest impact first. Returns the new ties: (track id, lost track
+        id, squared Mahalanobis distance of the two impact points)."""
         if not self._lost:
             return []
         pairs = []
@@ -133,7 +150,7 @@ class RoundContinuity:
                     d2 = float(d @ np.linalg.solve(np.asarray(impact_cov[j], float) + n.impact_cov, d))
                 except np.linalg.LinAlgError:
                     continue
-                if d2 <= CONTINUITY_GATE:
+                if d2 <= CONTINUITY_GATE and _agree(origin[j], origin_cov[j], n.origin, n.origin_cov):
                     pairs.append((d2, tid, lid))
         out = []
         for d2, tid, lid in sorted(pairs):
