@@ -20,12 +20,12 @@ from bastion.assess.continuity import RoundContinuity, RoundNote
 from bastion.assess.identity import FRIEND, HOSTILE, NEUTRAL, IdentityAssessor
 from bastion.assess.impact import (
     DEFAULT_BETA,
+    ORIGIN_COV_SCALE,
     ROCKET_ROUNDS,
     OriginFuser,
     drag_priors,
     drone_target_assets,
     impact_cov_scale,
-    origin_cov_scales,
     origin_informative,
     predict_ballistic_impact_and_origin,
 )
@@ -324,8 +324,7 @@ class Engine:
                     # The class's drag (for rockets the likeliest round) as the prior the tracker's k is fused with.
                     beta, rounds = drag_priors(bal_classes, xb, Pb)
             pred, origin = predict_ballistic_impact_and_origin(
-                tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0,
-                origin_cov_scale=origin_cov_scales(bal_classes),
+                tb, xb, Pb, beta, site_alt_m=self.site.alt_m, cov_scale=1.0, origin_cov_scale=ORIGIN_COV_SCALE,
                 rounds=rounds, wind=self.wind if self.met_profile is None else self.met_profile)
             pred.cov_en[:] *= impact_cov_scale(bal_classes, pred.t_impact - t)[:, None, None]
             fits = self._fitted_rounds(t, ids[bal], bal_classes, pred)

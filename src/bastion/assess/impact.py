@@ -52,18 +52,6 @@ MAX_FLIGHT_S = 200.0
 IMPACT_COV_SCALE = 0.5  # classes without a factor of their own
 IMPACT_COV_SCALE_BY_CLASS = {"mortar": 0.4, "rocket": 0.75}
 ORIGIN_COV_SCALE = 0.45
-# Mortars' origin since 2026-12-08: a bomb whose track is lost high over the base and picked up again in
-# its last seconds keeps the lost track's origin (bastion.assess.continuity), where before the late
-# track's own, wide and honest, was the last reported. The factor that puts the 95th percentile of the
-# launcher's squared Mahalanobis distance on the chi-square point, on the dense calibration seeds
-# 3000-3023 in still air (720 mortars), was then 0.516 times 0.45: 0.23.
-ORIGIN_COV_SCALE_BY_CLASS = {"mortar": 0.23}
-
-
-def origin_cov_scales(classes) -> np.ndarray:
-    """The origin ellipse's calibration factor (:data:`ORIGIN_COV_SCALE_BY_CLASS`, else
-    :data:`ORIGIN_COV_SCALE`) of each track's class."""
-    return np.array([ORIGIN_COV_SCALE_BY_CLASS.get(c, ORIGIN_COV_SCALE) for c in classes], float)
 
 
 # The mortars' factor by time to impact: (seconds before impact, factor) knots, linear between, held
@@ -281,8 +269,7 @@ def predict_ballistic_origin(
 def predict_ballistic_impact_and_origin(
     t_now: float | np.ndarray, x: np.ndarray, P: np.ndarray, beta: np.ndarray, *, ground_up: float = 0.0,
     site_alt_m: float = 0.0, cov_scale: float | np.ndarray = IMPACT_COV_SCALE,
-    origin_cov_scale: float | np.ndarray = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None,
-    wind=(0.0, 0.0, 0.0),
+    origin_cov_scale: float = ORIGIN_COV_SCALE, rounds: list[str | None] | None = None, wind=(0.0, 0.0, 0.0),
 ) -> tuple[ImpactPrediction, ImpactPrediction]:
     """:func:`predict_ballistic_impact` and :func:`predict_ballistic_origin` of the same states, the sigma
     points flown forward and backwards in one batch (the engine's every cycle: half the integrator's
@@ -293,7 +280,7 @@ def predict_ballistic_impact_and_origin(
     (mi, ti, ci, si), (mo, to, co, so) = _fly_sigma_points(x, P, beta, ground_up, site_alt_m, (False, True),
                                                            _boost_tables(rounds), wind)
     return (ImpactPrediction(mi, t_now + ti, ci * np.reshape(cov_scale, (-1, 1, 1)), si),
-            ImpactPrediction(mo, -to, co * np.reshape(origin_cov_scale, (-1, 1, 1)), so))
+            ImpactPrediction(mo, -to, co * origin_cov_scale, so))
 
 
 def drone_target_assets(
