@@ -249,6 +249,8 @@ class Engine:
             if down.any():
                 gone = tab.id[down].tolist()
                 self.tracker.delete(gone)
+                for tid in gone:
+                    self.continuity.lose(tid)
                 out += [TrackDeleted(t, int(tid), "landed") for tid in gone]
         self.continuity.forget(t, tab.id)
         show = np.isin(tab.status, (CONFIRMED, COASTING)) if len(tab) else np.zeros(0, bool)

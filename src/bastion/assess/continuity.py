@@ -93,18 +93,18 @@ class RoundContinuity:
     def landed(self, t: float, ids: np.ndarray, t_state: np.ndarray) -> np.ndarray:
         """Of tracks ``ids`` (N,) last updated at ``t_state`` (N,) s, the mask of those whose last noted
         prediction puts the round on the ground at least :data:`LANDED_AFTER_S` before ``t``, with no plot
-        since its predicted impact. The round is also taken as lost (:meth:`lose`): should it fly on
-        after all, a new track on it within 3 impact-time sd continues this one."""
+        since its predicted impact. The caller ends them and hands them to :meth:`lose`: should a round fly
+        on after all, a new track on it within 3 impact-time sd continues its track."""
         out = np.zeros(len(ids), bool)
         for k, (tid, ts) in enumerate(zip(np.asarray(ids).tolist(), np.asarray(t_state).tolist(), strict=True)):
             n = self._notes.get(tid)
-            if n is not None and np.isfinite(n.t_impact) and ts < n.t_impact and t >= n.t_impact + LANDED_AFTER_S:
-                out[k] = True
-                self.lose(tid)
+            out[k] = n is not None and np.isfinite(n.t_impact) and ts < n.t_impact \
+                and t >= n.t_impact + LANDED_AFTER_S
         return out
 
     def lose(self, track_id: int) -> None:
-        """The tracker lost ``track_id`` (not landed, not defeated): its round may be picked up again."""
+        """``track_id`` was lost (by the tracker, or ended as landed by :meth:`landed`; not below ground,
+        not defeated): its round may be picked up again."""
         n = self._notes.pop(int(track_id), None)
         if n is not None and np.isfinite(n.t_impact):
             self._lost[int(track_id)] = n
