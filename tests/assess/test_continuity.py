@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.assess.continuity import CONTINUITY_GATE, LANDED_AFTER_S, TIME_GATE_S, RoundContinuity, RoundNote
+from bastion.assess.continuity import (
+    CONTINUITY_GATE,
+    LANDED_AFTER_S,
+    OWN_ORIGIN_INFLATION,
+    TIME_GATE_S,
+    RoundContinuity,
+    RoundNote,
+)
 from bastion.evaluate.montecarlo import base_scenario
 from bastion.evaluate.summary import match_tracks
 from bastion.events import OriginPredicted, TrackContinued, TrackDeleted
@@ -72,6 +79,11 @@ def test_tracks_that_are_not_the_lost_round_are_not_tied_to_it():
     # A round landing with it but fired from elsewhere: its own origin, 35 m sd, 4 km from the lost one's.
     assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], (4000.0, -4000.0), 35.0) == []
     assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], origin=(np.nan, np.nan)) == []
+    # A late track's own origin 200 m off on a 50 m ellipse: d2 = 200^2 / (50^2 + 8^2) = 15.6 as it states
+    # it, 3.97 with its variance taken 4 times (OWN_ORIGIN_INFLATION): the same round. 700 m off: 48.6, not.
+    assert OWN_ORIGIN_INFLATION == 4.0
+    assert len(_link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], (300.0, -4000.0), 50.0)) == 1
+    assert _link(lost(), [2], [48.0], [0.0, 0.0], [5.0], [50.0], [0.05], (800.0, -4000.0), 50.0) == []
     # Impact points outside the 99.9 % gate: d2 = x^2 / 425 just over it, and just under.
     x = np.sqrt(CONTINUITY_GATE * 425.0)
     assert _link(lost(), [2], [48.0], [x + 0.1, 0.0], [5.0], [50.0], [0.05]) == []
