@@ -11,14 +11,15 @@ Two things the tracker cannot know, because they need the round's predicted impa
   after all, it is taken as lost, so that a new track on it continues this one.
 - **Continued.** A mortar bomb high over the base leaves the radars' cover and its track is lost; a new
   track forms on its last seconds of descent. That track's own point of origin, flown back 50 s from a
-  few plots, is off by hundreds of metres (honestly: its ellipse says so), while the lost track had the
+  few plots, is off by hundreds of metres (its ellipse mostly says so), while the lost track had the
   launcher within metres (dense seeds 3100-3107: 28 of 240 mortars' last origin more than 100 m off, all
   of them such late second tracks). A new round track is the same round when its predicted impact agrees
   with a lost round's (the impact points within the 99.9 % gate of their two ellipses, the impact times
   within 3 standard deviations plus ``TIME_GATE_S``), its ellipse is no larger than the lost track's (a
   young track's wide one agrees with anything), its own point of origin, however poor, agrees with the
-  lost track's within the same gate (two rounds may land together, but from one launcher only if they are
-  one salvo's) and its first plot came after the lost track's last. It keeps the lost track's point of
+  lost track's within the same gate, its ellipse taken at ``OWN_ORIGIN_INFLATION`` times its variance (two
+  rounds may land together, but from one launcher only if they are one salvo's) and its first plot came
+  after the lost track's last. It keeps the lost track's point of
   origin where that is the tighter: a weapon-locating radar takes the origin from the trajectory's early
   part, which the new track never saw.
 
