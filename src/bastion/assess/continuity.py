@@ -69,17 +69,17 @@ def _tighter(cov: np.ndarray, than: np.ndarray) -> bool:
     return not np.all(np.isfinite(than)) or np.linalg.det(cov) < np.linalg.det(than)
 
 
-def _agree(a: np.ndarray, cov_a: np.ndarray, b: np.ndarray, cov_b: np.ndarray) -> bool:
-    """Whether points ``a`` and ``b`` (2,) with covariances (2,2) lie within :data:`CONTINUITY_GATE` of
-    each other (False where either is missing)."""
+def _distance2(a: np.ndarray, cov_a: np.ndarray, b: np.ndarray, cov_b: np.ndarray) -> float:
+    """The squared Mahalanobis distance between points ``a`` and ``b`` (2,) under their summed covariances
+    (2,2); infinite where either is missing or the sum is singular."""
     d = np.asarray(a, float) - np.asarray(b, float)
     c = np.asarray(cov_a, float) + np.asarray(cov_b, float)
     if not (np.all(np.isfinite(d)) and np.all(np.isfinite(c))):
-        return False
+        return np.inf
     try:
-        return float(d @ np.linalg.solve(c, d)) <= CONTINUITY_GATE
+        return float(d @ np.linalg.solve(c, d))
     except np.linalg.LinAlgError:
-        return False
+        return np.inf
 
 
 class RoundContinuity:
@@ -151,13 +151,9 @@ class RoundContinuity:
                               n.t_impact_sd if np.isfinite(n.t_impact_sd) else 0.0)
                 if dt > 3.0 * sd + TIME_GATE_S:
                     continue
-                d = np.asarray(impact[j], float) - n.impact
-                try:
-                    d2 = float(d @ np.linalg.solve(np.asarray(impact_cov[j], float) + n.impact_cov, d))
-                except np.linalg.LinAlgError:
-                    continue
-                if d2 <= CONTINUITY_GATE and _agree(origin[j], OWN_ORIGIN_INFLATION * np.asarray(origin_cov[j]),
-                                                    n.origin, n.origin_cov):
+                d2 = _distance2(impact[j], impact_cov[j], n.impact, n.impact_cov)
+                if d2 <= CONTINUITY_GATE and _distance2(origin[j], OWN_ORIGIN_INFLATION * np.asarray(origin_cov[j]),
+                                                        n.origin, n.origin_cov) <= CONTINUITY_GATE:
                     pairs.append((d2, tid, lid))
         out = []
         for d2, tid, lid in sorted(pairs):
